@@ -1,0 +1,69 @@
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Platform;
+
+/// <summary>
+/// Every place the system reads or writes, under one root (production: "/"). Tests and the
+/// embedded demo use a temporary root; nothing else in the code builds such paths.
+/// </summary>
+public sealed class SystemLayout
+{
+    public SystemLayout(string root, StoreDirectory storeDir)
+    {
+        if (string.IsNullOrEmpty(root) || !System.IO.Path.IsPathRooted(root))
+        {
+            throw new ArgumentException($"root '{root}' must be an absolute path", nameof(root));
+        }
+        Root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root));
+        if (Root.Length == 0)
+        {
+            Root = "/";
+        }
+        StoreDir = storeDir;
+    }
+
+    /// <summary>The root every other path hangs under; "/" on a real machine.</summary>
+    public string Root { get; }
+
+    /// <summary>The logical store directory that store path strings use.</summary>
+    public StoreDirectory StoreDir { get; }
+
+    /// <summary>Maps an absolute path of the running system ("/etc/x") to its place under the root.</summary>
+    public string Physical(string absolutePath) =>
+        Root == "/" ? absolutePath : Root + absolutePath;
+
+    public string PhysicalStoreDir => Physical(StoreDir.Path);
+
+    public string PhysicalPath(StorePath path) => PhysicalStoreDir + "/" + path.BaseName;
+
+    public string StateDir => Physical("/qitech/var");
+
+    public string DatabasePath => StateDir + "/db.sqlite";
+
+    public string ProfilesDir => Physical("/qitech/profiles");
+
+    public string SystemProfile => ProfilesDir + "/system";
+
+    public string GcRootsDir => Physical("/qitech/gcroots");
+
+    public string CurrentSystem => Physical("/run/current-system");
+
+    public string BootedSystem => Physical("/run/booted-system");
+
+    public string RunDir => Physical("/run/qitech-os");
+
+    public string DaemonSocket => RunDir + "/daemon.sock";
+
+    public string EtcDir => Physical("/etc");
+
+    public string BootDir => Physical("/boot");
+
+    public string ServiceStateDir => Physical("/var/lib/qitech");
+
+    public string LogDir => Physical("/var/log/qitech");
+
+    /// <summary>Builds a layout from the CLI's options, the QITECH_ROOT variable, else "/".</summary>
+    public static SystemLayout FromOptions(string? root, string? storeDir) =>
+        new(root ?? Environment.GetEnvironmentVariable("QITECH_ROOT") ?? "/",
+            new StoreDirectory(storeDir ?? Environment.GetEnvironmentVariable("QITECH_STORE_DIR") ?? StoreDirectory.Default));
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using QiTech.Os.Cli.Commands;
+using QiTech.Os.Errors;
+
+namespace QiTech.Os.Cli;
+
+/// <summary>Builds the command tree and turns every error into one line and an exit code.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("qitech-os: build, install, switch and roll back QiTech Control OS generations");
+        root.Options.Add(GlobalOptions.Root);
+        root.Options.Add(GlobalOptions.StoreDir);
+        root.Subcommands.Add(HashPathCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
+
+        var parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (QiTechOsException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return 130;
+        }
+    }
+}

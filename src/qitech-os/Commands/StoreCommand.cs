@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary><c>qitech-os store …</c>: the content-addressed store.</summary>
+public static class StoreCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("store", "Work with the store: dump, restore, add, verify, gc, …");
+        command.Subcommands.Add(StoreDumpCommand.Create());
+        command.Subcommands.Add(StoreRestoreCommand.Create());
+        return command;
+    }
+}

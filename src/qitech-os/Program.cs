@@ -1,0 +1,3 @@
+using QiTech.Os.Cli;
+
+return await CliApp.RunAsync(args);
