@@ -66,7 +66,8 @@ public sealed class RotatingLog : IDisposable
         var prefix = System.IO.Path.GetFileName(path) + ".";
         foreach (var file in Directory.EnumerateFiles(directory, prefix + "*"))
         {
-            if (int.TryParse(System.IO.Path.GetFileName(file)[prefix.Length..], out var index) && index > 0)
+            var name = System.IO.Path.GetFileName(file);
+            if (name.Length > prefix.Length && int.TryParse(name[prefix.Length..], out var index) && index > 0)
             {
                 files.Add((index, file));
             }

@@ -6,6 +6,9 @@ namespace QiTech.Os.Services;
 /// <summary>Reads a service's log the way <c>journalctl -u UNIT [-n N] [-f]</c> would.</summary>
 public static class ServiceLogReader
 {
+    /// <summary><c>R/var/log/qitech/&lt;unit&gt;.log</c>, where the supervisor writes the unit's output.</summary>
+    public static string PathFor(Platform.SystemLayout layout, string unit) => Path.Combine(layout.LogDir, unit + ".log");
+
     /// <summary>The last <paramref name="lines"/> lines over the rotated files and the current one.</summary>
     public static List<string> Tail(string logPath, int lines)
     {

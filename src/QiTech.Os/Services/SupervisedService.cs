@@ -51,7 +51,7 @@ internal sealed class SupervisedService : IDisposable
 
     public bool IsActive => _loop is { IsCompleted: false };
 
-    public static string LogPath(SystemLayout layout, string unit) => Path.Combine(layout.LogDir, unit + ".log");
+    public static string LogPath(SystemLayout layout, string unit) => ServiceLogReader.PathFor(layout, unit);
 
     public ServiceStatus Status()
     {
