@@ -25,7 +25,13 @@ public static class ServerHost
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            // Named after this assembly, not the process, so a test host finds the same static assets.
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+        });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         var options = builder.Configuration.GetSection(ControlServerOptions.Section).Get<ControlServerOptions>() ?? new ControlServerOptions();
         CheckRemote(options.Remote);
@@ -126,7 +132,9 @@ public static class ServerHost
 
     private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/_blazor"))
+        // Only a browser navigating (GET of a page) is sent to the login form.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/_blazor")
+            || !HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.StatusCode = status;
         }

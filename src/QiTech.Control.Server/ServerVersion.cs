@@ -18,7 +18,7 @@ public sealed record ServerVersion(string Assembly, VersionInfo? Generation)
             generation = new VersionInfo(
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_ABBREVIATION"),
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_COMMIT"),
-                DateTimeOffset.TryParse(Environment.GetEnvironmentVariable("QITECH_OS_GIT_TIMESTAMP"), out var at) ? at : null,
+                Environment.GetEnvironmentVariable("QITECH_OS_GIT_TIMESTAMP"),
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_URL"));
         }
         return new ServerVersion(assembly, generation);

@@ -1,3 +1,4 @@
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using QiTech.Control.Server.Daemon;
 using QiTech.Os.Errors;
 

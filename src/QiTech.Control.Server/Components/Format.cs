@@ -9,10 +9,16 @@ public static class Format
     public static string Date(DateTimeOffset? at) =>
         at is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "–";
 
+    /// <summary>A timestamp as the daemon sent it: formatted when it parses, else as it is.</summary>
+    public static string Date(string? text) =>
+        string.IsNullOrEmpty(text) ? "–"
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? Date(at)
+        : text;
+
     public static string ShortCommit(string? commit) =>
         commit is null ? "–" : commit.Length > 10 ? commit[..10] : commit;
 
-    public static string Bytes(long bytes) => bytes switch
+    public static string Bytes(long? size) => size is not { } bytes ? "–" : bytes switch
     {
         < 1024 => $"{bytes} B",
         < 1024 * 1024 => (bytes / 1024.0).ToString("0.# 'KiB'", CultureInfo.InvariantCulture),

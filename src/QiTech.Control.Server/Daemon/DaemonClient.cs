@@ -1,3 +1,4 @@
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;

@@ -4,7 +4,8 @@ namespace QiTech.Control.Server.Daemon;
 // they are one concern: the daemon's wire contract.
 
 /// <summary>The <c>QITECH_OS_GIT_*</c> values of a generation.</summary>
-public sealed record VersionInfo(string? Abbreviation, string? Commit, DateTimeOffset? Timestamp, string? Url);
+/// <remarks>The timestamp is kept as sent (ISO 8601 committer date); pages format it.</remarks>
+public sealed record VersionInfo(string? Abbreviation, string? Commit, string? Timestamp, string? Url);
 
 public sealed record GenerationInfo(
     int Number,
@@ -13,8 +14,9 @@ public sealed record GenerationInfo(
     bool Current,
     bool Booted,
     bool BootDefault,
-    long DiskCostBytes,
-    VersionInfo? Version);
+    long? DiskCostBytes,
+    VersionInfo? Version,
+    bool KnownGood = false);
 
 public sealed record ServiceInfo(string Name, string State, int? Pid, double? UptimeSeconds, int Restarts);
 

@@ -1,3 +1,5 @@
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
+
 namespace QiTech.Control.Server.Daemon;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using QiTech.Control.Server.Daemon;
@@ -44,7 +45,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     public static GenerationInfo Generation(int number, string abbreviation, string commit, bool current = false, bool booted = false, bool bootDefault = false) =>
         new(number, $"/qitech/store/{new string((char)('a' + number % 26), 32)}-qitech-os-system", new DateTimeOffset(2026, 11, number, 10, 0, 0, TimeSpan.Zero),
             current, booted, bootDefault, 1024L * 1024 * number,
-            new VersionInfo(abbreviation, commit, new DateTimeOffset(2026, 11, number, 9, 0, 0, TimeSpan.Zero), "https://git.example/qitech/machine.git"));
+            new VersionInfo(abbreviation, commit, $"2026-11-0{number}T09:00:00+00:00", "https://git.example/qitech/machine.git"));
 
     /// <summary>Three generations, the newest current, booted and boot default; two services.</summary>
     public static FakeDaemon WithMachine()
