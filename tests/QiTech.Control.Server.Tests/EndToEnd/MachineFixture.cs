@@ -16,6 +16,7 @@ public sealed class MachineFixture : IAsyncLifetime
     private ChildProcess? daemonProcess;
     private ChildProcess? serverProcess;
     private IPlaywright? playwright;
+    private int port;
 
     public MachineRoot Machine { get; } = new();
 
@@ -56,12 +57,9 @@ public sealed class MachineFixture : IAsyncLifetime
         await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default));
         await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(second, null, ActivationMode.Switch), default));
 
-        var port = FreePort();
+        port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        serverProcess = ChildProcess.Start(ChildProcess.BuiltDll("QiTech.Control.Server", "qitech-control-server"),
-            ["--root", Machine.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        using var http = new HttpClient();
-        await serverProcess.WaitUntilAsync(async () => await HealthyAsync(http), "qitech-control-server");
+        await StartServerAsync();
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -71,6 +69,13 @@ public sealed class MachineFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         });
         Assertions.SetDefaultExpectTimeout(30_000);
+    }
+
+    /// <summary>Stops the control server and starts a new one on the same port, as a switch does.</summary>
+    public async Task RestartServerAsync()
+    {
+        serverProcess?.Dispose();
+        await StartServerAsync();
     }
 
     public async Task<IPage> NewPageAsync()
@@ -105,6 +110,14 @@ public sealed class MachineFixture : IAsyncLifetime
         Daemon?.Dispose();
         daemonProcess?.Dispose();
         Machine.Dispose();
+    }
+
+    private async Task StartServerAsync()
+    {
+        serverProcess = ChildProcess.Start(ChildProcess.BuiltDll("QiTech.Control.Server", "qitech-control-server"),
+            ["--root", Machine.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var http = new HttpClient();
+        await serverProcess.WaitUntilAsync(async () => await HealthyAsync(http), "qitech-control-server");
     }
 
     private static async Task<bool> AnswersAsync(DaemonClient daemon)

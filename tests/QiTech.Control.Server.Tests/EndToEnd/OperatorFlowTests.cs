@@ -39,6 +39,16 @@ public sealed class OperatorFlowTests(MachineFixture fixture) : IClassFixture<Ma
             await Expect(page.Locator("#progress-bar")).ToHaveAttributeAsync("value", "100");
             await MachineFixture.ScreenshotAsync(page, "progress-rollback-done");
 
+            // The server restarts (as when a switch starts the new generation's server): the
+            // page waits, reloads itself and shows the job's result again.
+            var progressUrl = page.Url;
+            await page.EvaluateAsync("() => { window.beforeRestart = true; }");
+            await fixture.RestartServerAsync();
+            await page.WaitForFunctionAsync("() => window.beforeRestart === undefined");
+            Assert.Equal(progressUrl, page.Url);
+            await Expect(page.Locator("#result")).ToContainTextAsync("Now running v1.0.0 (generation 1).");
+            await Expect(page.Locator("#connection-banner")).ToBeHiddenAsync();
+
             await page.GetByRole(AriaRole.Link, new() { Name = "Home", Exact = true }).First.ClickAsync();
             await Expect(page.Locator("#current-abbreviation")).ToHaveTextAsync("v1.0.0");
 
@@ -59,6 +69,13 @@ public sealed class OperatorFlowTests(MachineFixture fixture) : IClassFixture<Ma
             await page.Locator("#follow").ClickAsync();
             await Expect(page.Locator("#follow")).ToHaveTextAsync("Stop following");
             await MachineFixture.ScreenshotAsync(page, "troubleshoot");
+
+            // Update: the source and the versions the daemon offers, or why it cannot.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Update" }).ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Update");
+            await Expect(page.Locator("#targets button.target, #targets [role=alert]").First).ToBeVisibleAsync();
+            await Expect(page.Locator("#blazor-error-ui")).ToHaveCountAsync(0);
+            await MachineFixture.ScreenshotAsync(page, "update");
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {
