@@ -28,9 +28,9 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
             var profile = new SystemProfile(layout);
             var number = new GenerationNumber(journal.Generation ?? throw Corrupt("no generation"));
             profile.Create(number, system);
-            FaultInjection.After("generation");
+            FaultInjection.Point("after-generation");
             profile.SetDefault(number);
-            FaultInjection.After("profile");
+            FaultInjection.Point("after-profile");
             progress?.Report($"generation {number} is the boot default");
         }
         if (journal.Mode is ActivationMode.Switch or ActivationMode.Test)
@@ -39,48 +39,48 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
             {
                 await Drive("stop", unit, s => s.StopAsync(unit, cancel), failures, progress);
             }
-            FaultInjection.After("stop");
+            FaultInjection.Point("after-stop");
             var closure = SystemClosure.Open(layout, system);
             var etc = new EtcLinker(layout);
             etc.FlipStatic(logical);
-            FaultInjection.After("etc-static");
+            FaultInjection.Point("after-etc-static");
             foreach (var entry in etc.Update(PreviousEtcEntries(journal.Previous), closure.EtcEntries()))
             {
                 warnings.Add($"/etc/{entry} is not a link made by qitech-os: left alone");
             }
-            FaultInjection.After("etc-links");
+            FaultInjection.Point("after-etc-links");
             AtomicLink.Replace(layout.CurrentSystem, logical);
-            FaultInjection.After("current-system");
+            FaultInjection.Point("after-current-system");
             progress?.Report($"{logical} is the current system");
             if (services is ISystemSetup setup)
             {
                 warnings.AddRange(await setup.ApplyAsync(cancel));
             }
-            FaultInjection.After("setup");
+            FaultInjection.Point("after-setup");
             if (services != null)
             {
                 await services.ReloadAsync(cancel);
             }
-            FaultInjection.After("reload");
+            FaultInjection.Point("after-reload");
             foreach (var unit in journal.Restart)
             {
                 await Drive("restart", unit, s => s.RestartAsync(unit, cancel), failures, progress);
             }
-            FaultInjection.After("restart");
+            FaultInjection.Point("after-restart");
             foreach (var unit in journal.Start)
             {
                 await Drive("start", unit, s => s.StartAsync(unit, cancel), failures, progress);
             }
-            FaultInjection.After("start");
+            FaultInjection.Point("after-start");
             await CheckRunning(journal, failures);
         }
         if (journal.Mode is ActivationMode.Switch or ActivationMode.Boot)
         {
             writeBootEntries();
-            FaultInjection.After("boot-entries");
+            FaultInjection.Point("after-boot-entries");
         }
         ActivationJournal.Clear(layout);
-        FaultInjection.After("done");
+        FaultInjection.Point("after-done");
         return (failures, warnings);
     }
 

@@ -29,7 +29,6 @@ public sealed class EtcLinker(SystemLayout layout)
         var foreign = new List<string>();
         var wantedSet = new HashSet<string>(wanted, StringComparer.Ordinal);
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var done = 0;
         foreach (var entry in previous.Where(e => !wantedSet.Contains(e) && IsManageable(e)))
         {
             var path = layout.EtcDir + "/" + entry;
@@ -37,7 +36,7 @@ public sealed class EtcLinker(SystemLayout layout)
             {
                 File.Delete(path);
                 touched.Add(Path.GetDirectoryName(path)!);
-                FaultAfterFirst(ref done);
+                FaultInjection.Point("after-etc-link");
             }
         }
         foreach (var entry in wanted.Where(IsManageable))
@@ -52,7 +51,7 @@ public sealed class EtcLinker(SystemLayout layout)
                 }
                 File.CreateSymbolicLink(path, Target(entry));
                 touched.Add(Path.GetDirectoryName(path)!);
-                FaultAfterFirst(ref done);
+                FaultInjection.Point("after-etc-link");
             }
             else if (!IsOurs(path, entry))
             {
@@ -105,13 +104,5 @@ public sealed class EtcLinker(SystemLayout layout)
             Directory.CreateDirectory(path);
         }
         return true;
-    }
-
-    private static void FaultAfterFirst(ref int done)
-    {
-        if (++done == 1)
-        {
-            FaultInjection.After("first-etc-link");
-        }
     }
 }

@@ -125,7 +125,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             activates ? plan.Restart : []);
         cancel.ThrowIfCancellationRequested();
         journal.Save(layout);
-        FaultInjection.After("journal");
+        FaultInjection.Point("after-journal");
         var (failures, warnings) = await NewActivator().RunAsync(journal, progress);
         IReadOnlyList<GenerationNumber> pruned = [];
         if (mode == ActivationMode.Switch && failures.Count == 0)
@@ -188,7 +188,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             }
             Profile.Delete(generation.Number);
             deleted.Add(generation.Number);
-            FaultInjection.After("delete-one");
+            FaultInjection.Point("after-delete-one");
         }
         WriteBootEntriesLocked();
         return new DeletionResult(deleted, kept);
