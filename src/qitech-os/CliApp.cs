@@ -16,6 +16,14 @@ public static class CliApp
         root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ActivateCommand.Switch());
+        root.Subcommands.Add(ActivateCommand.Boot());
+        root.Subcommands.Add(ActivateCommand.Test());
+        root.Subcommands.Add(ActivateCommand.DryActivate());
+        root.Subcommands.Add(ListGenerationsCommand.Create());
+        root.Subcommands.Add(DeleteGenerationsCommand.Create());
+        root.Subcommands.Add(BootEntriesCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
 
         var parse = root.Parse(args);
         try
