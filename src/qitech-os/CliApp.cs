@@ -14,6 +14,8 @@ public static class CliApp
         root.Options.Add(GlobalOptions.StoreDir);
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(OptionsCommand.Create());
 
         var parse = root.Parse(args);
         try

@@ -1,4 +1,7 @@
 using QiTech.Os.Config.Modules;
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Config;
 
@@ -29,6 +32,36 @@ public static class SystemBuilder
         var json = ConfigJson.ToJson(config.Root.Where(kv => kv.Key != YamlConfigLoader.ImportsKey).ToDictionary(), config.Importer.Import);
         tree.AddFile(ConfigurationJson, ConfigJson.Write(json), SourceLocation.Module("system"), OptionPath.Root);
         return tree;
+    }
+
+    /// <summary>
+    /// Builds the system of a configuration into the store and returns its path. The whole
+    /// configuration is checked (and its files rendered) before anything enters the store, so a
+    /// bad one leaves the store as it was. Warnings go to <paramref name="warn"/>.
+    /// </summary>
+    /// <remarks>The entry point for <c>build|switch|boot|test|dry-activate --config FILE</c>.</remarks>
+    public static StorePath Build(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default)
+    {
+        // Dry run: checks everything, touches nothing.
+        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir));
+        Render(check);
+        foreach (var warning in check.Warnings)
+        {
+            warn?.Invoke(warning);
+        }
+        var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel));
+        var tree = Render(evaluation);
+        var temp = Path.Combine(Path.GetTempPath(), "qitech-os-system-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var root = Path.Combine(temp, "system");
+            tree.WriteTo(root);
+            return store.AddPath(root, StoreName(evaluation.Config), cancel);
+        }
+        finally
+        {
+            TreeRemover.Remove(temp);
+        }
     }
 
     /// <summary>The store name of a system: <c>qitech-os-system-&lt;host name&gt;</c>.</summary>
