@@ -36,8 +36,11 @@ public sealed class ConfigException : BadInputException
     public static ConfigException WrongType(SourceLocation location, OptionPath path, string expected, string got) =>
         new(location, path, $"expected {expected}, got {got}");
 
+    /// <summary>Two definitions that disagree; the message leads with a file's place, the one a user can change.</summary>
     public static ConfigException Conflict(OptionPath path, string firstValue, SourceLocation first, string secondValue, SourceLocation second) =>
-        new(second, path, $"conflicting values {secondValue} here and {firstValue} at {first}; mark one !force or !default");
+        !second.IsFile && first.IsFile
+            ? Conflict(path, secondValue, second, firstValue, first)
+            : new(second, path, $"conflicting values {secondValue} here and {firstValue} at {first}; mark one !force or !default");
 
     public static ConfigException AssertionFailed(SourceLocation location, OptionPath path, string message) =>
         new(location, path, "assertion failed: " + message);

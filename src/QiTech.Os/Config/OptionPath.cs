@@ -58,8 +58,9 @@ public readonly record struct OptionPath
         return new OptionPath(parts.ToImmutable());
     }
 
+    // List indices (all digits) are shown plain: networking.firewall.allowedTCPPorts.1.
     public static bool IsPlainSegment(string s) =>
-        s.Length > 0 && !char.IsDigit(s[0]) && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '\'' or '<' or '>' or '*');
+        s.Length > 0 && (s.All(char.IsAsciiDigit) || !char.IsDigit(s[0])) && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '\'' or '<' or '>' or '*');
 
     public bool Equals(OptionPath other) => Segments.SequenceEqual(other.Segments, StringComparer.Ordinal);
 

@@ -82,6 +82,10 @@ public sealed class OptionSet
                     byName[entry.Key] = list = [];
                 }
                 list.Add(d.Child(entry.Value));
+                if (children[entry.Key] is OptionSet)
+                {
+                    context.Record(path.Append(entry.Key), entry.KeyLocation);
+                }
             }
         }
         var result = new SortedDictionary<string, object?>(StringComparer.Ordinal);

@@ -130,18 +130,14 @@ public static class YamlConfigLoader
             case YamlSequenceNode seq:
                 return new SequenceDefinition([.. seq.Children.Select(c => Convert(display, c))], location, priority);
             case YamlMappingNode map:
+                // YamlDotNet itself refuses a duplicate key, as a syntax error at the second.
                 var entries = new List<MappingEntry>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (key, value) in map.Children)
                 {
                     var keyLocation = At(display, key.Start);
                     if (key is not YamlScalarNode { Value: { } keyText })
                     {
                         throw ConfigException.At(keyLocation, OptionPath.Root, "a key must be a plain name");
-                    }
-                    if (!seen.Add(keyText))
-                    {
-                        throw ConfigException.At(keyLocation, OptionPath.Root, $"duplicate key '{keyText}'");
                     }
                     entries.Add(new MappingEntry(keyText, keyLocation, Convert(display, value)));
                 }

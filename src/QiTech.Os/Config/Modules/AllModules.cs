@@ -7,10 +7,10 @@ public static class AllModules
     [
         new SystemModule(),
         new VersionModule(),
-        new PackagesModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),
+        new PackagesModule(),
         new UsersModule(),
         new SecurityModule(),
         new SystemdModule(),

@@ -34,6 +34,7 @@ public sealed class AttrsType(OptionType element) : OptionType
                     byName[entry.Key] = list = [];
                 }
                 list.Add(d.Child(entry.Value));
+                context.Record(path.Append(entry.Key), entry.KeyLocation);
             }
         }
         var result = new SortedDictionary<string, object?>(StringComparer.Ordinal);
