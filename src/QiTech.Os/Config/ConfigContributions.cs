@@ -22,27 +22,29 @@ public sealed class ConfigContributions
     public void Set(string dottedPath, object? value, Priority priority = Priority.Normal)
     {
         var location = SourceLocation.Module(ModuleName);
-        DefinitionNode node = ToNode(value, location);
+        DefinitionNode node = ToNode(value, location, priority == Priority.Normal ? null : priority);
         foreach (var segment in OptionPath.Parse(dottedPath).Segments.Reverse())
         {
             node = new MappingDefinition([new MappingEntry(segment, location, node)], location);
         }
-        definitions.Add(new Definition(node, priority));
+        definitions.Add(new Definition(node, Priority.Normal));
     }
 
     /// <summary>As <see cref="Set"/>, weaker than a plain value in a file (NixOS's mkDefault).</summary>
     public void SetDefault(string dottedPath, object? value) => Set(dottedPath, value, Priority.Default);
 
-    private static DefinitionNode ToNode(object? value, SourceLocation location) => value switch
+    // The priority goes on the leaves, as NixOS's mkDefault on a value: a mapping only says
+    // where, so other definitions of the same set still merge with it.
+    private static DefinitionNode ToNode(object? value, SourceLocation location, Priority? tag) => value switch
     {
-        null => new ScalarDefinition("null", false, location),
-        bool b => new ScalarDefinition(b ? "true" : "false", false, location),
-        int i => new ScalarDefinition(i.ToString(CultureInfo.InvariantCulture), false, location),
-        long l => new ScalarDefinition(l.ToString(CultureInfo.InvariantCulture), false, location),
-        string s => new ScalarDefinition(s, true, location),
+        null => new ScalarDefinition("null", false, location, tag),
+        bool b => new ScalarDefinition(b ? "true" : "false", false, location, tag),
+        int i => new ScalarDefinition(i.ToString(CultureInfo.InvariantCulture), false, location, tag),
+        long l => new ScalarDefinition(l.ToString(CultureInfo.InvariantCulture), false, location, tag),
+        string s => new ScalarDefinition(s, true, location, tag),
         System.Collections.IDictionary d => new MappingDefinition(
-            [.. d.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => new MappingEntry(k, location, ToNode(d[k], location)))], location),
-        System.Collections.IEnumerable e => new SequenceDefinition([.. e.Cast<object?>().Select(v => ToNode(v, location))], location),
+            [.. d.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => new MappingEntry(k, location, ToNode(d[k], location, tag)))], location),
+        System.Collections.IEnumerable e => new SequenceDefinition([.. e.Cast<object?>().Select(v => ToNode(v, location, null))], location, tag),
         _ => throw new ArgumentException($"a module cannot define a {value.GetType().Name}", nameof(value)),
     };
 
@@ -64,10 +66,10 @@ public sealed class ConfigContributions
         switch (node)
         {
             case ScalarDefinition s:
-                sb.Append(s.Quoted ? 'q' : 'p').Append(s.Text.Length).Append(':').Append(s.Text);
+                sb.Append((int?)s.Tag).Append(s.Quoted ? 'q' : 'p').Append(s.Text.Length).Append(':').Append(s.Text);
                 break;
             case SequenceDefinition q:
-                sb.Append('[');
+                sb.Append((int?)q.Tag).Append('[');
                 foreach (var item in q.Items)
                 {
                     Dump(item, sb);
