@@ -24,6 +24,8 @@ public static class CliApp
         root.Subcommands.Add(DeleteGenerationsCommand.Create());
         root.Subcommands.Add(BootEntriesCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(OptionsCommand.Create());
 
         var parse = root.Parse(args);
         try
