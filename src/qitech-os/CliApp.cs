@@ -14,6 +14,7 @@ public static class CliApp
         root.Options.Add(GlobalOptions.StoreDir);
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
+        root.Subcommands.Add(UpdateCommand.Create());
 
         var parse = root.Parse(args);
         try
