@@ -3,8 +3,8 @@ using QiTech.Os.Nix;
 
 namespace QiTech.Os.Nar;
 
-/// <summary>A write-only stream that SHA-256-hashes and counts what is written to it.</summary>
-public sealed class HashingStream : Stream
+/// <summary>A write-only stream that SHA-256-hashes and counts what is written to it, passing it on to an optional observer.</summary>
+public sealed class HashingStream(Stream? observer = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -15,6 +15,7 @@ public sealed class HashingStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _hash.AppendData(buffer);
+        observer?.Write(buffer);
         BytesWritten += buffer.Length;
     }
 

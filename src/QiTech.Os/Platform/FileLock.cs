@@ -1,32 +1,49 @@
 namespace QiTech.Os.Platform;
 
 /// <summary>
-/// An exclusive flock(2) on a lock file, held until disposed. Waiting polls, so it can be
-/// cancelled; the kernel drops the lock if the process dies.
+/// An advisory lock (flock) on a file, released when disposed or when the process dies —
+/// so a killed process never leaves a stale lock behind.
 /// </summary>
 public sealed class FileLock : IDisposable
 {
-    private readonly int _fd;
+    private int _fd;
 
     private FileLock(int fd) => _fd = fd;
 
-    public static async Task<FileLock> AcquireAsync(string path, CancellationToken cancel)
+    /// <summary>Waits for the lock.</summary>
+    public static FileLock Acquire(string path, bool exclusive)
     {
-        var fd = Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.OWrOnly | Posix.OCreat, Posix.Mode0600, path);
-        try
+        var fd = OpenLockFile(path);
+        if (Posix.flock(fd, exclusive ? Posix.LockEx : Posix.LockSh) != 0)
         {
-            while (Posix.flock(fd, Posix.LockEx | Posix.LockNb) != 0)
-            {
-                await Task.Delay(50, cancel);
-            }
-            return new FileLock(fd);
-        }
-        catch
-        {
+            var error = Posix.Error("cannot lock", path);
             Posix.close(fd);
-            throw;
+            throw error;
         }
+        return new FileLock(fd);
     }
 
-    public void Dispose() => Posix.close(_fd);
+    /// <summary>Takes the lock if nobody holds it, else returns null.</summary>
+    public static FileLock? TryAcquire(string path, bool exclusive)
+    {
+        var fd = OpenLockFile(path);
+        if (Posix.flock(fd, (exclusive ? Posix.LockEx : Posix.LockSh) | Posix.LockNb) != 0)
+        {
+            Posix.close(fd);
+            return null;
+        }
+        return new FileLock(fd);
+    }
+
+    private static int OpenLockFile(string path) =>
+        Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.ORdOnly | Posix.OCreat, Posix.Mode0600, path);
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            Posix.close(_fd);
+            _fd = -1;
+        }
+    }
 }

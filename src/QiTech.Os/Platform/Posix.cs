@@ -147,6 +147,52 @@ internal static unsafe partial class Posix
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getuid();
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint copy_file_range(int fdIn, long* offIn, int fdOut, long* offOut, nint len, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int syncfs(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int renameat2(int olddirfd, byte* oldpath, int newdirfd, byte* newpath, uint flags);
+
+    /// <summary>Swaps two names atomically (RENAME_EXCHANGE): a repaired path never goes missing.</summary>
+    public static bool ExchangeAt(int olddirfd, ReadOnlySpan<byte> zold, int newdirfd, ReadOnlySpan<byte> znew)
+    {
+        fixed (byte* o = zold)
+        fixed (byte* n = znew)
+        {
+            return renameat2(olddirfd, o, newdirfd, n, 2) == 0;
+        }
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes between descriptors inside the kernel.</summary>
+    public static bool CopyFileRange(int fdIn, int fdOut, long length)
+    {
+        long done = 0;
+        while (done < length)
+        {
+            var n = copy_file_range(fdIn, null, fdOut, null, (nint)Math.Min(length - done, 1L << 30), 0);
+            if (n <= 0)
+            {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /// <summary>Flushes the whole file system holding <paramref name="path"/> to disk: one call for many files.</summary>
+    public static void SyncFileSystem(string path)
+    {
+        var fd = TryOpen(AtFdCwd, Z(path), ORdOnly | ODirectory, 0);
+        if (fd >= 0)
+        {
+            syncfs(fd);
+            close(fd);
+        }
+    }
+
     public static bool IsRoot => getuid() == 0;
 
     /// <summary>NUL-terminated bytes of a .NET path string.</summary>

@@ -36,7 +36,20 @@ public sealed class SystemLayout
 
     public string PhysicalPath(StorePath path) => PhysicalStoreDir + "/" + path.BaseName;
 
-    public string StateDir => Physical("/qitech/var");
+    /// <summary>
+    /// The store's state (database, locks): beside the store directory, as Nix keeps
+    /// /nix/var next to /nix/store, so two store directories under one root never mix.
+    /// </summary>
+    public string StateDir => Physical(StoreParent + "/var");
+
+    private string StoreParent
+    {
+        get
+        {
+            var parent = System.IO.Path.GetDirectoryName(StoreDir.Path) ?? "/";
+            return parent == "/" ? "" : parent;
+        }
+    }
 
     public string DatabasePath => StateDir + "/db.sqlite";
 

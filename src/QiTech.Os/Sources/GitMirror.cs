@@ -84,7 +84,7 @@ internal sealed class GitMirror
     private async Task FetchOnceAsync(CancellationToken cancel)
     {
         System.IO.Directory.CreateDirectory(MirrorsDir);
-        using var mirrorLock = await FileLock.AcquireAsync(Directory + ".lock", cancel);
+        using var mirrorLock = await LockAsync(cancel);
         var defaultBranch = await RemoteDefaultBranchAsync(cancel);
         if (!Exists)
         {
@@ -98,6 +98,19 @@ internal sealed class GitMirror
         if (defaultBranch != null)
         {
             await _git.RunAsync(["-C", Directory, "symbolic-ref", "HEAD", defaultBranch], cancel);
+        }
+    }
+
+    /// <summary>Waits for the mirror's lock file, polling so that waiting can be cancelled.</summary>
+    private async Task<FileLock> LockAsync(CancellationToken cancel)
+    {
+        while (true)
+        {
+            if (FileLock.TryAcquire(Directory + ".lock", exclusive: true) is { } taken)
+            {
+                return taken;
+            }
+            await Task.Delay(50, cancel);
         }
     }
 

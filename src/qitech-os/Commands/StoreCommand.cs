@@ -10,6 +10,13 @@ public static class StoreCommand
         var command = new Command("store", "Work with the store: dump, restore, add, verify, gc, …");
         command.Subcommands.Add(StoreDumpCommand.Create());
         command.Subcommands.Add(StoreRestoreCommand.Create());
+        command.Subcommands.Add(StoreAddCommand.Create());
+        command.Subcommands.Add(StorePathInfoCommand.Create());
+        command.Subcommands.Add(StoreVerifyCommand.Create());
+        command.Subcommands.Add(StoreGcCommand.Create());
+        command.Subcommands.Add(StoreOptimiseCommand.Create());
+        command.Subcommands.Add(StoreExportCommand.Create());
+        command.Subcommands.Add(StoreImportCommand.Create());
         return command;
     }
 }

@@ -1,0 +1,75 @@
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Store;
+
+/// <summary>
+/// Finds the store paths that must be kept. Links under a root hold logical targets
+/// (<c>/qitech/store/…</c>, or another link such as <c>system-3-link</c>); each is
+/// followed, through the layout, until it names a store path.
+/// </summary>
+public static class GcRoots
+{
+    public static IReadOnlyList<StorePath> Find(SystemLayout layout)
+    {
+        var roots = new List<StorePath>();
+        foreach (var dir in new[] { layout.ProfilesDir, layout.GcRootsDir })
+        {
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+            foreach (var link in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
+            {
+                if (Resolve(layout, link) is { } path)
+                {
+                    roots.Add(path);
+                }
+            }
+        }
+        foreach (var link in new[] { layout.CurrentSystem, layout.BootedSystem })
+        {
+            if (Resolve(layout, link) is { } path)
+            {
+                roots.Add(path);
+            }
+        }
+        return roots;
+    }
+
+    /// <summary>Follows a link (logically, under the root) to the store path it ends in, or null.</summary>
+    public static StorePath? Resolve(SystemLayout layout, string physicalLink)
+    {
+        var current = physicalLink;
+        for (var hop = 0; hop < 16; hop++)
+        {
+            string? target;
+            try
+            {
+                target = new FileInfo(current).LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            if (target == null)
+            {
+                return null;
+            }
+            if (!target.StartsWith('/'))
+            {
+                target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, target));
+                if (layout.Root != "/" && target.StartsWith(layout.Root + "/", StringComparison.Ordinal))
+                {
+                    target = target[layout.Root.Length..];
+                }
+            }
+            if (layout.StoreDir.TryParseWithSubpath(target, out var path, out _))
+            {
+                return path;
+            }
+            current = layout.Physical(target);
+        }
+        return null;
+    }
+}

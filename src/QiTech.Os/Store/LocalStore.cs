@@ -1,0 +1,295 @@
+using System.Text;
+using QiTech.Os.Errors;
+using QiTech.Os.Nar;
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Store;
+
+/// <summary>
+/// The content-addressed store under a root: immutable paths in <c>R/qitech/store</c>,
+/// registered in <c>R/qitech/var/db.sqlite</c>. A path is built privately under
+/// <c>.tmp</c>, renamed into place and registered under the store lock, so a process killed
+/// at any instant leaves either nothing or a complete, registered path; leftovers of a dead
+/// process are removed when the store is next opened.
+/// </summary>
+public sealed class LocalStore : IDisposable
+{
+    private readonly StoreDatabase _db;
+    private readonly PendingJournal _pending;
+    private readonly LinksDirectory _links;
+
+    private LocalStore(SystemLayout layout)
+    {
+        Layout = layout;
+        Computer = new StorePathComputer(layout.StoreDir);
+        Directory.CreateDirectory(layout.PhysicalStoreDir);
+        Directory.CreateDirectory(TmpDir);
+        Directory.CreateDirectory(layout.StateDir);
+        _db = new StoreDatabase(layout.DatabasePath, layout.StoreDir);
+        _pending = new PendingJournal(Path.Combine(layout.StateDir, "pending"));
+        _links = new LinksDirectory(LinksDir);
+    }
+
+    public SystemLayout Layout { get; }
+
+    public StorePathComputer Computer { get; }
+
+    internal string TmpDir => Path.Combine(Layout.PhysicalStoreDir, ".tmp");
+
+    internal string LinksDir => Path.Combine(Layout.PhysicalStoreDir, ".links");
+
+    internal LinksDirectory Links => _links;
+
+    internal StoreDatabase Database => _db;
+
+    /// <summary>Opens (creating when needed) the store under <paramref name="layout"/> and cleans what dead processes left.</summary>
+    public static LocalStore Open(SystemLayout layout)
+    {
+        LocalStore store;
+        try
+        {
+            store = new LocalStore(layout);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new QiTechOsException($"{layout.Root}: cannot open the store: {e.Message}", inner: e);
+        }
+        store.Recover();
+        return store;
+    }
+
+    public string PhysicalPath(StorePath path) => Layout.PhysicalPath(path);
+
+    public string Render(StorePath path) => Layout.StoreDir.Render(path);
+
+    /// <summary>Parses a full logical store path, or a physical one under this root.</summary>
+    public StorePath ParsePath(string text)
+    {
+        if (Layout.StoreDir.TryParse(text.TrimEnd('/'), out var path, out var error))
+        {
+            return path;
+        }
+        var physicalPrefix = Layout.PhysicalStoreDir + "/";
+        if (text.StartsWith(physicalPrefix, StringComparison.Ordinal)
+            && StorePath.TryParseBaseName(text[physicalPrefix.Length..].TrimEnd('/'), out path, out error))
+        {
+            return path;
+        }
+        throw new BadInputException($"'{text}' {error.Describe()} ({Layout.StoreDir})");
+    }
+
+    public bool IsValid(StorePath path) => _db.IsValid(path);
+
+    public PathInfo? QueryPathInfo(StorePath path) => _db.Query(path);
+
+    public IReadOnlyList<StorePath> AllValidPaths() => _db.AllValid();
+
+    /// <summary>Every path reachable from <paramref name="roots"/> through references, roots included.</summary>
+    public IReadOnlySet<StorePath> Closure(IEnumerable<StorePath> roots)
+    {
+        var seen = new HashSet<StorePath>();
+        var work = new Stack<StorePath>(roots);
+        while (work.Count > 0)
+        {
+            var path = work.Pop();
+            if (!seen.Add(path))
+            {
+                continue;
+            }
+            var info = _db.Query(path) ?? throw new QiTechOsException($"{Render(path)}: not a valid store path");
+            foreach (var reference in info.References)
+            {
+                work.Push(reference);
+            }
+        }
+        return seen;
+    }
+
+    /// <summary>
+    /// Imports a file, symlink or tree as <c>nix-store --add</c> does, with references to
+    /// valid paths found by scanning. Returns at once if the same content is already there.
+    /// </summary>
+    public StorePath AddPath(string sourcePath, string? name = null, CancellationToken cancel = default) =>
+        AddPathWithStats(sourcePath, name, cancel).Path;
+
+    /// <summary>As <see cref="AddPath"/>, also telling how many bytes were newly written.</summary>
+    public AddResult AddPathWithStats(string sourcePath, string? name = null, CancellationToken cancel = default)
+    {
+        var full = Path.GetFullPath(sourcePath);
+        name ??= Path.GetFileName(full.TrimEnd('/'));
+        if (!StorePath.IsValidName(name))
+        {
+            throw new BadInputException($"'{name}' cannot be a store path name: {StorePathError.InvalidName.Describe()} (choose one with --name)");
+        }
+        using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
+        using var temp = TempTree.Create(TmpDir);
+        var scanner = new ReferenceScanner(_db.AllValid());
+        using var hashing = new HashingStream(scanner);
+        using var buffered = new BufferedStream(hashing, 1 << 16);
+        using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, sourcePath);
+        FileSystemNarSource.Read(full, new NarTee(new NarSerializer(buffered), sink), cancel);
+        buffered.Flush();
+        var narHash = hashing.Finish();
+        var references = scanner.Found.Order().ToList();
+        var path = Computer.MakeSourcePath(narHash, name, references);
+        var info = new PathInfo(path, narHash, hashing.BytesWritten, references, null, DateTimeOffset.UtcNow, [],
+            $"fixed:r:sha256:{narHash.ToBase32()}");
+        var added = MoveIntoStore(temp, info);
+        return new AddResult(path, added ? sink.BytesWritten : 0, added);
+    }
+
+    /// <summary>A single text file as a store path (as <c>builtins.toFile</c>).</summary>
+    public StorePath AddText(string name, string text, IReadOnlyCollection<StorePath> references)
+    {
+        if (!StorePath.IsValidName(name))
+        {
+            throw new BadInputException($"'{name}' cannot be a store path name: {StorePathError.InvalidName.Describe()}");
+        }
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var path = Computer.MakeTextPath(Sha256Digest.Of(bytes), name, references);
+        if (_db.IsValid(path))
+        {
+            return path;
+        }
+        using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
+        using var temp = TempTree.Create(TmpDir);
+        using var hashing = new HashingStream();
+        using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, name);
+        var tee = new NarTee(new NarSerializer(hashing), sink);
+        tee.BeginRegular(false, bytes.Length);
+        tee.Data(bytes);
+        tee.EndRegular();
+        var narHash = hashing.Finish();
+        var info = new PathInfo(path, narHash, hashing.BytesWritten, references.Order().ToList(), null, DateTimeOffset.UtcNow, [],
+            $"text:sha256:{Sha256Digest.Of(bytes).ToBase32()}");
+        MoveIntoStore(temp, info);
+        return path;
+    }
+
+    internal string GcLockPath => Path.Combine(Layout.StateDir, "gc.lock");
+
+    internal string StoreLockPath => Path.Combine(Layout.StateDir, "store.lock");
+
+    /// <summary>
+    /// Renames <c>temp/out</c> to the store path and registers it, under the store lock.
+    /// Returns false if the path was already valid (the work is dropped).
+    /// </summary>
+    internal bool MoveIntoStore(TempTree temp, PathInfo info)
+    {
+        using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
+        if (_db.IsValid(info.Path))
+        {
+            return false;
+        }
+        foreach (var reference in info.References)
+        {
+            if (!_db.IsValid(reference))
+            {
+                throw new QiTechOsException($"cannot add {Render(info.Path)}: its reference {Render(reference)} is not valid (collected meanwhile?)");
+            }
+        }
+        var target = PhysicalPath(info.Path);
+        // Something unregistered under that name is garbage from a crash: clear it.
+        TreeRemover.Remove(target);
+        _pending.Add(info.Path);
+        var storeFd = Posix.Open(Posix.AtFdCwd, Posix.Z(Layout.PhysicalStoreDir), Posix.ORdOnly | Posix.ODirectory, 0, Layout.PhysicalStoreDir);
+        try
+        {
+            if (!Posix.RenameAt(temp.Fd, Posix.Z("out"), storeFd, Posix.Z(info.Path.BaseName)))
+            {
+                throw Posix.Error("cannot move into the store", target);
+            }
+            Posix.SetTimes(storeFd, Posix.Z(info.Path.BaseName), 1);
+            // Contents reach the disk before the database says they are there.
+            Posix.SyncFileSystem(Layout.PhysicalStoreDir);
+        }
+        finally
+        {
+            Posix.close(storeFd);
+        }
+        FaultInjection.Point("store-before-register");
+        _db.Register([info]);
+        _pending.Remove(info.Path);
+        return true;
+    }
+
+    /// <summary>Removes what a killed process left: half-moved entries and private work directories.</summary>
+    private void Recover()
+    {
+        using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
+        foreach (var path in _pending.Entries().ToList())
+        {
+            if (!_db.IsValid(path))
+            {
+                TreeRemover.Remove(PhysicalPath(path));
+            }
+            _pending.Remove(path);
+        }
+        TempTree.CleanAbandoned(TmpDir);
+    }
+
+    /// <summary>Removes <paramref name="paths"/> from the database, then from disk (crash-safe through the journal).</summary>
+    internal void DeletePaths(IReadOnlyCollection<StorePath> paths)
+    {
+        using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
+        foreach (var path in paths)
+        {
+            _pending.Add(path);
+        }
+        _db.Invalidate(paths);
+        foreach (var path in paths)
+        {
+            FaultInjection.Point("gc-delete");
+            TreeRemover.Remove(PhysicalPath(path));
+            _pending.Remove(path);
+        }
+    }
+
+    /// <summary>
+    /// Puts a good copy (from <paramref name="goodCopy"/>, which must hash to
+    /// <paramref name="expected"/>) in place of a damaged path with one atomic exchange.
+    /// </summary>
+    internal void ReplaceContents(StorePath path, string goodCopy, Sha256Digest expected, CancellationToken cancel)
+    {
+        using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
+        using var temp = TempTree.Create(TmpDir);
+        using var hashing = new HashingStream();
+        using (var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, goodCopy))
+        {
+            FileSystemNarSource.Read(goodCopy, new NarTee(new NarSerializer(hashing), sink), cancel);
+        }
+        if (hashing.Finish() != expected)
+        {
+            throw new QiTechOsException($"{goodCopy}: the copy to repair from changed while it was read");
+        }
+        using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
+        var storeFd = Posix.Open(Posix.AtFdCwd, Posix.Z(Layout.PhysicalStoreDir), Posix.ORdOnly | Posix.ODirectory, 0, Layout.PhysicalStoreDir);
+        try
+        {
+            var name = Posix.Z(path.BaseName);
+            var swapped = Posix.TryStat(storeFd, name, out _)
+                ? Posix.ExchangeAt(temp.Fd, Posix.Z("out"), storeFd, name)
+                : Posix.RenameAt(temp.Fd, Posix.Z("out"), storeFd, name);
+            if (!swapped)
+            {
+                throw Posix.Error("cannot put the repaired copy in place", PhysicalPath(path));
+            }
+            Posix.SetTimes(storeFd, name, 1);
+            Posix.SyncFileSystem(Layout.PhysicalStoreDir);
+        }
+        finally
+        {
+            Posix.close(storeFd);
+        }
+    }
+
+    public void Dispose()
+    {
+        _links.Dispose();
+        _db.Dispose();
+    }
+}
+
+/// <summary>What an add did: the path, the bytes of new content written, and whether it was new.</summary>
+public readonly record struct AddResult(StorePath Path, long BytesWritten, bool WasNew);
