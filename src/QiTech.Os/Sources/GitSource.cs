@@ -1,6 +1,7 @@
 using System.Globalization;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Sources;
 
@@ -118,6 +119,32 @@ public sealed class GitSource
     /// <summary>Writes the commit's tree (no .git) to <paramref name="destination"/>.</summary>
     public Task ExportAsync(GitCommitHash commit, string destination, CancellationToken cancel = default) =>
         GitTreeExporter.ExportAsync(_git, _mirror.Directory, commit, destination, cancel);
+
+    /// <summary>
+    /// Fetches, resolves <paramref name="name"/> and adds the commit's tree to the store as a
+    /// source path named "source" (as Nix's fetchGit), with the commit's version variables.
+    /// </summary>
+    public async Task<ResolvedSource> FetchToStoreAsync(GitRefName name, LocalStore store, CancellationToken cancel = default)
+    {
+        var commit = await ResolveAsync(name, cancel);
+        var info = await VersionInfoAsync(name, commit, cancel);
+        var epoch = await CommitTimeAsync(commit, cancel);
+        var temp = Path.Combine(Path.GetTempPath(), $"qitech-source-{commit.Short}-{Guid.NewGuid():N}");
+        try
+        {
+            var tree = Path.Combine(temp, "source");
+            await ExportAsync(commit, tree, cancel);
+            var path = store.AddPath(tree, "source", cancel);
+            return new ResolvedSource(info, path, epoch);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                TreeRemover.Remove(temp);
+            }
+        }
+    }
 
     private async Task<GitCommitHash> ResolveFetchedAsync(GitRefName name, CancellationToken cancel)
     {
