@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(UpdateCommand.Create());
 
         var parse = root.Parse(args);
         try
