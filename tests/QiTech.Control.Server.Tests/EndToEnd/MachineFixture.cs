@@ -24,6 +24,9 @@ public sealed class MachineFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The job that installed generation 1.</summary>
+    public long FirstJobId { get; private set; }
+
     public string BaseUrl { get; private set; } = "";
 
     public string ServerOutput => serverProcess?.Output ?? "";
@@ -54,7 +57,8 @@ public sealed class MachineFixture : IAsyncLifetime
         daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
         Daemon = new DaemonClient(Machine.Layout.DaemonSocket);
         await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Daemon), "qitech-osd");
-        await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default));
+        FirstJobId = await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default);
+        await RunJobAsync(FirstJobId);
         await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(second, null, ActivationMode.Switch), default));
 
         port = FreePort();

@@ -10,7 +10,8 @@ namespace QiTech.Control.Server.Tests.EndToEnd;
 /// delete the newer generation, read a service's log. One test, since each step changes
 /// the machine the next one looks at.
 /// </summary>
-public sealed class OperatorFlowTests(MachineFixture fixture) : IClassFixture<MachineFixture>
+[Collection(MachineCollection.Name)]
+public sealed class OperatorFlowTests(MachineFixture fixture)
 {
     [Fact]
     public async Task Home_rollback_delete_and_troubleshoot_work_on_the_real_daemon()
