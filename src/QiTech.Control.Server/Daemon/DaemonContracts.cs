@@ -47,7 +47,11 @@ public sealed record JobStarted(long JobId);
 /// <summary>The update source; the token itself never comes back, only whether one is set.</summary>
 public sealed record UpdateSource(string? Url, bool HasToken);
 
-public sealed record UpdateTarget(string Kind, string Name, string Commit, DateTimeOffset? Date, bool OlderThanRunning);
+/// <summary>
+/// One tag, branch or commit to update to. <see cref="Date"/> is the commit date as sent
+/// (ISO 8601); <see cref="Running"/> marks the running commit when the daemon says so.
+/// </summary>
+public sealed record UpdateTarget(string Kind, string Name, string Commit, string? Date, bool OlderThanRunning, string? Subject = null, bool Running = false);
 
 public sealed record Changelog(string Ref, string Text);
 

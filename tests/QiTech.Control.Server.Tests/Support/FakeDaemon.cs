@@ -56,11 +56,11 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         daemon.Generations.Add(Generation(3, "v1.2.0", "3333333333333333333333333333333333333333", current: true, booted: true, bootDefault: true));
         daemon.Services.Add(new ServiceInfo("qitech-control-server.service", "running", 4242, 3725, 0));
         daemon.Services.Add(new ServiceInfo("qitech-machine.service", "failed", null, null, 3));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.3.0", "4444444444444444444444444444444444444444", new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero), false));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.2.0", "3333333333333333333333333333333333333333", new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero), false));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.0.0", "1111111111111111111111111111111111111111", new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero), true));
-        daemon.Targets.Add(new UpdateTarget("branch", "main", "5555555555555555555555555555555555555555", new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero), false));
-        daemon.Targets.Add(new UpdateTarget("commit", "Fix the winder speed", "6666666666666666666666666666666666666666", new DateTimeOffset(2026, 11, 19, 8, 0, 0, TimeSpan.Zero), false));
+        daemon.Targets.Add(new UpdateTarget("tag", "v1.3.0", "4444444444444444444444444444444444444444", "2026-11-20T08:00:00+00:00", false));
+        daemon.Targets.Add(new UpdateTarget("tag", "v1.2.0", "3333333333333333333333333333333333333333", "2026-11-03T09:00:00+00:00", false));
+        daemon.Targets.Add(new UpdateTarget("tag", "v1.0.0", "1111111111111111111111111111111111111111", "2026-11-01T09:00:00+00:00", true));
+        daemon.Targets.Add(new UpdateTarget("branch", "main", "5555555555555555555555555555555555555555", "2026-11-21T08:00:00+00:00", false));
+        daemon.Targets.Add(new UpdateTarget("commit", "Fix the winder speed", "6666666666666666666666666666666666666666", "2026-11-19T08:00:00+00:00", false));
         daemon.Changelogs["v1.3.0"] = "v1.3.0 Faster extruder start\nv1.2.1 Fix the winder speed";
         return daemon;
     }
