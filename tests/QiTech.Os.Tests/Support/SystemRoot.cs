@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
@@ -13,6 +15,7 @@ namespace QiTech.Os.Tests.Support;
 public sealed class SystemRoot : IDisposable
 {
     private readonly TempDir _dir = new("qitech-gen");
+    private readonly List<LocalStore> _opened = [];
     private int _sources;
 
     public SystemRoot()
@@ -81,6 +84,21 @@ public sealed class SystemRoot : IDisposable
         return store.Render(store.AddPath(tree));
     }
 
+    /// <summary>
+    /// The same operations the CLI runs, in this process (no service manager), to set up a
+    /// root quickly; what is under test still goes through <see cref="Cli"/>.
+    /// </summary>
+    public SystemManager Manager(IServiceManager? services = null)
+    {
+        var store = LocalStore.Open(Layout);
+        _opened.Add(store);
+        return new SystemManager(Layout, new LocalStoreReader(store), services);
+    }
+
+    /// <summary>Switches to <paramref name="system"/> in this process.</summary>
+    public void SwitchTo(string system) =>
+        Manager().ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(Layout, system)).GetAwaiter().GetResult();
+
     /// <summary>The raw target of a link under the root ("/run/current-system"), or null.</summary>
     public string? LinkTarget(string logicalPath) => new FileInfo(Layout.Physical(logicalPath)).LinkTarget;
 
@@ -115,5 +133,12 @@ public sealed class SystemRoot : IDisposable
         return string.Join('\n', lines);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Dispose();
+        }
+        _dir.Dispose();
+    }
 }
