@@ -14,6 +14,8 @@ public static class CliApp
         root.Options.Add(GlobalOptions.StoreDir);
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(ActivateCommand.Switch());
         root.Subcommands.Add(ActivateCommand.Boot());
         root.Subcommands.Add(ActivateCommand.Test());
