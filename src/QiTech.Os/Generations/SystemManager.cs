@@ -102,6 +102,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             throw new ArgumentException("dry-activate changes nothing: use PlanActivation", nameof(mode));
         }
         using var held = SystemLock.Acquire(layout, cancel);
+        // Shared, as store additions take it: no garbage collection between checking the
+        // system and rooting it (the journal's GC root, then the generation link).
+        using var noCollection = FileLock.Acquire(layout.StateDir + "/gc.lock", exclusive: false);
         await RecoverLockedAsync(progress);
         var (system, existing) = Resolve(mode, target);
         var closure = SystemClosure.Open(layout, system);
