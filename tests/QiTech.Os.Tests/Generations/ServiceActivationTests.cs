@@ -126,4 +126,20 @@ public sealed class ServiceActivationTests : IDisposable
         Assert.Equal(v1, (await _manager.BootAsync())!.LogicalPath);
         Assert.Equal(v2, (await _manager.BootAsync())!.LogicalPath);
     }
+
+    [Fact]
+    public async Task Retention_keeps_the_last_known_good_generation_beyond_the_last_k()
+    {
+        await Switch(_root.AddSystem("v1"));
+        Assert.Equal(new GenerationNumber(1), _manager.KnownGood());
+        var pointersOnly = _root.Manager();
+        pointersOnly.Retention = new RetentionSettings(1);
+
+        foreach (var label in new[] { "v2", "v3", "v4" })
+        {
+            await pointersOnly.ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(_root.Layout, _root.AddSystem(label)));
+        }
+
+        Assert.Equal(["system-1-link", "system-4-link"], SystemInvariants.Generations(_root));
+    }
 }

@@ -54,7 +54,8 @@ public sealed class SystemRoot : IDisposable
         IDictionary<string, string>? etc = null,
         bool release = true,
         string kernelParams = "quiet loglevel=3",
-        byte[]? payload = null)
+        byte[]? payload = null,
+        IDictionary<string, string>? topLevelFiles = null)
     {
         var tree = _dir.Combine("src", $"{++_sources}", "system-" + label);
         Directory.CreateDirectory(Path.Combine(tree, "etc", "systemd", "system"));
@@ -76,6 +77,10 @@ public sealed class SystemRoot : IDisposable
                 + "QITECH_OS_GIT_TIMESTAMP=2026-11-01T10:00:00+00:00\nQITECH_OS_GIT_URL=https://example.org/machine.git\n");
         }
         File.WriteAllText(Path.Combine(tree, "kernel-params"), kernelParams + "\n");
+        foreach (var (name, text) in topLevelFiles ?? new Dictionary<string, string>())
+        {
+            File.WriteAllText(Path.Combine(tree, name), text);
+        }
         if (payload != null)
         {
             File.WriteAllBytes(Path.Combine(tree, "sw", "bin", "payload"), payload);
