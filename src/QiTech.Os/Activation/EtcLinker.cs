@@ -35,7 +35,7 @@ public sealed class EtcLinker(SystemLayout layout)
             if (IsOurs(path, entry))
             {
                 File.Delete(path);
-                touched.Add(Path.GetDirectoryName(path)!);
+                touched.Add(RemoveEmptiedParents(entry));
                 FaultInjection.Point("after-etc-link");
             }
         }
@@ -63,6 +63,25 @@ public sealed class EtcLinker(SystemLayout layout)
             Posix.FsyncDirectory(dir);
         }
         return foreign;
+    }
+
+    /// <summary>
+    /// Removes the directories a removal left empty (made for our links), up to /etc; returns
+    /// the directory that still exists, for syncing.
+    /// </summary>
+    private string RemoveEmptiedParents(string entry)
+    {
+        var relative = Path.GetDirectoryName(entry) ?? "";
+        while (relative.Length > 0)
+        {
+            var dir = layout.EtcDir + "/" + relative;
+            if (Directory.EnumerateFileSystemEntries(dir).Any() || !Posix.UnlinkAt(Posix.AtFdCwd, Posix.Z(dir), directory: true))
+            {
+                return dir;
+            }
+            relative = Path.GetDirectoryName(relative) ?? "";
+        }
+        return layout.EtcDir;
     }
 
     private static string Target(string entry) => "/etc/" + StaticName + "/" + entry;

@@ -43,7 +43,8 @@ public sealed class SwitchTests : IDisposable
     [Fact]
     public void Removed_and_added_units_and_etc_files_are_planned_and_linked()
     {
-        _root.Ok("switch", "--system", _root.AddSystem("v1", etc: new Dictionary<string, string> { ["old.conf"] = "x" }));
+        _root.Ok("switch", "--system", _root.AddSystem("v1", etc: new Dictionary<string, string> { ["old.conf"] = "x", ["old/deep/file.conf"] = "z" }));
+        Directory.CreateDirectory(_root.Physical("/etc/admin-dir"));
         var v2 = _root.AddSystem("v2",
             units: new Dictionary<string, string> { ["a.service"] = SystemRoot.Units("v1")["a.service"], ["c.service"] = "[Service]\nExecStart=/bin/true\n" },
             etc: new Dictionary<string, string> { ["new.conf"] = "y" });
@@ -53,6 +54,8 @@ public sealed class SwitchTests : IDisposable
         Assert.Contains("to stop: b.service", output);
         Assert.Contains("to start: c.service", output);
         Assert.False(_root.Has("/etc/old.conf"));
+        Assert.False(_root.Has("/etc/old"));
+        Assert.True(_root.Has("/etc/admin-dir"));
         Assert.Equal("y", _root.ReadText("/etc/new.conf"));
         SystemInvariants.AssertRunning(_root, v2, bootDefault: true);
     }
