@@ -18,10 +18,10 @@ public sealed class SystemTree(ILocalPathImporter importer)
     public IEnumerable<string> Paths => entries.Keys;
 
     public void AddFile(string relativePath, string text, SourceLocation origin, OptionPath optionPath, bool executable = false) =>
-        Add(relativePath, new Entry(Encoding.UTF8.GetBytes(text), null, executable, origin), optionPath);
+        Add(relativePath, new Entry(Encoding.UTF8.GetBytes(text), null, executable, origin, optionPath));
 
     public void AddSymlink(string relativePath, string target, SourceLocation origin, OptionPath optionPath) =>
-        Add(relativePath, new Entry(null, target, false, origin), optionPath);
+        Add(relativePath, new Entry(null, target, false, origin, optionPath));
 
     public bool Contains(string relativePath) => entries.ContainsKey(relativePath);
 
@@ -29,21 +29,22 @@ public sealed class SystemTree(ILocalPathImporter importer)
     public string? ReadText(string relativePath) =>
         entries.TryGetValue(relativePath, out var e) && e.Contents != null ? Encoding.UTF8.GetString(e.Contents) : null;
 
-    private void Add(string relativePath, Entry entry, OptionPath optionPath)
+    private void Add(string relativePath, Entry entry)
     {
+        var optionPath = entry.OptionPath;
         if (!IsSafeRelative(relativePath))
         {
             throw ConfigException.At(entry.Origin, optionPath, $"'{relativePath}' is not a relative path inside the system");
         }
         if (entries.TryGetValue(relativePath, out var existing))
         {
-            throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} is also made by {existing.Origin}");
+            throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} is also made by {existing.Describe()}");
         }
         foreach (var other in entries.Keys)
         {
             if (other.StartsWith(relativePath + "/", StringComparison.Ordinal) || relativePath.StartsWith(other + "/", StringComparison.Ordinal))
             {
-                throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} clashes with {other} made by {entries[other].Origin}");
+                throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} clashes with {other} made by {entries[other].Describe()}");
             }
         }
         entries[relativePath] = entry;
@@ -75,5 +76,8 @@ public sealed class SystemTree(ILocalPathImporter importer)
 
     private const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    private sealed record Entry(byte[]? Contents, string? SymlinkTarget, bool Executable, SourceLocation Origin);
+    private sealed record Entry(byte[]? Contents, string? SymlinkTarget, bool Executable, SourceLocation Origin, OptionPath OptionPath)
+    {
+        public string Describe() => OptionPath.IsRoot ? Origin.ToString() : $"{OptionPath} ({Origin})";
+    }
 }
