@@ -23,6 +23,10 @@ public sealed class SystemTree(ILocalPathImporter importer)
     public void AddSymlink(string relativePath, string target, SourceLocation origin, OptionPath optionPath) =>
         Add(relativePath, new Entry(null, target, false, origin, optionPath));
 
+    /// <summary>A directory that exists even when nothing is put into it (<c>sw/</c> of a system without packages).</summary>
+    public void AddDirectory(string relativePath, SourceLocation origin, OptionPath optionPath) =>
+        Add(relativePath, new Entry(null, null, false, origin, optionPath));
+
     public bool Contains(string relativePath) => entries.ContainsKey(relativePath);
 
     /// <summary>The text of a file in the tree (tests, diffs).</summary>
@@ -40,9 +44,10 @@ public sealed class SystemTree(ILocalPathImporter importer)
         {
             throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} is also made by {existing.Describe()}");
         }
-        foreach (var other in entries.Keys)
+        foreach (var (other, otherEntry) in entries)
         {
-            if (other.StartsWith(relativePath + "/", StringComparison.Ordinal) || relativePath.StartsWith(other + "/", StringComparison.Ordinal))
+            if (other.StartsWith(relativePath + "/", StringComparison.Ordinal) && !entry.IsDirectory
+                || relativePath.StartsWith(other + "/", StringComparison.Ordinal) && !otherEntry.IsDirectory)
             {
                 throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} clashes with {other} made by {entries[other].Describe()}");
             }
@@ -62,7 +67,11 @@ public sealed class SystemTree(ILocalPathImporter importer)
         {
             var full = Path.Combine(directory, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            if (entry.SymlinkTarget != null)
+            if (entry.IsDirectory)
+            {
+                Directory.CreateDirectory(full);
+            }
+            else if (entry.SymlinkTarget != null)
             {
                 File.CreateSymbolicLink(full, entry.SymlinkTarget);
             }
@@ -78,6 +87,8 @@ public sealed class SystemTree(ILocalPathImporter importer)
 
     private sealed record Entry(byte[]? Contents, string? SymlinkTarget, bool Executable, SourceLocation Origin, OptionPath OptionPath)
     {
+        public bool IsDirectory => Contents == null && SymlinkTarget == null;
+
         public string Describe() => OptionPath.IsRoot ? Origin.ToString() : $"{OptionPath} ({Origin})";
     }
 }

@@ -71,6 +71,11 @@ public sealed class SystemBuildTests
         }
         Assert.Contains("DefaultEnvironment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"\n", File.ReadAllText(Path.Combine(root, "etc/systemd/system.conf.d/qitech-environment.conf")), StringComparison.Ordinal);
         Assert.Contains("@realtime - rtprio 99\n@realtime - memlock unlimited\n@realtime - nice -20\n", File.ReadAllText(Path.Combine(root, "etc/security/limits.d/90-qitech.conf")), StringComparison.Ordinal);
+
+        // Activation reads the same closure.
+        var closure = QiTech.Os.Generations.SystemClosure.Open(store.Layout, system);
+        Assert.Equal("v1.2.0", closure.Release().Abbreviation);
+        Assert.Equal(["qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"], closure.Units().Keys);
     }
 
     [Fact]
