@@ -25,6 +25,9 @@ public static class SystemBuilder
     {
         var config = evaluation.Config;
         var tree = new SystemTree(config.Importer);
+        // Every system has these, even one without packages: activation relies on them.
+        tree.AddDirectory("etc", SourceLocation.Module("system"), OptionPath.Root);
+        tree.AddDirectory("sw", SourceLocation.Module("system"), OptionPath.Root);
         foreach (var module in (evaluator ?? ConfigEvaluator.Default).Modules)
         {
             module.Render(config, tree);

@@ -18,10 +18,14 @@ public sealed class SystemTree(ILocalPathImporter importer)
     public IEnumerable<string> Paths => entries.Keys;
 
     public void AddFile(string relativePath, string text, SourceLocation origin, OptionPath optionPath, bool executable = false) =>
-        Add(relativePath, new Entry(Encoding.UTF8.GetBytes(text), null, executable, origin), optionPath);
+        Add(relativePath, new Entry(Encoding.UTF8.GetBytes(text), null, executable, origin, optionPath));
 
     public void AddSymlink(string relativePath, string target, SourceLocation origin, OptionPath optionPath) =>
-        Add(relativePath, new Entry(null, target, false, origin), optionPath);
+        Add(relativePath, new Entry(null, target, false, origin, optionPath));
+
+    /// <summary>A directory that exists even when nothing is put into it (<c>sw/</c> of a system without packages).</summary>
+    public void AddDirectory(string relativePath, SourceLocation origin, OptionPath optionPath) =>
+        Add(relativePath, new Entry(null, null, false, origin, optionPath));
 
     public bool Contains(string relativePath) => entries.ContainsKey(relativePath);
 
@@ -29,21 +33,23 @@ public sealed class SystemTree(ILocalPathImporter importer)
     public string? ReadText(string relativePath) =>
         entries.TryGetValue(relativePath, out var e) && e.Contents != null ? Encoding.UTF8.GetString(e.Contents) : null;
 
-    private void Add(string relativePath, Entry entry, OptionPath optionPath)
+    private void Add(string relativePath, Entry entry)
     {
+        var optionPath = entry.OptionPath;
         if (!IsSafeRelative(relativePath))
         {
             throw ConfigException.At(entry.Origin, optionPath, $"'{relativePath}' is not a relative path inside the system");
         }
         if (entries.TryGetValue(relativePath, out var existing))
         {
-            throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} is also made by {existing.Origin}");
+            throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} is also made by {existing.Describe()}");
         }
-        foreach (var other in entries.Keys)
+        foreach (var (other, otherEntry) in entries)
         {
-            if (other.StartsWith(relativePath + "/", StringComparison.Ordinal) || relativePath.StartsWith(other + "/", StringComparison.Ordinal))
+            if (other.StartsWith(relativePath + "/", StringComparison.Ordinal) && !entry.IsDirectory
+                || relativePath.StartsWith(other + "/", StringComparison.Ordinal) && !otherEntry.IsDirectory)
             {
-                throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} clashes with {other} made by {entries[other].Origin}");
+                throw ConfigException.At(entry.Origin, optionPath, $"file {relativePath} clashes with {other} made by {entries[other].Describe()}");
             }
         }
         entries[relativePath] = entry;
@@ -61,7 +67,11 @@ public sealed class SystemTree(ILocalPathImporter importer)
         {
             var full = Path.Combine(directory, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            if (entry.SymlinkTarget != null)
+            if (entry.IsDirectory)
+            {
+                Directory.CreateDirectory(full);
+            }
+            else if (entry.SymlinkTarget != null)
             {
                 File.CreateSymbolicLink(full, entry.SymlinkTarget);
             }
@@ -75,5 +85,10 @@ public sealed class SystemTree(ILocalPathImporter importer)
 
     private const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    private sealed record Entry(byte[]? Contents, string? SymlinkTarget, bool Executable, SourceLocation Origin);
+    private sealed record Entry(byte[]? Contents, string? SymlinkTarget, bool Executable, SourceLocation Origin, OptionPath OptionPath)
+    {
+        public bool IsDirectory => Contents == null && SymlinkTarget == null;
+
+        public string Describe() => OptionPath.IsRoot ? Origin.ToString() : $"{OptionPath} ({Origin})";
+    }
 }

@@ -25,6 +25,10 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
         new("QITECH_OS_GIT_URL", Url),
     ];
 
+    /// <summary>The version of a source the update flow resolved.</summary>
+    public static VersionInfo From(Sources.GitVersionInfo source) =>
+        new(source.CommitterTimestamp, source.Commit.Hex, source.Abbreviation, WithoutCredentials(source.Url.Url));
+
     /// <summary>Reads the git checkout that holds <paramref name="directory"/>; <see cref="Unknown"/> outside one.</summary>
     public static VersionInfo FromGit(string directory)
     {

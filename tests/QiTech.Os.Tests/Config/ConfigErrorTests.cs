@@ -169,6 +169,16 @@ public sealed class ConfigErrorTests
             ["main.yaml", "security:\n  loginLimits:\n    - { domain: \"@realtime\", item: rtprio, value: lots }\n"],
             "{dir}/main.yaml:3:51: security.loginLimits.0.value: assertion failed: a limit is a number, unlimited or infinity"
         },
+        {
+            "an etc file that a module already makes",
+            ["main.yaml", "system:\n  hostName: line-2\nenvironment:\n  etc:\n    hostname:\n      text: other\n"],
+            "{dir}/main.yaml:5:5: environment.etc.hostname: file etc/hostname is also made by system.hostName ({dir}/main.yaml:2:13)"
+        },
+        {
+            "a program path that would break out of the kiosk's shell command",
+            ["main.yaml", "kiosk:\n  browser: '/usr/bin/chromium\" ; reboot ; \"'\n"],
+            "{dir}/main.yaml:2:12: kiosk.browser: expected absolute path, got string '/usr/bin/chromium\" ; reboot ; \"'"
+        },
     };
 
     [Theory]

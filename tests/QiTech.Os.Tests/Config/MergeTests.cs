@@ -158,5 +158,20 @@ public sealed class MergeTests
         Assert.Equal([$"{config.Dir}/main.yaml:4:22: networking.firewall.allowedTCPPorts: the firewall is disabled, so every port is open anyway"], warnings);
     }
 
+    [Fact]
+    public void An_empty_configuration_still_has_etc_sw_and_the_release()
+    {
+        using var config = new ConfigFiles();
+        config.Write("main.yaml", "");
+        var tree = config.Render();
+        // The firewall is on unless turned off, and the version variables reach every service and session.
+        Assert.Equal([
+            "configuration.json", "etc", "etc/environment", "etc/hostname", "etc/nftables/qitech-firewall.nft", "etc/qitech-os-release",
+            "etc/systemd/system.conf.d/qitech-environment.conf", "etc/systemd/system/default.target",
+            "etc/systemd/system/multi-user.target.wants/qitech-firewall.service", "etc/systemd/system/qitech-firewall.service",
+            "kernel-params", "qitech-os-release", "sw",
+        ], tree.Paths);
+    }
+
     private static QiTech.Os.Config.SystemTree SystemBuilderTree(ConfigFiles config) => config.Render();
 }

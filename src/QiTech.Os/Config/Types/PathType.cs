@@ -9,6 +9,8 @@ namespace QiTech.Os.Config.Types;
 /// </summary>
 public sealed class PathType(PathKind kind) : ScalarOptionType
 {
+    public const string OnTargetPattern = "^/[A-Za-z0-9._+@:/-]*$";
+
     public override string Name => kind == PathKind.OnTarget ? "absolute path" : "path";
 
     public override object? Check(OptionPath path, Definition definition)
@@ -21,7 +23,8 @@ public sealed class PathType(PathKind kind) : ScalarOptionType
         }
         if (kind == PathKind.OnTarget)
         {
-            return text.StartsWith('/') && !text.Split('/').Any(s => s is "." or "..")
+            // Such paths end up in unit lines and shell commands: plain characters only.
+            return System.Text.RegularExpressions.Regex.IsMatch(text, OnTargetPattern) && !text.Split('/').Any(s => s is "." or "..")
                 ? text
                 : throw ConfigException.WrongType(definition.Location, path, Name, scalar.Describe());
         }
@@ -39,7 +42,7 @@ public sealed class PathType(PathKind kind) : ScalarOptionType
     }
 
     public override JsonObject JsonSchema() => kind == PathKind.OnTarget
-        ? new JsonObject { ["type"] = "string", ["pattern"] = "^/" }
+        ? new JsonObject { ["type"] = "string", ["pattern"] = OnTargetPattern }
         : new JsonObject { ["type"] = "string", ["minLength"] = 1 };
 }
 
