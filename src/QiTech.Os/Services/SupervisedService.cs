@@ -148,6 +148,10 @@ internal sealed class SupervisedService : IDisposable
                     Fail($"start limit hit ({_options.StartLimitBurst} starts within {_options.StartLimitInterval.TotalSeconds}s)", started);
                     return;
                 }
+                if (!firstRun)
+                {
+                    Restarts++;
+                }
                 var success = unit.Type == ServiceType.Oneshot
                     ? await RunOneshotAsync(unit, system, lifetime)
                     : await RunSimpleAsync(unit, system, started, lifetime);
@@ -176,7 +180,7 @@ internal sealed class SupervisedService : IDisposable
                 }
                 firstRun = false;
                 State = ServiceState.Starting;
-                Log.WriteLine($"qitech-osd: restarting in {unit.RestartSec.TotalSeconds}s (Restart={unit.Restart.ToString().ToLowerInvariant()})");
+                Log.WriteLine($"qitech-osd: restarting in {unit.RestartSec.TotalSeconds}s (Restart={(unit.Restart == RestartPolicy.OnFailure ? "on-failure" : "always")})");
                 try
                 {
                     await Task.Delay(unit.RestartSec, lifetime);
@@ -186,7 +190,6 @@ internal sealed class SupervisedService : IDisposable
                     started.TrySetResult();
                     return;
                 }
-                Restarts++;
             }
         }
         catch (Exception e)
