@@ -243,8 +243,23 @@ internal sealed class SupervisedService : IDisposable
             return false;
         }
         State = ServiceState.Running;
-        started.TrySetResult();
-        return await WaitAndReportAsync(process, command, lifetime);
+        // A service that dies within the settle time did not really start: say so to the
+        // caller (a switch reports it with the log), instead of "started" and a failure later.
+        var exit = process.WaitForExitAsync(CancellationToken.None);
+        if (await Task.WhenAny(exit, Task.Delay(_options.StartSettleTime, CancellationToken.None)) != exit)
+        {
+            started.TrySetResult();
+        }
+        var success = await WaitAndReportAsync(process, command, lifetime);
+        if (success || lifetime.IsCancellationRequested)
+        {
+            started.TrySetResult();
+        }
+        else
+        {
+            started.TrySetException(new ServiceStartException(Name, LastError ?? "failed", ServiceLogReader.Tail(Log.Path, 10)));
+        }
+        return success;
     }
 
     private async Task<bool> RunOneshotAsync(ServiceUnit unit, LoadedSystem system, CancellationToken lifetime)

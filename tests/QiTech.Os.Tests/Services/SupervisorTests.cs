@@ -101,7 +101,7 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Restart_on_failure_restarts_a_crashing_service_and_counts()
     {
-        Load(new() { ["crash.service"] = "[Service]\nExecStart=/bin/sh -c 'echo up; sleep 0.2; exit 3'\nRestart=on-failure\nRestartSec=50ms\n" });
+        Load(new() { ["crash.service"] = "[Service]\nExecStart=/bin/sh -c 'echo up; sleep 0.5; exit 3'\nRestart=on-failure\nRestartSec=50ms\n" });
 
         await _supervisor.StartAsync("crash.service", CancellationToken.None);
         await Until(async () => (await Status("crash.service")).Restarts >= 2, "two restarts");
@@ -115,7 +115,8 @@ public sealed class SupervisorTests : IAsyncLifetime
     {
         Load(new() { ["loop.service"] = "[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=10ms\n" });
 
-        await _supervisor.StartAsync("loop.service", CancellationToken.None);
+        // It dies at once: the start itself fails, and Restart=always keeps trying until the limit.
+        await Assert.ThrowsAsync<ServiceStartException>(() => _supervisor.StartAsync("loop.service", CancellationToken.None));
         await Until(async () => (await Status("loop.service")).State == ServiceState.Failed, "failed");
 
         var status = await Status("loop.service");
@@ -133,12 +134,13 @@ public sealed class SupervisorTests : IAsyncLifetime
             ["ignored.service"] = "[Service]\nExecStart=-/bin/false\nRestart=on-failure\n",
         });
 
-        foreach (var unit in new[] { "fails.service", "ends.service", "ignored.service" })
-        {
-            await _supervisor.StartAsync(unit, CancellationToken.None);
-        }
+        var failure = await Assert.ThrowsAsync<ServiceStartException>(() => _supervisor.StartAsync("fails.service", CancellationToken.None));
+        await _supervisor.StartAsync("ends.service", CancellationToken.None);
+        await _supervisor.StartAsync("ignored.service", CancellationToken.None);
         await Until(async () => (await _supervisor.StatusAsync(CancellationToken.None)).All(s => s.State is ServiceState.Inactive or ServiceState.Failed), "all ended");
 
+        Assert.Equal("fails.service failed to start: exited with status 7", failure.Message);
+        Assert.Contains(failure.LastLogLines, l => l.EndsWith("qitech-osd: exited with status 7"));
         Assert.Equal(ServiceState.Failed, (await Status("fails.service")).State);
         Assert.Equal("exited with status 7", (await Status("fails.service")).LastError);
         Assert.Equal((ServiceState.Inactive, 0), ((await Status("ends.service")).State, (await Status("ends.service")).Restarts));
