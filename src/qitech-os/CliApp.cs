@@ -24,6 +24,9 @@ public static class CliApp
         root.Subcommands.Add(DeleteGenerationsCommand.Create());
         root.Subcommands.Add(BootEntriesCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(OptionsCommand.Create());
+        root.Subcommands.Add(UpdateCommand.Create());
 
         var parse = root.Parse(args);
         try

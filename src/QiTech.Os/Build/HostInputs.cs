@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace QiTech.Os.Build;
+
+/// <summary>The host toolchains builds may declare, each with the version that enters the derivation.</summary>
+public static class HostInputs
+{
+    /// <summary>
+    /// The host's userland (/usr/bin, /usr/lib, …: a shell, coreutils, libc), versioned by
+    /// the Debian release. Bound at the same paths; /bin, /lib and /lib64 link into it.
+    /// </summary>
+    public static IReadOnlyList<HostInput> BaseSystem()
+    {
+        var version = File.Exists("/etc/debian_version") ? "debian-" + File.ReadAllText("/etc/debian_version").Trim() : "unknown";
+        return new[] { "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec" }
+            .Where(Directory.Exists)
+            .Select(dir => new HostInput("base" + dir.Replace('/', '-'), version, dir, dir))
+            .ToList();
+    }
+
+    /// <summary>The host's .NET SDK: its installation directory, versioned by <c>dotnet --version</c>.</summary>
+    public static HostInput DotnetSdk()
+    {
+        var dotnet = ResolveDotnet();
+        var root = Path.GetDirectoryName(dotnet)!;
+        var psi = new ProcessStartInfo(dotnet, ["--version"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var version = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        if (p.ExitCode != 0 || version.Length == 0)
+        {
+            throw new BuildException("cannot tell the .NET SDK version: 'dotnet --version' failed");
+        }
+        return new HostInput("dotnet-sdk", version, root, root);
+    }
+
+    private static string ResolveDotnet()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
+        {
+            var candidate = Path.Combine(dir, "dotnet");
+            if (File.Exists(candidate))
+            {
+                return new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
+            }
+        }
+        throw new BuildException("the .NET SDK (dotnet) is not installed on this machine");
+    }
+}
