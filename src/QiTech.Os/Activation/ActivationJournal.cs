@@ -42,8 +42,21 @@ public sealed record ActivationJournal(
         }
     }
 
-    public void Save(SystemLayout layout) =>
-        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n");
+    /// <summary>
+    /// Where the journal's target is held as a GC root until the journal is cleared, so a
+    /// garbage collection between a crash and its recovery cannot take the new system away.
+    /// </summary>
+    public static string GcRootFor(SystemLayout layout) => layout.GcRootsDir + "/pending-activation";
 
-    public static void Clear(SystemLayout layout) => DurableFile.Delete(PathFor(layout));
+    public void Save(SystemLayout layout)
+    {
+        AtomicLink.Replace(GcRootFor(layout), System);
+        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n");
+    }
+
+    public static void Clear(SystemLayout layout)
+    {
+        DurableFile.Delete(PathFor(layout));
+        AtomicLink.Remove(GcRootFor(layout));
+    }
 }

@@ -23,6 +23,16 @@ public sealed partial class BootEntries(SystemLayout layout)
 
     public string EntryPath(GenerationNumber number) => $"{EntriesDir}/qitech-{number}.conf";
 
+    /// <summary>The generations that have an entry now.</summary>
+    public IReadOnlyList<GenerationNumber> Numbers() =>
+        Directory.Exists(EntriesDir)
+            ? Directory.EnumerateFiles(EntriesDir, "qitech-*.conf")
+                .Select(f => EntryName().Match(Path.GetFileName(f)))
+                .Where(m => m.Success && GenerationNumber.TryParse(m.Groups[1].ValueSpan, out _, out _))
+                .Select(m => new GenerationNumber(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)))
+                .ToList()
+            : [];
+
     /// <summary>Writes every entry and the default; returns the entry files written.</summary>
     public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault)
     {

@@ -102,6 +102,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             throw new ArgumentException("dry-activate changes nothing: use PlanActivation", nameof(mode));
         }
         using var held = SystemLock.Acquire(layout, cancel);
+        // Shared, as store additions take it: no garbage collection between checking the
+        // system and rooting it (the journal's GC root, then the generation link).
+        using var noCollection = FileLock.Acquire(layout.StateDir + "/gc.lock", exclusive: false);
         await RecoverLockedAsync(progress);
         var (system, existing) = Resolve(mode, target);
         var closure = SystemClosure.Open(layout, system);
@@ -124,6 +127,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             activates ? plan.Start : [],
             activates ? plan.Restart : []);
         cancel.ThrowIfCancellationRequested();
+        FaultInjection.Point("before-journal");
         journal.Save(layout);
         FaultInjection.Point("after-journal");
         var (failures, warnings) = await NewActivator().RunAsync(journal, progress);
@@ -213,6 +217,21 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     }
 
     /// <summary>
+    /// True when a crash left work for <see cref="RecoverAsync"/>: an activation journal, or
+    /// boot entries that no longer match the generations (a deletion killed half-way).
+    /// Cheap and lock-free, so read-only callers can skip the lock when all is well.
+    /// </summary>
+    public bool NeedsRecovery()
+    {
+        if (File.Exists(ActivationJournal.PathFor(layout)))
+        {
+            return true;
+        }
+        var entries = new BootEntries(layout).Numbers();
+        return entries.Count > 0 && !entries.ToHashSet().SetEquals(Profile.Generations().Select(g => g.Number));
+    }
+
+    /// <summary>
     /// Embedded mode's boot (the daemon as init): after recovery, makes the one-shot next-boot
     /// choice or else the boot default the current and booted system, with /etc linked. A
     /// <c>test</c> activation is undone here, a <c>boot</c> one takes effect. Starts no service:
@@ -269,6 +288,11 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         var journal = ActivationJournal.Load(layout);
         if (journal == null)
         {
+            // A deletion killed half-way leaves entries of generations that are gone.
+            if (NeedsRecovery())
+            {
+                WriteBootEntriesLocked();
+            }
             return false;
         }
         progress?.Report($"finishing an interrupted {journal.Mode.ToString().ToLowerInvariant()} of {journal.System}");

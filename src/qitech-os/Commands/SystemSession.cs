@@ -31,7 +31,7 @@ public sealed class SystemSession : IDisposable
         var session = new SystemSession(store, new SystemManager(layout, new LocalStoreReader(store), services));
         try
         {
-            if (File.Exists(ActivationJournal.PathFor(layout)))
+            if (session.Manager.NeedsRecovery())
             {
                 await session.Manager.RecoverAsync(new Progress<string>(line => Console.Error.WriteLine(line)), cancel);
             }

@@ -13,7 +13,7 @@ public sealed class BadInputTests : IDisposable
     {
         _v1 = _root.AddSystem("v1");
         _v2 = _root.AddSystem("v2");
-        _root.Ok("switch", "--system", _v1);
+        _root.SwitchTo(_v1);
     }
 
     public void Dispose() => _root.Dispose();

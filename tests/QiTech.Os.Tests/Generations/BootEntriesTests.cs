@@ -40,4 +40,18 @@ public sealed class BootEntriesTests : IDisposable
         Assert.Contains("initrd /initrd.img-6.1.0-13-amd64\n", entry);
         Assert.Equal("default qitech-1.conf\ntimeout 9\neditor no\n", _root.ReadText("/boot/loader/loader.conf"));
     }
+
+    [Fact]
+    public void A_systems_own_kernel_and_initrd_are_copied_to_the_boot_partition()
+    {
+        var v1 = _root.AddSystem("v1", topLevelFiles: new Dictionary<string, string> { ["kernel"] = "KERNEL-1", ["initrd"] = "INITRD-1" });
+        _root.Ok("switch", "--system", v1);
+
+        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+
+        var linux = entry.Split('\n').Single(l => l.StartsWith("linux ", StringComparison.Ordinal))["linux ".Length..];
+        var initrd = entry.Split('\n').Single(l => l.StartsWith("initrd ", StringComparison.Ordinal))["initrd ".Length..];
+        Assert.Equal("KERNEL-1", File.ReadAllText(_root.Physical("/boot" + linux)));
+        Assert.Equal("INITRD-1", File.ReadAllText(_root.Physical("/boot" + initrd)));
+    }
 }

@@ -9,4 +9,20 @@ public static class OurCli
 
     public static ProcessRunner.Result Run(IEnumerable<string> args, byte[]? stdin, IDictionary<string, string>? env = null) =>
         ProcessRunner.Run("dotnet", [Dll, .. args], stdin, env);
+
+    /// <summary>Starts the CLI without waiting, for tests that kill it at a moment of their choosing.</summary>
+    public static System.Diagnostics.Process Start(IEnumerable<string> args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Prepend(Dll))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = System.Diagnostics.Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 }

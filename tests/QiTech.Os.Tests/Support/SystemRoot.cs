@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
@@ -13,6 +15,7 @@ namespace QiTech.Os.Tests.Support;
 public sealed class SystemRoot : IDisposable
 {
     private readonly TempDir _dir = new("qitech-gen");
+    private readonly List<LocalStore> _opened = [];
     private int _sources;
 
     public SystemRoot()
@@ -51,7 +54,8 @@ public sealed class SystemRoot : IDisposable
         IDictionary<string, string>? etc = null,
         bool release = true,
         string kernelParams = "quiet loglevel=3",
-        byte[]? payload = null)
+        byte[]? payload = null,
+        IDictionary<string, string>? topLevelFiles = null)
     {
         var tree = _dir.Combine("src", $"{++_sources}", "system-" + label);
         Directory.CreateDirectory(Path.Combine(tree, "etc", "systemd", "system"));
@@ -73,6 +77,10 @@ public sealed class SystemRoot : IDisposable
                 + "QITECH_OS_GIT_TIMESTAMP=2026-11-01T10:00:00+00:00\nQITECH_OS_GIT_URL=https://example.org/machine.git\n");
         }
         File.WriteAllText(Path.Combine(tree, "kernel-params"), kernelParams + "\n");
+        foreach (var (name, text) in topLevelFiles ?? new Dictionary<string, string>())
+        {
+            File.WriteAllText(Path.Combine(tree, name), text);
+        }
         if (payload != null)
         {
             File.WriteAllBytes(Path.Combine(tree, "sw", "bin", "payload"), payload);
@@ -80,6 +88,21 @@ public sealed class SystemRoot : IDisposable
         using var store = LocalStore.Open(Layout);
         return store.Render(store.AddPath(tree));
     }
+
+    /// <summary>
+    /// The same operations the CLI runs, in this process (no service manager), to set up a
+    /// root quickly; what is under test still goes through <see cref="Cli"/>.
+    /// </summary>
+    public SystemManager Manager(IServiceManager? services = null)
+    {
+        var store = LocalStore.Open(Layout);
+        _opened.Add(store);
+        return new SystemManager(Layout, new LocalStoreReader(store), services);
+    }
+
+    /// <summary>Switches to <paramref name="system"/> in this process.</summary>
+    public void SwitchTo(string system) =>
+        Manager().ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(Layout, system)).GetAwaiter().GetResult();
 
     /// <summary>The raw target of a link under the root ("/run/current-system"), or null.</summary>
     public string? LinkTarget(string logicalPath) => new FileInfo(Layout.Physical(logicalPath)).LinkTarget;
@@ -115,5 +138,12 @@ public sealed class SystemRoot : IDisposable
         return string.Join('\n', lines);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Dispose();
+        }
+        _dir.Dispose();
+    }
 }

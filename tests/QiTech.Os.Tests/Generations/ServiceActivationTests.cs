@@ -1,0 +1,145 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
+using QiTech.Os.Tests.Support;
+
+namespace QiTech.Os.Tests.Generations;
+
+/// <summary>Activation driving a service manager that runs real processes.</summary>
+public sealed class ServiceActivationTests : IDisposable
+{
+    private readonly SystemRoot _root = new();
+    private readonly ProcessServiceManager _services;
+    private readonly SystemManager _manager;
+
+    public ServiceActivationTests()
+    {
+        _services = new ProcessServiceManager(_root.Layout);
+        _manager = _root.Manager(_services);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _root.Dispose();
+    }
+
+    private static Dictionary<string, string> Sleepers(params (string Unit, int Seconds)[] units) =>
+        units.ToDictionary(u => u.Unit, u => $"[Service]\nExecStart=/bin/sleep {u.Seconds}\n");
+
+    private Task<ActivationResult> Switch(string system) =>
+        _manager.ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(_root.Layout, system));
+
+    [Fact]
+    public async Task Unchanged_units_keep_running_changed_restart_removed_stop_new_start()
+    {
+        await Switch(_root.AddSystem("v1", units: Sleepers(("same.service", 1000), ("changed.service", 1000), ("gone.service", 1000))));
+        var samePid = _services.Pid("same.service");
+        var changedPid = _services.Pid("changed.service");
+        _services.Calls.Clear();
+
+        var result = await Switch(_root.AddSystem("v2", units: Sleepers(("same.service", 1000), ("changed.service", 2000), ("new.service", 1000))));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(["stop gone.service", "reload", "restart changed.service", "start new.service"], _services.Calls);
+        Assert.Equal(samePid, _services.Pid("same.service"));
+        Assert.NotEqual(changedPid, _services.Pid("changed.service"));
+        Assert.Null(_services.Pid("gone.service"));
+        Assert.NotNull(_services.Pid("new.service"));
+    }
+
+    [Fact]
+    public async Task A_unit_that_fails_to_start_is_reported_with_its_log_and_rollback_restores()
+    {
+        var v1 = _root.AddSystem("v1", units: Sleepers(("app.service", 1000)));
+        await Switch(v1);
+        Directory.CreateDirectory(_root.Layout.LogDir);
+        File.WriteAllLines(_root.Layout.LogDir + "/app.log", ["booting", "config error: port 3001 in use"]);
+
+        var result = await Switch(_root.AddSystem("v2", units: new Dictionary<string, string>
+        {
+            ["app.service"] = "[Service]\nExecStart=/nonexistent/app --serve\n",
+        }));
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("app.service", failure.Unit);
+        Assert.Equal("restart", failure.Action);
+        Assert.Contains("config error: port 3001 in use", failure.LastLogLines);
+        Assert.Equal(new GenerationNumber(1), _manager.KnownGood());
+
+        var back = await _manager.ActivateAsync(ActivationMode.Switch, new ActivationTarget.Rollback());
+
+        Assert.True(back.Succeeded);
+        Assert.NotNull(_services.Pid("app.service"));
+        SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+    }
+
+    [Fact]
+    public async Task Recovery_replays_the_journals_unit_changes()
+    {
+        var v1 = _root.AddSystem("v1", units: Sleepers(("a.service", 1000), ("b.service", 1000)));
+        var v2 = _root.AddSystem("v2", units: Sleepers(("a.service", 1000), ("b.service", 2000), ("c.service", 1000)));
+        await Switch(v1);
+        var pidA = _services.Pid("a.service");
+        // The journal as a switch writes it before its first change; the process then died.
+        new ActivationJournal(ActivationMode.Switch, v2, 2, v1, [], ["c.service"], ["b.service"]).Save(_root.Layout);
+        _services.Calls.Clear();
+
+        Assert.True(await _manager.RecoverAsync());
+
+        Assert.Equal(["reload", "restart b.service", "start c.service"], _services.Calls);
+        Assert.Equal(pidA, _services.Pid("a.service"));
+        SystemInvariants.AssertRunning(_root, v2, bootDefault: true);
+    }
+
+    [Fact]
+    public async Task Embedded_boot_undoes_test_and_takes_a_boot_default()
+    {
+        var v1 = _root.AddSystem("v1");
+        var v2 = _root.AddSystem("v2");
+        var v3 = _root.AddSystem("v3");
+        await Switch(v1);
+        await _manager.ActivateAsync(ActivationMode.Test, ActivationTarget.ParseStorePath(_root.Layout, v2));
+
+        var booted = await _manager.BootAsync();
+
+        Assert.Equal(v1, booted!.LogicalPath);
+        Assert.Equal(v1, _root.LinkTarget("/run/booted-system"));
+        SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+
+        await _manager.ActivateAsync(ActivationMode.Boot, ActivationTarget.ParseStorePath(_root.Layout, v3));
+        booted = await _manager.BootAsync();
+
+        Assert.Equal(v3, booted!.LogicalPath);
+        SystemInvariants.AssertRunning(_root, v3, bootDefault: true);
+        Assert.Equal(new GenerationNumber(2), _manager.State().Booted);
+    }
+
+    [Fact]
+    public async Task A_one_shot_next_boot_is_used_once()
+    {
+        var v1 = _root.AddSystem("v1");
+        var v2 = _root.AddSystem("v2");
+        await Switch(v1);
+        await Switch(v2);
+        _manager.SetNextBoot(new GenerationNumber(1));
+
+        Assert.Equal(v1, (await _manager.BootAsync())!.LogicalPath);
+        Assert.Equal(v2, (await _manager.BootAsync())!.LogicalPath);
+    }
+
+    [Fact]
+    public async Task Retention_keeps_the_last_known_good_generation_beyond_the_last_k()
+    {
+        await Switch(_root.AddSystem("v1"));
+        Assert.Equal(new GenerationNumber(1), _manager.KnownGood());
+        var pointersOnly = _root.Manager();
+        pointersOnly.Retention = new RetentionSettings(1);
+
+        foreach (var label in new[] { "v2", "v3", "v4" })
+        {
+            await pointersOnly.ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(_root.Layout, _root.AddSystem(label)));
+        }
+
+        Assert.Equal(["system-1-link", "system-4-link"], SystemInvariants.Generations(_root));
+    }
+}
