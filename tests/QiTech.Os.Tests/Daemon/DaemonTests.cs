@@ -196,6 +196,8 @@ public sealed class DaemonTests : IDisposable
             await Finished(client, await client.ActivateAsync("boot", v2, null));
             var booted = await client.StatusAsync();
             Assert.Equal((v1, 2), (booted.CurrentSystem, booted.BootDefault!.Number));
+            var refused = await Assert.ThrowsAsync<DaemonException>(() => client.DeleteGenerationsAsync("1"));
+            Assert.Equal((400, "refusing to delete generation 1: it is the current generation (switch to another first); nothing was deleted"), (refused.Status, refused.Message));
         }
         finally
         {
@@ -287,6 +289,30 @@ public sealed class DaemonTests : IDisposable
         Assert.Equal(400, unit.Status);
         Assert.Equal((404, "job 42 does not exist"), (job.Status, job.Message));
         Assert.Null((await client.StatusAsync()).Current);
+    }
+
+    [Fact]
+    public void Without_a_daemon_status_and_logs_read_the_root_directly()
+    {
+        var v1 = _root.AddSystem("v1", Units("v1"));
+        _root.Ok("switch", "--system", v1);
+        Directory.CreateDirectory(_root.Physical("/var/log/qitech"));
+        File.WriteAllLines(_root.Physical("/var/log/qitech/app.service.log.1"), ["old line"]);
+        File.WriteAllLines(_root.Physical("/var/log/qitech/app.service.log"), ["new line 1", "new line 2"]);
+
+        var status = _root.Ok("status");
+        var logs = _root.Ok("logs", "app.service", "-n", "2");
+        var missing = _root.Cli("logs", "nope");
+        var bad = _root.Cli("logs", "../secret");
+
+        Assert.Contains("current:      generation 1 (v1, ", status);
+        Assert.Contains("booted:       (none)", status);
+        Assert.Contains("daemon:       not running", status);
+        Assert.Equal("old line\nnew line 1\nnew line 2\n", _root.Ok("logs", "app", "-n", "3"));
+        Assert.Equal("new line 1\nnew line 2\n", logs);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.StartsWith("error: nope.service: no log yet", missing.Stderr);
+        Assert.Equal((2, "error: '../secret' is not a unit name (letters, digits and :_.@- only)\n"), (bad.ExitCode, bad.Stderr));
     }
 
     private static async Task<List<DaemonJob>> GetJobs(DaemonClient client)
