@@ -148,6 +148,10 @@ internal sealed class SupervisedService : IDisposable
                     Fail($"start limit hit ({_options.StartLimitBurst} starts within {_options.StartLimitInterval.TotalSeconds}s)", started);
                     return;
                 }
+                if (!firstRun)
+                {
+                    Restarts++;
+                }
                 var success = unit.Type == ServiceType.Oneshot
                     ? await RunOneshotAsync(unit, system, lifetime)
                     : await RunSimpleAsync(unit, system, started, lifetime);
@@ -176,7 +180,7 @@ internal sealed class SupervisedService : IDisposable
                 }
                 firstRun = false;
                 State = ServiceState.Starting;
-                Log.WriteLine($"qitech-osd: restarting in {unit.RestartSec.TotalSeconds}s (Restart={unit.Restart.ToString().ToLowerInvariant()})");
+                Log.WriteLine($"qitech-osd: restarting in {unit.RestartSec.TotalSeconds}s (Restart={(unit.Restart == RestartPolicy.OnFailure ? "on-failure" : "always")})");
                 try
                 {
                     await Task.Delay(unit.RestartSec, lifetime);
@@ -186,7 +190,6 @@ internal sealed class SupervisedService : IDisposable
                     started.TrySetResult();
                     return;
                 }
-                Restarts++;
             }
         }
         catch (Exception e)
@@ -240,8 +243,23 @@ internal sealed class SupervisedService : IDisposable
             return false;
         }
         State = ServiceState.Running;
-        started.TrySetResult();
-        return await WaitAndReportAsync(process, command, lifetime);
+        // A service that dies within the settle time did not really start: say so to the
+        // caller (a switch reports it with the log), instead of "started" and a failure later.
+        var exit = process.WaitForExitAsync(CancellationToken.None);
+        if (await Task.WhenAny(exit, Task.Delay(_options.StartSettleTime, CancellationToken.None)) != exit)
+        {
+            started.TrySetResult();
+        }
+        var success = await WaitAndReportAsync(process, command, lifetime);
+        if (success || lifetime.IsCancellationRequested)
+        {
+            started.TrySetResult();
+        }
+        else
+        {
+            started.TrySetException(new ServiceStartException(Name, LastError ?? "failed", ServiceLogReader.Tail(Log.Path, 10)));
+        }
+        return success;
     }
 
     private async Task<bool> RunOneshotAsync(ServiceUnit unit, LoadedSystem system, CancellationToken lifetime)

@@ -13,4 +13,10 @@ public sealed record SupervisorOptions
     public int StartLimitBurst { get; init; } = 5;
 
     public TimeSpan StartLimitInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a start waits to see the process survive: one that exits with a failure
+    /// sooner fails the start itself (and a switch reports it with its last log lines).
+    /// </summary>
+    public TimeSpan StartSettleTime { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -1,0 +1,92 @@
+using QiTech.Os.Jobs;
+
+namespace QiTech.Os.Tests.Jobs;
+
+public sealed class JobRunnerTests
+{
+    [Fact]
+    public async Task One_job_at_a_time_and_a_late_subscriber_replays_every_event()
+    {
+        var runner = new JobRunner();
+        var release = new TaskCompletionSource();
+        Assert.True(runner.TryStart("switch", async context =>
+        {
+            context.Step("stop units");
+            context.Log("stopping b.service");
+            context.Progress(50);
+            await release.Task;
+            context.Step("start units");
+        }, out var first));
+
+        Assert.False(runner.TryStart("gc", _ => Task.CompletedTask, out var running));
+        Assert.Same(first, running);
+
+        release.SetResult();
+        await first.Completion;
+        var events = new List<JobEvent>();
+        await foreach (var e in first.Subscribe())
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal(["step", "log", "progress", "step", "step", "step", "done"], events.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, 7), events.Select(e => e.Sequence));
+        Assert.Equal(JobState.Succeeded, first.State);
+        Assert.Equal([new JobStep("stop units", JobState.Succeeded, 50), new JobStep("start units", JobState.Succeeded, null)], first.Steps);
+        Assert.True(runner.TryStart("gc", _ => Task.CompletedTask, out var second));
+        Assert.Equal(first.Id + 1, second.Id);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_job_kills_the_programs_it_runs_with_their_children()
+    {
+        var runner = new JobRunner();
+        // A unique sleep length marks the program's children in /proc.
+        var marker = "999." + Random.Shared.Next(100_000, 999_999);
+        runner.TryStart("build", async context =>
+        {
+            context.Step("build");
+            await context.RunProcessAsync("/bin/sh", ["-c", $"echo started; sleep {marker} & sleep {marker}"]);
+        }, out var job);
+        await foreach (var e in job.Subscribe())
+        {
+            if (e.Type == "log")
+            {
+                break; // the program runs
+            }
+        }
+
+        job.Cancel();
+        await job.Completion;
+
+        Assert.Equal(JobState.Cancelled, job.State);
+        Assert.Equal(JobState.Cancelled, job.Steps.Single().State);
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc"), d =>
+            int.TryParse(Path.GetFileName(d), out _) && TryRead(d + "/cmdline").Contains(marker) && !TryRead(d + "/stat").Contains(") Z"));
+    }
+
+    [Fact]
+    public async Task A_failing_job_records_the_one_line_error()
+    {
+        var runner = new JobRunner();
+        runner.TryStart("switch", _ => throw new Errors.BadInputException("--system 'x': not a store path"), out var job);
+
+        await job.Completion;
+
+        Assert.Equal(JobState.Failed, job.State);
+        Assert.Equal("--system 'x': not a store path", job.Error);
+        Assert.Equal("done", job.Events[^1].Type);
+    }
+
+    private static string TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}
