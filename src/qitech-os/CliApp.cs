@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(DerivationCommand.Create());
 
         var parse = root.Parse(args);
         try
