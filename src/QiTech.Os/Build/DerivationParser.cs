@@ -71,6 +71,16 @@ public static class DerivationParser
             }
         }
         var name = env.GetValueOrDefault("name") ?? throw reader.Error("no 'name' variable");
+        // The text lists outputs sorted; their declared order (which enters the hash) is in "outputs".
+        if (env.TryGetValue("outputs", out var declared))
+        {
+            var order = declared.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!order.Order(StringComparer.Ordinal).SequenceEqual(outputs.Order(StringComparer.Ordinal)))
+            {
+                throw reader.Error("the 'outputs' variable does not match the outputs");
+            }
+            outputs = [.. order];
+        }
         foreach (var computed in outputs.Concat(["name", "system", "builder", "outputs"]))
         {
             env.Remove(computed);
