@@ -14,6 +14,18 @@ public static class CliApp
         root.Options.Add(GlobalOptions.StoreDir);
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ActivateCommand.Switch());
+        root.Subcommands.Add(ActivateCommand.Boot());
+        root.Subcommands.Add(ActivateCommand.Test());
+        root.Subcommands.Add(ActivateCommand.DryActivate());
+        root.Subcommands.Add(ListGenerationsCommand.Create());
+        root.Subcommands.Add(DeleteGenerationsCommand.Create());
+        root.Subcommands.Add(BootEntriesCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
 

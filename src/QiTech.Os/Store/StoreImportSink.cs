@@ -160,6 +160,7 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
 
     private static void FinishFile(int fd)
     {
+        Posix.StartWriteback(fd);
         Posix.SetTimes(fd, CanonicalTime);
         Posix.close(fd);
     }

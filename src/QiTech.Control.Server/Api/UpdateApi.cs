@@ -1,0 +1,39 @@
+using QiTech.Control.Server.Daemon;
+
+namespace QiTech.Control.Server.Api;
+
+/// <summary>The update source (token write-only), its targets and changelogs, installing one.</summary>
+public static class UpdateApi
+{
+    public static void MapUpdateApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/update/source", (IUpdateSourceSettings daemon, CancellationToken cancel) => daemon.GetSourceAsync(cancel))
+            .WithSummary("The source URL and whether a token is set (the token is never returned)");
+        api.MapPut("/update/source", async (SourceRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
+            {
+                await daemon.SetSourceUrlAsync(ApiInput.SourceUrl(request.Url), cancel);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Set the source URL");
+        api.MapPut("/update/token", async (TokenRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
+            {
+                await daemon.SetTokenAsync(ApiInput.Token(request.Token), cancel);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Set the private-repository token (write-only)");
+        api.MapDelete("/update/token", async (IUpdateSourceSettings daemon, CancellationToken cancel) =>
+            {
+                await daemon.ClearTokenAsync(cancel);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Clear the token");
+        api.MapGet("/update/targets", (IUpdateTargets daemon, CancellationToken cancel) => daemon.GetTargetsAsync(cancel))
+            .WithSummary("Tags, branches and recent commits, with dates and whether older than the running version");
+        api.MapGet("/update/changelog", (string @ref, IUpdateTargets daemon, CancellationToken cancel) =>
+                daemon.GetChangelogAsync(ApiInput.GitRef(@ref), cancel))
+            .WithSummary("What changed between the running version and a ref");
+        api.MapPost("/update/install", async (InstallRequest request, IUpdateTargets daemon, CancellationToken cancel) =>
+                SystemApi.Started(await daemon.InstallAsync(ApiInput.GitRef(request.Ref), request.Mode, cancel)))
+            .WithSummary("Fetch, build and activate a ref (switch, boot or test); starts the update job");
+    }
+}

@@ -1,0 +1,38 @@
+namespace QiTech.Control.Server;
+
+/// <summary>The configuration section "ControlServer" (appsettings, environment, command line).</summary>
+public sealed class ControlServerOptions
+{
+    public const string Section = "ControlServer";
+
+    /// <summary>The daemon's socket; empty means the root layout's <c>R/run/qitech-os/daemon.sock</c>.</summary>
+    public string? DaemonSocket { get; set; }
+
+    /// <summary>The system root (default: <c>$QITECH_ROOT</c>, else "/").</summary>
+    public string? Root { get; set; }
+
+    /// <summary>The loopback port the kiosk browser uses.</summary>
+    public int Port { get; set; } = 3001;
+
+    public RemoteAccessOptions Remote { get; set; } = new();
+}
+
+/// <summary>
+/// Access from other machines: off by default. When on, the server also listens on every
+/// address over HTTPS and everyone but the local kiosk must log in with the password whose
+/// hash is configured here (made by <c>qitech-control-server hash-password</c>).
+/// </summary>
+public sealed class RemoteAccessOptions
+{
+    public bool Enabled { get; set; }
+
+    public int Port { get; set; } = 3443;
+
+    /// <summary>A PKCS#12 (.pfx) or PEM certificate file for HTTPS.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key file, when the certificate is PEM.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    public string? PasswordHash { get; set; }
+}

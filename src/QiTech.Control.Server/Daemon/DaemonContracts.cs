@@ -1,0 +1,69 @@
+namespace QiTech.Control.Server.Daemon;
+
+// The JSON shapes of docs/daemon-api.md, one record per object. Kept in one file because
+// they are one concern: the daemon's wire contract.
+
+/// <summary>The <c>QITECH_OS_GIT_*</c> values of a generation.</summary>
+/// <remarks>The timestamp is kept as sent (ISO 8601 committer date); pages format it.</remarks>
+public sealed record VersionInfo(string? Abbreviation, string? Commit, string? Timestamp, string? Url);
+
+public sealed record GenerationInfo(
+    int Number,
+    string StorePath,
+    DateTimeOffset Created,
+    bool Current,
+    bool Booted,
+    bool BootDefault,
+    long? DiskCostBytes,
+    VersionInfo? Version,
+    bool KnownGood = false);
+
+public sealed record ServiceInfo(string Name, string State, int? Pid, double? UptimeSeconds, int Restarts);
+
+public sealed record SystemStatus(
+    GenerationInfo? Current,
+    GenerationInfo? Booted,
+    GenerationInfo? BootDefault,
+    IReadOnlyList<ServiceInfo> Services);
+
+public sealed record JobStep(string Name, string State, double? Percent);
+
+/// <summary>A daemon job; <see cref="State"/> is running, succeeded, failed or cancelled.</summary>
+public sealed record JobInfo(long Id, string Kind, string State, IReadOnlyList<JobStep> Steps, string? Error)
+{
+    public bool IsRunning => State == JobStates.Running;
+}
+
+public static class JobStates
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}
+
+public sealed record JobStarted(long JobId);
+
+/// <summary>The update source; the token itself never comes back, only whether one is set.</summary>
+public sealed record UpdateSource(string? Url, bool HasToken);
+
+public sealed record UpdateTarget(string Kind, string Name, string Commit, DateTimeOffset? Date, bool OlderThanRunning);
+
+public sealed record Changelog(string Ref, string Text);
+
+public sealed record ActivateRequest(string? StorePath, int? Generation, ActivationMode Mode);
+
+public sealed record RollbackRequest(ActivationMode Mode);
+
+public sealed record DeleteGenerationsRequest(string Spec);
+
+public sealed record GcRequest(bool DryRun);
+
+public sealed record InstallRequest(string Ref, ActivationMode Mode);
+
+public sealed record SourceRequest(string Url);
+
+public sealed record TokenRequest(string Token);
+
+/// <summary>One Server-Sent Event of a job: <see cref="Type"/> is step, log, progress or done; data as sent.</summary>
+public sealed record JobEvent(string Type, string Data);

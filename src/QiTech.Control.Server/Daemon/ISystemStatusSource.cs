@@ -1,0 +1,9 @@
+namespace QiTech.Control.Server.Daemon;
+
+/// <summary>What runs now and which generations exist. Read-only; every call asks the daemon anew.</summary>
+public interface ISystemStatusSource
+{
+    Task<SystemStatus> GetStatusAsync(CancellationToken cancel);
+
+    Task<IReadOnlyList<GenerationInfo>> GetGenerationsAsync(CancellationToken cancel);
+}

@@ -1,0 +1,16 @@
+namespace QiTech.Control.Server.Daemon;
+
+/// <summary>
+/// The machine's update source. The token is write-only: it can be set or cleared and is
+/// never read back; <see cref="UpdateSource.HasToken"/> says whether one is set.
+/// </summary>
+public interface IUpdateSourceSettings
+{
+    Task<UpdateSource> GetSourceAsync(CancellationToken cancel);
+
+    Task SetSourceUrlAsync(string url, CancellationToken cancel);
+
+    Task SetTokenAsync(string token, CancellationToken cancel);
+
+    Task ClearTokenAsync(CancellationToken cancel);
+}

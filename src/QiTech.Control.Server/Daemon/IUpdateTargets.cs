@@ -1,0 +1,12 @@
+namespace QiTech.Control.Server.Daemon;
+
+/// <summary>What the update source offers (tags, branches, recent commits) and installing one.</summary>
+public interface IUpdateTargets
+{
+    Task<IReadOnlyList<UpdateTarget>> GetTargetsAsync(CancellationToken cancel);
+
+    Task<Changelog> GetChangelogAsync(string gitRef, CancellationToken cancel);
+
+    /// <summary>Starts the update job (fetch, build, activate as <paramref name="mode"/>) and returns its id.</summary>
+    Task<long> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel);
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using QiTech.Control.Server.Api;
+using QiTech.Control.Server.Components;
+using QiTech.Control.Server.Daemon;
+using QiTech.Control.Server.Security;
+
+namespace QiTech.Control.Server;
+
+/// <summary>
+/// Builds the web application: Blazor UI, <c>/api</c>, <c>/health</c>, login, and the
+/// security around them. Tests build the same application with another daemon client.
+/// </summary>
+public static class ServerHost
+{
+    private static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
+        ["--root"] = $"{ControlServerOptions.Section}:Root",
+        ["--port"] = $"{ControlServerOptions.Section}:Port",
+    };
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            // Named after this assembly, not the process, so a test host finds the same static assets.
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        var options = builder.Configuration.GetSection(ControlServerOptions.Section).Get<ControlServerOptions>() ?? new ControlServerOptions();
+        CheckRemote(options.Remote);
+        builder.Services.Configure<ControlServerOptions>(builder.Configuration.GetSection(ControlServerOptions.Section));
+
+        // Static web assets (the Blazor script, our CSS) are served from the build output too.
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, options.Port);
+            if (options.Remote.Enabled)
+            {
+                kestrel.ListenAnyIP(options.Remote.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = LoadCertificate(options.Remote),
+                }));
+            }
+        });
+        if (!options.Remote.Enabled)
+        {
+            // The kiosk only: a page of another site that resolves its name to 127.0.0.1 is refused.
+            builder.Configuration["AllowedHosts"] ??= "localhost;127.0.0.1;[::1]";
+        }
+
+        var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
+        builder.Services.AddSingleton(_ => new DaemonClient(socket));
+        AddDaemonInterfaces<DaemonClient>(builder.Services);
+        builder.Services.AddSingleton(ServerVersion.FromEnvironment());
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddAntiforgery(anti =>
+        {
+            anti.HeaderName = AntiforgeryCheck.HeaderName;
+            anti.Cookie.Name = "qitech-csrf";
+            anti.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = "qitech-session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.LoginPath = LoginEndpoints.LoginPath;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // API callers get status codes, browsers the login page.
+                cookie.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
+            });
+        builder.Services.AddSingleton<IAuthorizationHandler, LocalOrSignedInRequirement>();
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new LocalOrSignedInRequirement()).Build());
+        return builder;
+    }
+
+    /// <summary>Registers one object as every daemon interface the pages and the API use.</summary>
+    public static void AddDaemonInterfaces<T>(IServiceCollection services)
+        where T : class, ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IServiceControl
+    {
+        services.AddSingleton<ISystemStatusSource>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IGenerationControl>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IJobMonitor>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IUpdateSourceSettings>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IUpdateTargets>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IServiceControl>(s => s.GetRequiredService<T>());
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlServerOptions>>().Value.Remote.Enabled)
+        {
+            app.UseHsts();
+        }
+        app.UseWebSockets();
+        app.UseMiddleware<SameOriginCheck>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapHealth();
+        app.MapLogin();
+        app.MapControlApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        // Only a browser navigating (GET of a page) is sent to the login form.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/_blazor")
+            || !HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static void CheckRemote(RemoteAccessOptions remote)
+    {
+        if (!remote.Enabled)
+        {
+            return;
+        }
+        if (!PasswordHash.IsWellFormed(remote.PasswordHash))
+        {
+            throw new QiTech.Os.Errors.BadInputException(
+                $"{ControlServerOptions.Section}:Remote:PasswordHash: missing or not made by 'qitech-control-server hash-password'");
+        }
+        if (string.IsNullOrEmpty(remote.CertificatePath) || !File.Exists(remote.CertificatePath))
+        {
+            throw new QiTech.Os.Errors.BadInputException(
+                $"{ControlServerOptions.Section}:Remote:CertificatePath: '{remote.CertificatePath}' is not a certificate file (HTTPS is required for remote access)");
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(RemoteAccessOptions remote) =>
+        string.IsNullOrEmpty(remote.CertificateKeyPath)
+            ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(remote.CertificatePath!, null)
+            : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(remote.CertificatePath!, remote.CertificateKeyPath);
+}

@@ -1,0 +1,26 @@
+using System.Reflection;
+using QiTech.Control.Server.Daemon;
+
+namespace QiTech.Control.Server;
+
+/// <summary>
+/// This server's own version: the assembly's, plus the <c>QITECH_OS_GIT_*</c> variables
+/// that a generation sets for each of its services.
+/// </summary>
+public sealed record ServerVersion(string Assembly, VersionInfo? Generation)
+{
+    public static ServerVersion FromEnvironment()
+    {
+        var assembly = typeof(ServerVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        VersionInfo? generation = null;
+        if (Environment.GetEnvironmentVariable("QITECH_OS") == "true")
+        {
+            generation = new VersionInfo(
+                Environment.GetEnvironmentVariable("QITECH_OS_GIT_ABBREVIATION"),
+                Environment.GetEnvironmentVariable("QITECH_OS_GIT_COMMIT"),
+                Environment.GetEnvironmentVariable("QITECH_OS_GIT_TIMESTAMP"),
+                Environment.GetEnvironmentVariable("QITECH_OS_GIT_URL"));
+        }
+        return new ServerVersion(assembly, generation);
+    }
+}

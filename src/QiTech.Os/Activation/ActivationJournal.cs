@@ -1,0 +1,49 @@
+using System.Text.Json;
+using QiTech.Os.Errors;
+using QiTech.Os.Generations;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Activation;
+
+/// <summary>
+/// The intent of an activation, written durably before its first change and removed after
+/// its last (<c>R/qitech/var/activation.json</c>). Every step is idempotent, so recovery after
+/// a crash replays the whole journal: the system ends on the new generation, with the
+/// profile, <c>current-system</c> and the /etc links agreeing. The unit lists are kept here
+/// because after the flip the old system can no longer be told from the new.
+/// </summary>
+public sealed record ActivationJournal(
+    ActivationMode Mode,
+    string System,
+    int? Generation,
+    string? Previous,
+    IReadOnlyList<string> Stop,
+    IReadOnlyList<string> Start,
+    IReadOnlyList<string> Restart)
+{
+    public static string PathFor(SystemLayout layout) => layout.StateDir + "/activation.json";
+
+    public static ActivationJournal? Load(SystemLayout layout)
+    {
+        var path = PathFor(layout);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), GenerationsJson.Default.ActivationJournal)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            // Written by rename, so a torn file means someone edited it: refuse to guess.
+            throw new QiTechOsException($"{path}: unreadable activation journal ({e.Message}); inspect it, then delete it to continue");
+        }
+    }
+
+    public void Save(SystemLayout layout) =>
+        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n");
+
+    public static void Clear(SystemLayout layout) => DurableFile.Delete(PathFor(layout));
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using QiTech.Os.Generations;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Activation;
+
+/// <summary>
+/// Boot Loader Specification type 1 entries, one per generation
+/// (<c>R/boot/loader/entries/qitech-&lt;N&gt;.conf</c>), and the default in
+/// <c>R/boot/loader/loader.conf</c>. The kernel and initrd come from the system when it has
+/// <c>kernel</c>/<c>initrd</c> (copied once to <c>R/boot/qitech/</c>, as boot partitions cannot
+/// read the store), else the host's newest <c>/boot/vmlinuz-*</c>. Options are the system's
+/// <c>kernel-params</c> plus <c>qitech.system=</c>, which tells early boot what to link as
+/// <c>/run/booted-system</c>. Entries of deleted generations are removed.
+/// </summary>
+public sealed partial class BootEntries(SystemLayout layout)
+{
+    public string EntriesDir => layout.BootDir + "/loader/entries";
+
+    public string LoaderConf => layout.BootDir + "/loader/loader.conf";
+
+    public string EntryPath(GenerationNumber number) => $"{EntriesDir}/qitech-{number}.conf";
+
+    /// <summary>Writes every entry and the default; returns the entry files written.</summary>
+    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault)
+    {
+        Directory.CreateDirectory(EntriesDir);
+        var written = new List<string>();
+        var kernelsInUse = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (link, closure) in generations)
+        {
+            var path = EntryPath(link.Number);
+            var text = Entry(link, closure, kernelsInUse);
+            if (!File.Exists(path) || File.ReadAllText(path) != text)
+            {
+                DurableFile.Write(path, text);
+            }
+            written.Add(path);
+        }
+        var keep = generations.Select(g => g.Link.Number.Value).ToHashSet();
+        foreach (var file in Directory.EnumerateFiles(EntriesDir, "qitech-*.conf"))
+        {
+            var m = EntryName().Match(Path.GetFileName(file));
+            if (m.Success && !keep.Contains(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)))
+            {
+                File.Delete(file);
+            }
+        }
+        RemoveUnusedKernels(kernelsInUse);
+        WriteDefault(bootDefault);
+        return written;
+    }
+
+    private string Entry(GenerationLink link, SystemClosure? closure, HashSet<string> kernelsInUse)
+    {
+        var release = closure?.Release() ?? ReleaseInfo.Unknown;
+        var date = link.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label}, {date})\n");
+        text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label}\n");
+        text.Append("sort-key qitech\n");
+        var (linux, initrd) = Kernel(link, closure, kernelsInUse);
+        if (linux != null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"linux {linux}\n");
+        }
+        if (initrd != null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"initrd {initrd}\n");
+        }
+        var options = closure?.KernelParams() ?? "";
+        var system = layout.StoreDir.Render(link.System);
+        text.Append(CultureInfo.InvariantCulture, $"options {(options.Length > 0 ? options + " " : "")}qitech.system={system}\n");
+        return text.ToString();
+    }
+
+    private (string? Linux, string? Initrd) Kernel(GenerationLink link, SystemClosure? closure, HashSet<string> kernelsInUse)
+    {
+        var kernel = closure?.OptionalFile("kernel");
+        if (kernel != null)
+        {
+            var initrd = closure!.OptionalFile("initrd");
+            return (CopyToBoot(link, "linux", kernel, kernelsInUse), initrd == null ? null : CopyToBoot(link, "initrd", initrd, kernelsInUse));
+        }
+        var host = Directory.Exists(layout.BootDir)
+            ? Directory.EnumerateFiles(layout.BootDir, "vmlinuz-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        if (host == null)
+        {
+            return (null, null);
+        }
+        var hostInitrd = "initrd.img-" + host["vmlinuz-".Length..];
+        return ("/" + host, File.Exists(layout.BootDir + "/" + hostInitrd) ? "/" + hostInitrd : null);
+    }
+
+    private string CopyToBoot(GenerationLink link, string kind, string source, HashSet<string> kernelsInUse)
+    {
+        var name = $"{link.System.HashPart}-{kind}";
+        var target = layout.BootDir + "/qitech/" + name;
+        if (!File.Exists(target))
+        {
+            Directory.CreateDirectory(layout.BootDir + "/qitech");
+            var temp = target + ".partial";
+            File.Copy(source, temp, overwrite: true);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+            {
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        kernelsInUse.Add(name);
+        return "/qitech/" + name;
+    }
+
+    private void RemoveUnusedKernels(HashSet<string> kernelsInUse)
+    {
+        var dir = layout.BootDir + "/qitech";
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            if (!kernelsInUse.Contains(Path.GetFileName(file)))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Sets the <c>default</c> line, keeping the administrator's other lines.</summary>
+    private void WriteDefault(GenerationNumber? bootDefault)
+    {
+        var lines = File.Exists(LoaderConf)
+            ? File.ReadAllLines(LoaderConf).Where(l => !l.TrimStart().StartsWith("default", StringComparison.Ordinal)).ToList()
+            : ["timeout 3"];
+        if (bootDefault is { } d)
+        {
+            lines.Insert(0, $"default qitech-{d}.conf");
+        }
+        var text = string.Join('\n', lines) + "\n";
+        if (!File.Exists(LoaderConf) || File.ReadAllText(LoaderConf) != text)
+        {
+            DurableFile.Write(LoaderConf, text);
+        }
+    }
+
+    [GeneratedRegex("^qitech-([0-9]+)\\.conf$")]
+    private static partial Regex EntryName();
+}

@@ -1,0 +1,22 @@
+namespace QiTech.Os.Config.Modules;
+
+/// <summary>Every module of the product. Checks run in this order, so the clearest message comes first.</summary>
+public static class AllModules
+{
+    public static IReadOnlyList<IConfigModule> Create() =>
+    [
+        new SystemModule(),
+        new VersionModule(),
+        new BootModule(),
+        new KioskModule(),
+        new QiTechServiceModule(),
+        new PackagesModule(),
+        new UsersModule(),
+        new SecurityModule(),
+        new SystemdModule(),
+        new LogindModule(),
+        new UdevModule(),
+        new FirewallModule(),
+        new EnvironmentModule(),
+    ];
+}

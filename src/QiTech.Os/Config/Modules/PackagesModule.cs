@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using static QiTech.Os.Config.Types.OptionTypes;
+
+namespace QiTech.Os.Config.Modules;
+
+/// <summary>
+/// <c>packages.&lt;name&gt;</c> says where a package's store path comes from: a prebuilt
+/// directory beside the configuration (added to the store) or a path already in the store.
+/// <c>environment.systemPackages</c> → <c>sw/&lt;name&gt;</c> links, and <c>sw/bin</c> links to
+/// every program in their <c>bin/</c>.
+/// </summary>
+public sealed class PackagesModule : IConfigModule
+{
+    private static readonly OptionPath Packages = OptionPath.Parse("packages");
+    private static readonly OptionPath SystemPackages = OptionPath.Parse("environment.systemPackages");
+
+    public string Name => "packages";
+
+    public void Declare(OptionSet options)
+    {
+        options.Declare("packages", AttrsOf(Submodule(p => p
+            .Declare("path", NullOr(LocalFile), null, "A prebuilt directory (relative to this file) added to the store as the package.", "./prebuilt/qitech-control-server")
+            .Declare("storePath", NullOr(Str), null, "A path already in the store, e.g. /qitech/store/<hash>-name."))),
+            EmptySet, "Where each package's store path comes from, by package name.",
+            "{ qitech-control-server: { path: ./prebuilt/qitech-control-server } }");
+        options.Declare("environment.systemPackages", ListOf(Package), EmptyList, "Packages linked into the system's sw/.", "[qitech-control-server]");
+    }
+
+    public void Check(EvaluatedConfig config, ConfigChecks checks)
+    {
+        foreach (var (name, package) in config.Set("packages").Entries())
+        {
+            var path = Packages.Append(name);
+            checks.Assert(Nix.StorePath.IsValidName(name), path, $"'{name}' is not a valid store path name");
+            checks.Assert(package["path"] is null ^ package["storePath"] is null, path, "set exactly one of path and storePath");
+            if (package.Str("storePath") is { } storePath)
+            {
+                checks.Assert(Regex.IsMatch(storePath, @"^(/[^/\s]+)+/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+_?=.-]+$"), path.Append("storePath"), $"'{storePath}' is not a store path");
+            }
+        }
+        var packages = config.Set("packages");
+        var systemPackages = config.List("environment.systemPackages");
+        for (var i = 0; i < systemPackages.Count; i++)
+        {
+            var name = (string)systemPackages[i]!;
+            checks.Assert(packages.ContainsKey(name), SystemPackages.Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                $"package '{name}' is not declared under packages");
+        }
+    }
+
+    /// <summary>Checks that a package option names a declared package.</summary>
+    public static void CheckReference(EvaluatedConfig config, ConfigChecks checks, string optionPath)
+    {
+        var name = config.String(optionPath);
+        checks.Assert(config.Set("packages").ContainsKey(name), optionPath, $"package '{name}' is not declared under packages");
+    }
+
+    /// <summary>The store path (rendered) of a declared package.</summary>
+    public static string StorePathOf(EvaluatedConfig config, string name)
+    {
+        var package = config.Set("packages").Set(name);
+        return package["path"] is LocalPath local ? config.Importer.Import(local) : package.Str("storePath")!;
+    }
+
+    /// <summary>
+    /// The store path of a package for a module's definitions; an undeclared or half-declared
+    /// one gives a stand-in, and the module's check reports it.
+    /// </summary>
+    public static string StorePathOrStandIn(EvaluatedConfig config, string name) =>
+        config.Set("packages").TryGetValue(name, out var p) && p is IReadOnlyDictionary<string, object?> package
+            && (package["path"] is LocalPath || package["storePath"] is string)
+            ? StorePathOf(config, name)
+            : "/undeclared-package/" + name;
+
+    public void Render(EvaluatedConfig config, SystemTree tree)
+    {
+        var binOwners = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in config.Strings("environment.systemPackages").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var storePath = StorePathOf(config, name);
+            var origin = config.LocationOf(Packages.Append(name));
+            tree.AddSymlink("sw/" + name, storePath, origin, Packages.Append(name));
+            if (config.Set("packages").Set(name)["path"] is LocalPath local && Directory.Exists(Path.Combine(local.FullPath, "bin")))
+            {
+                foreach (var program in Directory.GetFileSystemEntries(Path.Combine(local.FullPath, "bin")).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                {
+                    if (binOwners.TryGetValue(program!, out var owner))
+                    {
+                        throw ConfigException.At(origin, SystemPackages, $"packages '{owner}' and '{name}' both provide bin/{program}");
+                    }
+                    binOwners[program!] = name;
+                    tree.AddSymlink("sw/bin/" + program, storePath + "/bin/" + program, origin, Packages.Append(name));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using static QiTech.Os.Config.Types.OptionTypes;
+
+namespace QiTech.Os.Config.Modules;
+
+/// <summary><c>system.hostName</c> → <c>etc/hostname</c>.</summary>
+public sealed class SystemModule : IConfigModule
+{
+    public const string HostNamePattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+
+    public string Name => "system";
+
+    public void Declare(OptionSet options) =>
+        options.Declare("system.hostName", Matching(HostNamePattern, "host name (lower-case letters, digits and '-', at most 63)"), "qitech",
+            "The machine's host name.", "extruder-01");
+
+    public void Render(EvaluatedConfig config, SystemTree tree) =>
+        tree.AddFile("etc/hostname", config.String("system.hostName") + "\n", config.LocationOf(OptionPath.Parse("system.hostName")), OptionPath.Parse("system.hostName"));
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+
+namespace QiTech.Os.Config.Types;
+
+/// <summary>
+/// A path. <see cref="PathKind.OnTarget"/>: an absolute path on the machine being configured
+/// (a home directory). <see cref="PathKind.Local"/>: a file beside the configuration, relative
+/// to the YAML file that names it, copied into the store when the system is built.
+/// </summary>
+public sealed class PathType(PathKind kind) : ScalarOptionType
+{
+    public override string Name => kind == PathKind.OnTarget ? "absolute path" : "path";
+
+    public override object? Check(OptionPath path, Definition definition)
+    {
+        var scalar = Scalar(path, definition);
+        var text = scalar.Text;
+        if (scalar.IsNull || text.Length == 0 || text.Contains('\0') || text.Contains('\n'))
+        {
+            throw ConfigException.WrongType(definition.Location, path, Name, scalar.Describe());
+        }
+        if (kind == PathKind.OnTarget)
+        {
+            return text.StartsWith('/') && !text.Split('/').Any(s => s is "." or "..")
+                ? text
+                : throw ConfigException.WrongType(definition.Location, path, Name, scalar.Describe());
+        }
+        if (!definition.Location.IsFile && !text.StartsWith('/'))
+        {
+            throw ConfigException.WrongType(definition.Location, path, "an absolute path (set in code)", scalar.Describe());
+        }
+        var baseDir = definition.Location.IsFile ? Path.GetDirectoryName(Path.GetFullPath(definition.Location.File))! : "/";
+        var full = Path.GetFullPath(text, baseDir);
+        if (!File.Exists(full) && !Directory.Exists(full))
+        {
+            throw ConfigException.At(definition.Location, path, $"path '{text}' does not exist");
+        }
+        return new LocalPath(full);
+    }
+
+    public override JsonObject JsonSchema() => kind == PathKind.OnTarget
+        ? new JsonObject { ["type"] = "string", ["pattern"] = "^/" }
+        : new JsonObject { ["type"] = "string", ["minLength"] = 1 };
+}
+
+public enum PathKind
+{
+    OnTarget,
+    Local,
+}

@@ -1,0 +1,19 @@
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Generations;
+
+/// <summary>
+/// One generation as users see it in lists. <see cref="DiskCostBytes"/> is what deleting this
+/// generation alone would free (the store paths no other generation or root holds); null when
+/// it was not asked for.
+/// </summary>
+public sealed record GenerationInfo(
+    GenerationNumber Number,
+    StorePath System,
+    DateTimeOffset Created,
+    ReleaseInfo Version,
+    bool Current,
+    bool Booted,
+    bool BootDefault,
+    bool KnownGood,
+    long? DiskCostBytes);

@@ -1,0 +1,421 @@
+using System.Globalization;
+using QiTech.Os.Activation;
+using QiTech.Os.Errors;
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Generations;
+
+/// <summary>
+/// The generation operations the CLI and the daemon share: list, activate (switch, boot, test,
+/// rollback), delete, boot entries, crash recovery and the embedded "boot". Every change
+/// happens under the <see cref="SystemLock"/> and replays a pending activation journal first,
+/// so a process killed at any instant leaves the old or the new generation, never a mix.
+/// <para>
+/// <c>services</c> is who runs the units: <see cref="SystemdServiceManager"/> on a real
+/// machine, the daemon's embedded supervisor, or null (an embedded root with no daemon:
+/// pointers flip, services start when the daemon boots the root).
+/// </para>
+/// <threadsafety>One operation at a time per instance; across processes the lock serialises.</threadsafety>
+/// </summary>
+public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServiceManager? services = null, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public SystemLayout Layout => layout;
+
+    public SystemProfile Profile { get; } = new(layout);
+
+    /// <summary>False when activation only flips pointers (no service manager at hand).</summary>
+    public bool ManagesServices => services != null;
+
+    private string KnownGoodFile => layout.StateDir + "/known-good";
+
+    private string NextBootFile => layout.StateDir + "/next-boot";
+
+    public RetentionSettings Retention
+    {
+        get => RetentionSettings.Load(layout);
+        set => value.Save(layout);
+    }
+
+    /// <summary>Current, booted and boot-default generation (reads only; no lock).</summary>
+    public SystemState State()
+    {
+        var generations = Profile.Generations();
+        var bootDefault = Profile.Default();
+        var current = ReadSystemLink(layout.CurrentSystem);
+        var booted = ReadSystemLink(layout.BootedSystem);
+        return new SystemState(current, NumberOf(current), booted, NumberOf(booted), bootDefault);
+
+        GenerationNumber? NumberOf(StorePath? system)
+        {
+            if (system == null)
+            {
+                return null;
+            }
+            if (bootDefault is { } d && generations.First(g => g.Number == d).System == system)
+            {
+                return d;
+            }
+            return generations.LastOrDefault(g => g.System == system)?.Number;
+        }
+    }
+
+    /// <summary>Every generation, oldest first, with its version and (optionally) its own disk cost.</summary>
+    public IReadOnlyList<GenerationInfo> ListGenerations(bool withDiskCost = true)
+    {
+        var generations = Profile.Generations();
+        var state = State();
+        var knownGood = KnownGood();
+        var costs = withDiskCost ? DiskCost.Compute(store, generations, OtherRoots(state)) : null;
+        return generations.Select(g => new GenerationInfo(
+            g.Number,
+            g.System,
+            g.Created,
+            TryOpen(g.System)?.Release() ?? ReleaseInfo.Unknown,
+            Current: state.Current == g.Number,
+            Booted: state.Booted == g.Number,
+            BootDefault: state.BootDefault == g.Number,
+            KnownGood: knownGood == g.Number,
+            costs?[g.Number])).ToList();
+    }
+
+    /// <summary>What activating <paramref name="target"/> now would do (dry-activate). Changes nothing.</summary>
+    public ActivationPlan PlanActivation(ActivationTarget target)
+    {
+        var (system, _) = Resolve(ActivationMode.Test, target);
+        var current = State().CurrentSystem;
+        return ActivationPlan.Compute(current is { } c ? TryOpen(c) : null, SystemClosure.Open(layout, system));
+    }
+
+    /// <summary>
+    /// Switch, boot or test as <c>nixos-rebuild</c> does. Bad input (unknown generation, not a
+    /// system closure, nothing to roll back to) throws <see cref="BadInputException"/> before
+    /// anything changes. Unit failures do not undo the switch: they are reported in the result,
+    /// and the previous generation is one rollback away.
+    /// </summary>
+    public async Task<ActivationResult> ActivateAsync(ActivationMode mode, ActivationTarget target, IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        if (mode == ActivationMode.DryActivate)
+        {
+            throw new ArgumentException("dry-activate changes nothing: use PlanActivation", nameof(mode));
+        }
+        using var held = SystemLock.Acquire(layout, cancel);
+        await RecoverLockedAsync(progress);
+        var (system, existing) = Resolve(mode, target);
+        var closure = SystemClosure.Open(layout, system);
+        var previous = State().CurrentSystem;
+        var plan = ActivationPlan.Compute(previous is { } p ? TryOpen(p) : null, closure);
+        GenerationNumber? number = null;
+        if (mode is ActivationMode.Switch or ActivationMode.Boot)
+        {
+            var latest = Profile.Generations().LastOrDefault();
+            // As Nix: a system equal to the newest generation's reuses it instead of adding one.
+            number = existing ?? (latest != null && latest.System == system ? latest.Number : Profile.NextNumber());
+        }
+        var activates = mode != ActivationMode.Boot;
+        var journal = new ActivationJournal(
+            mode,
+            layout.StoreDir.Render(system),
+            number?.Value,
+            previous is { } prev ? layout.StoreDir.Render(prev) : null,
+            activates ? plan.Stop : [],
+            activates ? plan.Start : [],
+            activates ? plan.Restart : []);
+        cancel.ThrowIfCancellationRequested();
+        journal.Save(layout);
+        FaultInjection.Point("after-journal");
+        var (failures, warnings) = await NewActivator().RunAsync(journal, progress);
+        IReadOnlyList<GenerationNumber> pruned = [];
+        if (mode == ActivationMode.Switch && failures.Count == 0)
+        {
+            if (services != null)
+            {
+                DurableFile.Write(KnownGoodFile, number!.Value + "\n");
+            }
+            pruned = PruneLocked();
+        }
+        return new ActivationResult(mode, system, number, plan, services != null, failures, warnings, pruned);
+    }
+
+    /// <summary>
+    /// Deletes generations. Named ones that are current, booted or the boot default are refused
+    /// (nothing deleted); with +K or Nd those are kept back and reported. Store paths are freed
+    /// by a later garbage collection.
+    /// </summary>
+    public DeletionResult DeleteGenerations(DeletionSpec spec)
+    {
+        using var held = SystemLock.Acquire(layout);
+        RecoverLockedAsync(null).GetAwaiter().GetResult();
+        var generations = Profile.Generations();
+        var protectedOnes = Protected(State());
+        IEnumerable<GenerationLink> candidates;
+        switch (spec)
+        {
+            case DeletionSpec.Numbers numbers:
+                foreach (var n in numbers.List)
+                {
+                    if (generations.All(g => g.Number != n))
+                    {
+                        throw UnknownGeneration(n, generations);
+                    }
+                    if (protectedOnes.TryGetValue(n, out var why))
+                    {
+                        throw new BadInputException($"refusing to delete generation {n}: it {why}; nothing was deleted");
+                    }
+                }
+                candidates = generations.Where(g => numbers.List.Contains(g.Number));
+                break;
+            case DeletionSpec.KeepLast keep:
+                candidates = generations.Take(Math.Max(0, generations.Count - keep.Count));
+                break;
+            case DeletionSpec.OlderThan older:
+                var cutoff = _time.GetUtcNow() - older.Age;
+                candidates = generations.Where(g => g.Created < cutoff);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec));
+        }
+        var deleted = new List<GenerationNumber>();
+        var kept = new List<(GenerationNumber, string)>();
+        foreach (var generation in candidates)
+        {
+            if (protectedOnes.TryGetValue(generation.Number, out var why))
+            {
+                kept.Add((generation.Number, why));
+                continue;
+            }
+            Profile.Delete(generation.Number);
+            deleted.Add(generation.Number);
+            FaultInjection.Point("after-delete-one");
+        }
+        WriteBootEntriesLocked();
+        return new DeletionResult(deleted, kept);
+    }
+
+    /// <summary>Rewrites the boot loader entries for every generation and the default.</summary>
+    public IReadOnlyList<string> WriteBootEntries()
+    {
+        using var held = SystemLock.Acquire(layout);
+        RecoverLockedAsync(null).GetAwaiter().GetResult();
+        return WriteBootEntriesLocked();
+    }
+
+    /// <summary>
+    /// Finishes an activation a crash interrupted, and clears temporary links. The CLI and the
+    /// daemon call it at start. Returns true when a journal was replayed.
+    /// </summary>
+    public async Task<bool> RecoverAsync(IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        using var held = SystemLock.Acquire(layout, cancel);
+        return await RecoverLockedAsync(progress);
+    }
+
+    /// <summary>
+    /// Embedded mode's boot (the daemon as init): after recovery, makes the one-shot next-boot
+    /// choice or else the boot default the current and booted system, with /etc linked. A
+    /// <c>test</c> activation is undone here, a <c>boot</c> one takes effect. Starts no service:
+    /// the caller starts the returned system's units. Null when there is no generation yet.
+    /// </summary>
+    public async Task<SystemClosure?> BootAsync(IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        using var held = SystemLock.Acquire(layout, cancel);
+        await RecoverLockedAsync(progress);
+        var choice = ReadNextBoot() ?? Profile.Default();
+        DurableFile.Delete(NextBootFile);
+        if (choice is not { } number)
+        {
+            return null;
+        }
+        var link = Profile.Find(number) ?? throw UnknownGeneration(number, Profile.Generations());
+        var closure = SystemClosure.Open(layout, link.System);
+        var previous = ReadSystemLink(layout.CurrentSystem) is { } p ? TryOpen(p) : null;
+        var etc = new EtcLinker(layout);
+        etc.FlipStatic(closure.LogicalPath);
+        etc.Update(previous?.EtcEntries() ?? [], closure.EtcEntries());
+        AtomicLink.Replace(layout.CurrentSystem, closure.LogicalPath);
+        AtomicLink.Replace(layout.BootedSystem, closure.LogicalPath);
+        progress?.Report($"booted generation {number}: {closure.LogicalPath}");
+        return closure;
+    }
+
+    /// <summary>Boots <paramref name="number"/> once at the next (embedded) boot, then the default again.</summary>
+    public void SetNextBoot(GenerationNumber number)
+    {
+        using var held = SystemLock.Acquire(layout);
+        if (Profile.Find(number) == null)
+        {
+            throw UnknownGeneration(number, Profile.Generations());
+        }
+        DurableFile.Write(NextBootFile, number + "\n");
+    }
+
+    /// <summary>The last generation that switched with every unit running; retention never deletes it.</summary>
+    public GenerationNumber? KnownGood() => ReadNumberFile(KnownGoodFile);
+
+    /// <summary>Records that <paramref name="number"/> ran well (the daemon calls it after a healthy boot).</summary>
+    public void MarkKnownGood(GenerationNumber number) => DurableFile.Write(KnownGoodFile, number + "\n");
+
+    private ActivationRunner NewActivator() => new(layout, services, () => WriteBootEntriesLocked());
+
+    private async Task<bool> RecoverLockedAsync(IProgress<string>? progress)
+    {
+        foreach (var dir in new[] { Profile.Directory, layout.EtcDir, Path.GetDirectoryName(layout.CurrentSystem)!, layout.StateDir })
+        {
+            AtomicLink.CleanLeftovers(dir);
+            DurableFile.CleanLeftovers(dir);
+        }
+        var journal = ActivationJournal.Load(layout);
+        if (journal == null)
+        {
+            return false;
+        }
+        progress?.Report($"finishing an interrupted {journal.Mode.ToString().ToLowerInvariant()} of {journal.System}");
+        await NewActivator().RunAsync(journal, progress);
+        return true;
+    }
+
+    private (StorePath System, GenerationNumber? Existing) Resolve(ActivationMode mode, ActivationTarget target)
+    {
+        switch (target)
+        {
+            case ActivationTarget.Path path:
+                Validate(path.System);
+                return (path.System, null);
+            case ActivationTarget.Generation generation:
+                var link = Profile.Find(generation.Number) ?? throw UnknownGeneration(generation.Number, Profile.Generations());
+                Validate(link.System);
+                return (link.System, generation.Number);
+            case ActivationTarget.Rollback:
+                if (mode is not (ActivationMode.Switch or ActivationMode.Boot))
+                {
+                    throw new BadInputException("--rollback works with switch and boot only");
+                }
+                var bootDefault = Profile.Default() ?? throw new BadInputException($"{Profile.DefaultLink}: no generation yet, nothing to roll back to");
+                var previous = Profile.Generations().LastOrDefault(g => g.Number < bootDefault)
+                    ?? throw new BadInputException($"no generation before {bootDefault} to roll back to");
+                Validate(previous.System);
+                return (previous.System, previous.Number);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(target));
+        }
+    }
+
+    private void Validate(StorePath system)
+    {
+        if (!store.IsValid(system))
+        {
+            throw SystemClosure.NotASystem(layout.StoreDir.Render(system), "not registered in the store (add it with 'qitech-os store add')");
+        }
+        SystemClosure.Open(layout, system);
+    }
+
+    private SystemClosure? TryOpen(StorePath system)
+    {
+        try
+        {
+            return SystemClosure.Open(layout, system);
+        }
+        catch (BadInputException)
+        {
+            return null;
+        }
+    }
+
+    private IReadOnlyList<GenerationNumber> PruneLocked()
+    {
+        var keepLast = Retention.KeepLast;
+        var generations = Profile.Generations();
+        var protectedOnes = Protected(State());
+        var knownGood = KnownGood();
+        var pruned = new List<GenerationNumber>();
+        foreach (var generation in generations.Take(Math.Max(0, generations.Count - keepLast)))
+        {
+            if (!protectedOnes.ContainsKey(generation.Number) && generation.Number != knownGood)
+            {
+                Profile.Delete(generation.Number);
+                pruned.Add(generation.Number);
+            }
+        }
+        if (pruned.Count > 0)
+        {
+            WriteBootEntriesLocked();
+        }
+        return pruned;
+    }
+
+    private IReadOnlyList<string> WriteBootEntriesLocked()
+    {
+        var generations = Profile.Generations().Select(g => (g, TryOpen(g.System))).ToList();
+        return new BootEntries(layout).Write(generations, Profile.Default());
+    }
+
+    private static Dictionary<GenerationNumber, string> Protected(SystemState state)
+    {
+        var result = new Dictionary<GenerationNumber, string>();
+        if (state.Current is { } c)
+        {
+            result[c] = "is the current generation (switch to another first)";
+        }
+        if (state.Booted is { } b)
+        {
+            result.TryAdd(b, "is the booted generation (boot another first)");
+        }
+        if (state.BootDefault is { } d)
+        {
+            result.TryAdd(d, "is the boot default (make another the default first)");
+        }
+        return result;
+    }
+
+    private List<StorePath> OtherRoots(SystemState state)
+    {
+        var roots = new List<StorePath>();
+        if (state.CurrentSystem is { } c)
+        {
+            roots.Add(c);
+        }
+        if (state.BootedSystem is { } b)
+        {
+            roots.Add(b);
+        }
+        if (Directory.Exists(layout.GcRootsDir))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(layout.GcRootsDir, "*", SearchOption.AllDirectories))
+            {
+                if (new FileInfo(entry).LinkTarget is { } target && layout.StoreDir.TryParseWithSubpath(target, out var path, out _))
+                {
+                    roots.Add(path);
+                }
+            }
+        }
+        return roots;
+    }
+
+    private StorePath? ReadSystemLink(string path)
+    {
+        string? target;
+        try
+        {
+            target = AtomicLink.ReadTarget(path);
+        }
+        catch (NotASymlinkException)
+        {
+            throw ProfileException.NotALink(path);
+        }
+        if (target == null)
+        {
+            return null;
+        }
+        return layout.StoreDir.TryParse(target, out var system, out _) ? system : throw ProfileException.BadGeneration(path, target);
+    }
+
+    private GenerationNumber? ReadNextBoot() => ReadNumberFile(NextBootFile);
+
+    private static GenerationNumber? ReadNumberFile(string path) =>
+        File.Exists(path) && GenerationNumber.TryParse(File.ReadAllText(path).Trim(), out var n, out _) ? n : null;
+
+    private static BadInputException UnknownGeneration(GenerationNumber number, IReadOnlyList<GenerationLink> generations) =>
+        new($"generation {number} does not exist (generations: {(generations.Count == 0 ? "none" : string.Join(' ', generations.Select(g => g.Number)))})");
+}

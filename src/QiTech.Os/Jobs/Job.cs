@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+
+namespace QiTech.Os.Jobs;
+
+/// <summary>
+/// One long operation (activate, gc, reboot…). Every event is kept, so a subscriber that
+/// arrives late replays the whole history before it sees new events. Thread-safe.
+/// </summary>
+public sealed class Job
+{
+    private readonly Lock _gate = new();
+    private readonly List<JobEvent> _events = [];
+    private readonly List<JobStep> _steps = [];
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal Job(int id, string kind)
+    {
+        Id = id;
+        Kind = kind;
+        Created = DateTimeOffset.UtcNow;
+    }
+
+    public int Id { get; }
+
+    public string Kind { get; }
+
+    public DateTimeOffset Created { get; }
+
+    public DateTimeOffset? Finished { get; private set; }
+
+    public JobState State { get; private set; } = JobState.Running;
+
+    public string? Error { get; private set; }
+
+    /// <summary>What the job produced (serialised as JSON), set when it succeeds or fails with details.</summary>
+    public object? Result { get; internal set; }
+
+    public CancellationToken CancellationToken => _cancel.Token;
+
+    /// <summary>Completes when the job has finished, whatever its outcome.</summary>
+    public Task Completion => _finished.Task;
+
+    public IReadOnlyList<JobStep> Steps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _steps];
+            }
+        }
+    }
+
+    public IReadOnlyList<JobEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>Asks the job to stop; its work sees the token and child processes are killed.</summary>
+    public void Cancel() => _cancel.Cancel();
+
+    /// <summary>Every event from the first, then new ones as they happen, ending after "done".</summary>
+    public async IAsyncEnumerable<JobEvent> Subscribe([EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        var next = 0;
+        while (true)
+        {
+            Task changed;
+            List<JobEvent> batch;
+            bool finished;
+            lock (_gate)
+            {
+                batch = _events.Skip(next).ToList();
+                next = _events.Count;
+                changed = _changed.Task;
+                finished = State != JobState.Running;
+            }
+            foreach (var e in batch)
+            {
+                yield return e;
+            }
+            if (finished && batch.Count == 0)
+            {
+                yield break;
+            }
+            if (!finished)
+            {
+                await changed.WaitAsync(cancel);
+            }
+        }
+    }
+
+    internal void BeginStep(string name)
+    {
+        lock (_gate)
+        {
+            FinishOpenStep(JobState.Succeeded);
+            _steps.Add(new JobStep(name, JobState.Running, null));
+            Append("step", new { name, state = "running" });
+        }
+    }
+
+    internal void ReportProgress(int percent)
+    {
+        lock (_gate)
+        {
+            if (_steps.Count > 0)
+            {
+                _steps[^1] = _steps[^1] with { Percent = percent };
+                Append("progress", new { step = _steps[^1].Name, percent });
+            }
+        }
+    }
+
+    internal void Log(string line)
+    {
+        lock (_gate)
+        {
+            Append("log", new { line });
+        }
+    }
+
+    internal void Finish(JobState state, string? error)
+    {
+        lock (_gate)
+        {
+            FinishOpenStep(state);
+            State = state;
+            Error = error;
+            Finished = DateTimeOffset.UtcNow;
+            Append("done", new { state = state.ToString().ToLowerInvariant(), error });
+        }
+        _finished.TrySetResult();
+        _cancel.Dispose();
+    }
+
+    private void FinishOpenStep(JobState state)
+    {
+        if (_steps.Count > 0 && _steps[^1].State == JobState.Running)
+        {
+            _steps[^1] = _steps[^1] with { State = state };
+            Append("step", new { name = _steps[^1].Name, state = state.ToString().ToLowerInvariant() });
+        }
+    }
+
+    private void Append(string type, object data)
+    {
+        _events.Add(new JobEvent(_events.Count + 1, type, data));
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+}

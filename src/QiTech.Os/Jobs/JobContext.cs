@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace QiTech.Os.Jobs;
+
+/// <summary>What a job's work uses to report steps, progress and log lines, and to run programs.</summary>
+public sealed class JobContext(Job job)
+{
+    public CancellationToken Cancel => job.CancellationToken;
+
+    public int JobId => job.Id;
+
+    public void Step(string name) => job.BeginStep(name);
+
+    public void Progress(int percent) => job.ReportProgress(Math.Clamp(percent, 0, 100));
+
+    public void Log(string line) => job.Log(line);
+
+    /// <summary>Log lines as an <see cref="IProgress{T}"/> for the core operations.</summary>
+    public IProgress<string> LogProgress { get; } = new LineProgress(job);
+
+    public void SetResult(object? result) => job.Result = result;
+
+    /// <summary>
+    /// Runs a program (no shell), its output lines into the job's log; cancelling the job
+    /// kills the program and every process it started. Returns the exit status.
+    /// </summary>
+    public async Task<int> RunProcessAsync(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = Pump(process.StandardOutput);
+        var errors = Pump(process.StandardError);
+        try
+        {
+            await process.WaitForExitAsync(Cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+        await Task.WhenAll(output, errors);
+        return process.ExitCode;
+    }
+
+    private async Task Pump(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            Log(line);
+        }
+    }
+
+    private sealed class LineProgress(Job job) : IProgress<string>
+    {
+        public void Report(string value) => job.Log(value);
+    }
+}

@@ -1,0 +1,9 @@
+namespace QiTech.Os.Jobs;
+
+public enum JobState
+{
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}

@@ -1,0 +1,18 @@
+using System.CommandLine;
+using QiTech.Os.Config;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary>The <c>--config FILE</c> option of the commands that build a system, and the version it gets.</summary>
+public static class ConfigOption
+{
+    public static Option<string> Create() => new("--config")
+    {
+        Description = "The configuration file (YAML) to build",
+        Required = true,
+    };
+
+    /// <summary>The git info of the checkout holding the configuration; "unknown" outside one.</summary>
+    public static VersionInfo Version(string configFile) =>
+        File.Exists(configFile) ? VersionInfo.FromGit(Path.GetDirectoryName(Path.GetFullPath(configFile))!) : VersionInfo.Unknown;
+}

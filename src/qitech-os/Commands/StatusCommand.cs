@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using QiTech.Os.Activation;
+using QiTech.Os.Client;
+using QiTech.Os.Generations;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary>
+/// <c>qitech-os status</c>: current, booted and default generation and each service's state.
+/// Asks the daemon when it runs; otherwise reads the root directly (services then come from
+/// systemd when it is init, else none are supervised).
+/// </summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the current, booted and boot-default generation and every service's state");
+        command.SetAction(async (parse, cancel) =>
+        {
+            var layout = GlobalOptions.Layout(parse);
+            using var daemon = DaemonClient.TryConnect(layout);
+            if (daemon != null)
+            {
+                Print(await daemon.StatusAsync(cancel), daemonRunning: true);
+                return 0;
+            }
+            using var store = LocalStore.Open(layout);
+            IServiceManager? services = SystemdServiceManager.IsAvailable(layout) ? new SystemdServiceManager(layout) : null;
+            var manager = new SystemManager(layout, new LocalStoreReader(store), services);
+            var generations = manager.ListGenerations(withDiskCost: false);
+            var state = manager.State();
+            var serviceList = services == null ? [] : await services.StatusAsync(cancel);
+            Print(new DaemonStatus(
+                Pick(g => g.Current),
+                Pick(g => g.Booted),
+                Pick(g => g.BootDefault),
+                state.CurrentSystem is { } c ? layout.StoreDir.Render(c) : null,
+                state.BootedSystem is { } b ? layout.StoreDir.Render(b) : null,
+                Embedded: false,
+                serviceList.Select(s => new DaemonService(
+                    s.Name, s.State.ToString().ToLowerInvariant(), s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError)).ToList()),
+                daemonRunning: false);
+            return 0;
+
+            GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
+                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g, layout) : null;
+        });
+        return command;
+    }
+
+    private static void Print(DaemonStatus status, bool daemonRunning)
+    {
+        Console.WriteLine($"current:      {Describe(status.Current, status.CurrentSystem)}");
+        Console.WriteLine($"booted:       {Describe(status.Booted, status.BootedSystem)}");
+        Console.WriteLine($"boot default: {Describe(status.BootDefault, null)}");
+        if (!daemonRunning)
+        {
+            Console.WriteLine("daemon:       not running (services start when qitech-osd boots this root)");
+        }
+        if (status.Services.Count == 0)
+        {
+            Console.WriteLine("services:     (none)");
+            return;
+        }
+        var width = Math.Max(7, status.Services.Max(s => s.Name.Length));
+        Console.WriteLine($"{"SERVICE".PadRight(width)}  {"STATE",-9} {"PID",-8} {"UPTIME",-10} RESTARTS");
+        foreach (var s in status.Services)
+        {
+            var line = $"{s.Name.PadRight(width)}  {s.State,-9} {(s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"),-8} {Uptime(s.UptimeSeconds),-10} {s.Restarts}";
+            Console.WriteLine(s.LastError == null ? line : $"{line}  ({s.LastError})");
+        }
+    }
+
+    private static string Describe(GenerationJson? generation, string? system)
+    {
+        if (generation != null)
+        {
+            var label = generation.Version.Abbreviation ?? generation.Version.Commit?[..Math.Min(12, generation.Version.Commit.Length)] ?? "unknown";
+            return $"generation {generation.Number} ({label}, {generation.Created:yyyy-MM-dd HH:mm}) {generation.StorePath}";
+        }
+        return system == null ? "(none)" : $"{system} (not a generation)";
+    }
+
+    private static string Uptime(long? seconds)
+    {
+        if (seconds is not { } s)
+        {
+            return "-";
+        }
+        var span = TimeSpan.FromSeconds(s);
+        return span.TotalHours >= 1 ? $"{(int)span.TotalHours}h{span.Minutes:00}m" : span.TotalMinutes >= 1 ? $"{span.Minutes}m{span.Seconds:00}s" : $"{span.Seconds}s";
+    }
+}

@@ -1,0 +1,94 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
+using QiTech.Os.Jobs;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Daemon.Api;
+
+/// <summary>The daemon API's JSON shapes (camelCase on the wire), as docs/daemon-api.md lists them.</summary>
+public sealed record StatusJson(
+    GenerationJson? Current,
+    GenerationJson? Booted,
+    GenerationJson? BootDefault,
+    string? CurrentSystem,
+    string? BootedSystem,
+    bool Embedded,
+    IReadOnlyList<ServiceJson> Services);
+
+public sealed record ServiceJson(string Name, ServiceState State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError)
+{
+    public static ServiceJson From(ServiceStatus s) =>
+        new(s.Name, s.State, s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError);
+}
+
+public sealed record JobJson(
+    int Id,
+    string Kind,
+    JobState State,
+    IReadOnlyList<JobStepJson> Steps,
+    string? Error,
+    DateTimeOffset Created,
+    DateTimeOffset? Finished,
+    object? Result)
+{
+    public static JobJson From(Job job) => new(
+        job.Id,
+        job.Kind,
+        job.State,
+        job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent)).ToList(),
+        job.Error,
+        job.Created,
+        job.Finished,
+        job.Result);
+}
+
+public sealed record JobStepJson(string Name, JobState State, int? Percent);
+
+public sealed record JobStartedJson(int JobId);
+
+public sealed record ActivateRequest(string? StorePath, int? Generation, string? Mode);
+
+public sealed record RollbackRequest(string? Mode);
+
+public sealed record DeleteRequest(string? Spec);
+
+public sealed record GcRequest(bool DryRun);
+
+public sealed record UnitFailureJson(string Unit, string Action, string Reason, IReadOnlyList<string> LastLogLines);
+
+public sealed record ActivationJson(
+    string Mode,
+    string System,
+    int? Generation,
+    bool ServicesManaged,
+    IReadOnlyList<string> Stopped,
+    IReadOnlyList<string> Started,
+    IReadOnlyList<string> Restarted,
+    IReadOnlyList<string> Unchanged,
+    IReadOnlyList<UnitFailureJson> Failures,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<int> Pruned)
+{
+    public static ActivationJson From(ActivationResult result, SystemLayout layout) => new(
+        result.Mode.ToString().ToLowerInvariant(),
+        layout.StoreDir.Render(result.System),
+        result.Generation?.Value,
+        result.ServicesManaged,
+        result.Plan.Stop,
+        result.Plan.Start,
+        result.Plan.Restart,
+        result.Plan.Unchanged,
+        result.Failures.Select(f => new UnitFailureJson(f.Unit, f.Action, f.Reason, f.LastLogLines)).ToList(),
+        result.Warnings,
+        result.Pruned.Select(p => p.Value).ToList());
+}
+
+public sealed record PlanJson(IReadOnlyList<string> Stop, IReadOnlyList<string> Start, IReadOnlyList<string> Restart, IReadOnlyList<string> Unchanged, IReadOnlyList<string> Lines);
+
+public sealed record DeletionJson(IReadOnlyList<int> Deleted, IReadOnlyList<KeptJson> Kept);
+
+public sealed record KeptJson(int Number, string Reason);
+
+public sealed record GcJson(bool DryRun, IReadOnlyList<string> Deleted, long BytesFreed);
+
+public sealed record BootJson(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);

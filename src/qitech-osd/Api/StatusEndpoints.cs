@@ -1,0 +1,27 @@
+using QiTech.Os.Generations;
+
+namespace QiTech.Os.Daemon.Api;
+
+public static class StatusEndpoints
+{
+    public static void MapStatusEndpoints(this WebApplication app)
+    {
+        app.MapGet("/v1/status", async (SystemHost host, CancellationToken cancel) =>
+        {
+            var generations = host.Manager.ListGenerations(withDiskCost: false);
+            var state = host.Manager.State();
+            var services = host.Services == null ? [] : await host.Services.StatusAsync(cancel);
+            return new StatusJson(
+                Pick(g => g.Current),
+                Pick(g => g.Booted),
+                Pick(g => g.BootDefault),
+                state.CurrentSystem is { } c ? host.Layout.StoreDir.Render(c) : null,
+                state.BootedSystem is { } b ? host.Layout.StoreDir.Render(b) : null,
+                host.Supervisor != null,
+                services.Select(ServiceJson.From).ToList());
+
+            GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
+                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g, host.Layout) : null;
+        });
+    }
+}

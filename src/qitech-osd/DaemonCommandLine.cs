@@ -1,0 +1,56 @@
+using System.CommandLine;
+using QiTech.Os.Errors;
+using QiTech.Os.Platform;
+using QiTech.Os.Services;
+
+namespace QiTech.Os.Daemon;
+
+/// <summary><c>qitech-osd [--root R] [--store-dir D] [--embedded] [--group G]</c>.</summary>
+public static class DaemonCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new Option<string?>("--root") { Description = "System root (default: $QITECH_ROOT, else /)" };
+        var storeDir = new Option<string?>("--store-dir") { Description = "Logical store directory (default: /qitech/store)" };
+        var embedded = new Option<bool>("--embedded") { Description = "Be init: boot the default generation and supervise its services (no systemd, no root needed)" };
+        var group = new Option<string>("--group") { Description = "Members of this group may change the system (root always may)", DefaultValueFactory = _ => "qitech" };
+        var logMaxBytes = new Option<long>("--log-max-bytes") { Description = "Size bound of one service log file before it rotates", DefaultValueFactory = _ => new SupervisorOptions().LogMaxBytes };
+        var logKeep = new Option<int>("--log-keep") { Description = "Rotated log files kept per service", DefaultValueFactory = _ => new SupervisorOptions().LogKeep };
+        var command = new RootCommand("qitech-osd: the QiTech Control OS daemon (HTTP over R/run/qitech-os/daemon.sock)")
+        {
+            root, storeDir, embedded, group, logMaxBytes, logKeep,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            SystemLayout layout;
+            try
+            {
+                layout = SystemLayout.FromOptions(parse.GetValue(root), parse.GetValue(storeDir));
+            }
+            catch (ArgumentException e)
+            {
+                throw new BadInputException(e.Message);
+            }
+            if (parse.GetValue(logMaxBytes) < 1024 || parse.GetValue(logKeep) < 0)
+            {
+                throw new BadInputException("--log-max-bytes must be at least 1024 and --log-keep not negative");
+            }
+            var options = new DaemonOptions(
+                layout,
+                parse.GetValue(embedded),
+                parse.GetValue(group)!,
+                new SupervisorOptions { LogMaxBytes = parse.GetValue(logMaxBytes), LogKeep = parse.GetValue(logKeep) });
+            await DaemonHost.RunAsync(options, cancel);
+            return 0;
+        });
+        try
+        {
+            return await command.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (QiTechOsException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return e.ExitCode;
+        }
+    }
+}

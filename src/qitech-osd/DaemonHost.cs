@@ -1,0 +1,77 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using QiTech.Os.Daemon.Api;
+using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
+
+namespace QiTech.Os.Daemon;
+
+/// <summary>Builds and runs the HTTP API on the daemon's Unix socket.</summary>
+public static class DaemonHost
+{
+    public static async Task RunAsync(DaemonOptions options, CancellationToken cancel)
+    {
+        var layout = options.Layout;
+        PrepareSocket(layout.DaemonSocket);
+        await using var host = new SystemHost(options);
+        var progress = new Progress<string>(line => Console.Error.WriteLine("qitech-osd: " + line));
+        var boot = await host.BootAsync(progress, cancel);
+        foreach (var note in boot.Notes)
+        {
+            Console.Error.WriteLine("qitech-osd: " + note);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(layout.DaemonSocket));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
+        builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
+        builder.Services.AddSingleton(host);
+        builder.Services.AddSingleton(new JobRunner());
+        builder.Services.AddSingleton(new AccessPolicy(options.Group));
+        await using var app = builder.Build();
+        app.Use(ErrorMapping.Middleware);
+        app.Use(AccessControl.Middleware);
+        app.MapStatusEndpoints();
+        app.MapGenerationEndpoints();
+        app.MapJobEndpoints();
+        app.MapLogEndpoints();
+        app.MapServiceEndpoints();
+        app.MapUpdateEndpoints();
+        await app.StartAsync(cancel);
+        // Everyone may connect and read; SO_PEERCRED decides who may change anything.
+        File.SetUnixFileMode(layout.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite
+            | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+        Console.Error.WriteLine($"qitech-osd: listening on {layout.DaemonSocket}" + (boot.System != null ? $", booted {boot.System}" : ""));
+        await app.WaitForShutdownAsync(cancel);
+        Console.Error.WriteLine("qitech-osd: stopping services");
+    }
+
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+    }
+
+    /// <summary>Removes a stale socket file, but refuses when a daemon still answers on it.</summary>
+    private static void PrepareSocket(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            throw new QiTechOsException($"{path}: another qitech-osd is already running");
+        }
+        catch (SocketException)
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using QiTech.Os.Daemon;
+
+return await DaemonCommandLine.RunAsync(args);

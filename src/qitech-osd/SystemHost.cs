@@ -1,0 +1,115 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
+using QiTech.Os.Platform;
+using QiTech.Os.Services;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Daemon;
+
+/// <summary>
+/// What the daemon owns: the store, the generations and whoever runs the services — the
+/// embedded supervisor (the daemon is init) or systemd. In embedded mode <see cref="BootAsync"/>
+/// is the machine's boot and <see cref="RebootAsync"/> its reboot: the boot default (or a
+/// one-shot next-boot choice) becomes current and booted, and its enabled units start.
+/// </summary>
+public sealed class SystemHost : IAsyncDisposable
+{
+    private readonly LocalStore _store;
+
+    public SystemHost(DaemonOptions options)
+    {
+        Options = options;
+        Layout = options.Layout;
+        _store = LocalStore.Open(Layout);
+        Store = new LocalStoreReader(_store);
+        if (options.Embedded)
+        {
+            Supervisor = new EmbeddedSupervisor(Layout, options.Supervisor);
+            Services = Supervisor;
+        }
+        else if (SystemdServiceManager.IsAvailable(Layout))
+        {
+            Services = new SystemdServiceManager(Layout);
+        }
+        Manager = new SystemManager(Layout, Store, Services);
+    }
+
+    public DaemonOptions Options { get; }
+
+    public SystemLayout Layout { get; }
+
+    public IStoreReader Store { get; }
+
+    /// <summary>Null when nothing runs services (a folder root without --embedded).</summary>
+    public IServiceManager? Services { get; }
+
+    /// <summary>Set in embedded mode only.</summary>
+    public EmbeddedSupervisor? Supervisor { get; }
+
+    public SystemManager Manager { get; }
+
+    public LocalStore LocalStore => _store;
+
+    /// <summary>
+    /// Embedded boot: ends what a killed predecessor left running, finishes or undoes an
+    /// interrupted activation (pointers only, so no service starts from a half-switched
+    /// system), makes the boot choice current and booted, then starts its enabled units.
+    /// Without --embedded it only recovers an interrupted activation.
+    /// </summary>
+    public async Task<BootReport> BootAsync(IProgress<string>? progress, CancellationToken cancel)
+    {
+        if (Supervisor == null)
+        {
+            var recovered = await Manager.RecoverAsync(progress, cancel);
+            return new BootReport(null, [], recovered ? ["finished an interrupted activation"] : []);
+        }
+        var notes = new List<string>();
+        foreach (var unit in Supervisor.KillLeftovers())
+        {
+            notes.Add($"ended {unit} left running by a previous daemon");
+        }
+        var pointersOnly = new SystemManager(Layout, Store, services: null);
+        var closure = await pointersOnly.BootAsync(progress, cancel);
+        if (closure == null)
+        {
+            progress?.Report("no generation to boot yet");
+            return new BootReport(null, [], notes);
+        }
+        Supervisor.Load(closure.LogicalPath);
+        var failures = await Supervisor.StartEnabledAsync(cancel);
+        foreach (var failure in failures)
+        {
+            progress?.Report(failure.Message);
+        }
+        var state = Manager.State();
+        if (failures.Count == 0 && state.Booted is { } booted)
+        {
+            Manager.MarkKnownGood(booted);
+        }
+        return new BootReport(closure.LogicalPath, failures.Select(f => f.Message).ToList(), notes);
+    }
+
+    /// <summary>Embedded reboot: every service stops, then <see cref="BootAsync"/> runs again.</summary>
+    public async Task<BootReport> RebootAsync(IProgress<string>? progress, CancellationToken cancel)
+    {
+        if (Supervisor == null)
+        {
+            throw new Errors.QiTechOsException("reboot is served in embedded mode only; on a real machine use systemctl reboot", 2);
+        }
+        progress?.Report("stopping every service");
+        await Supervisor.StopAllAsync(CancellationToken.None);
+        return await BootAsync(progress, cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Supervisor != null)
+        {
+            await Supervisor.DisposeAsync();
+        }
+        _store.Dispose();
+    }
+}
+
+/// <summary>What a boot did: the system it booted, units that failed to start, other notes.</summary>
+public sealed record BootReport(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);

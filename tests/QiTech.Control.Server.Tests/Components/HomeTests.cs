@@ -1,0 +1,60 @@
+using Bunit;
+using QiTech.Control.Server.Components.Pages;
+using QiTech.Control.Server.Daemon;
+using QiTech.Control.Server.Tests.Support;
+
+namespace QiTech.Control.Server.Tests.Components;
+
+public sealed class HomeTests : PageTest
+{
+    [Fact]
+    public void Shows_the_running_version_generation_and_services()
+    {
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal("v1.2.0", page.Find("#current-abbreviation").TextContent));
+        Assert.Equal("3", page.Find("#current-generation").TextContent);
+        Assert.Contains("QITECH_OS_GIT_COMMIT", page.Find("#running-version").TextContent);
+        Assert.Equal("3333333333333333333333333333333333333333", page.Find(".version-commit").TextContent);
+        var rows = page.FindAll("#services tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("running", rows[0].TextContent);
+        Assert.Contains("1 h 2 min", rows[0].TextContent);
+        Assert.Contains("failed", rows[1].TextContent);
+        Assert.Empty(page.FindAll("#boot-default-differs"));
+    }
+
+    [Fact]
+    public void Says_which_generation_boots_next_when_it_is_not_the_running_one()
+    {
+        Daemon.Generations[2] = Daemon.Generations[2] with { BootDefault = false };
+        Daemon.Generations[1] = Daemon.Generations[1] with { BootDefault = true };
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Contains("generation 2 (v1.1.0) starts", page.Find("#boot-default-differs").TextContent));
+    }
+
+    [Fact]
+    public void An_unreachable_daemon_is_reported_and_can_be_retried()
+    {
+        Daemon.Failure = Unreachable();
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Contains("does not answer", page.Find("[role=alert]").TextContent));
+        Daemon.Failure = null;
+        page.Find("[role=alert] button").Click();
+        page.WaitForAssertion(() => Assert.Equal("v1.2.0", page.Find("#current-abbreviation").TextContent));
+    }
+
+    [Fact]
+    public void A_machine_without_generations_says_so()
+    {
+        Daemon.Generations.Clear();
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Contains("No generation is active yet", page.Find("#running-version").TextContent));
+    }
+}

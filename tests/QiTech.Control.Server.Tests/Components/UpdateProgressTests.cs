@@ -1,0 +1,126 @@
+using Bunit;
+using QiTech.Control.Server.Components.Pages;
+using QiTech.Control.Server.Daemon;
+using QiTech.Control.Server.Tests.Support;
+
+namespace QiTech.Control.Server.Tests.Components;
+
+public sealed class UpdateProgressTests : PageTest
+{
+    private static readonly JobStep[] Building =
+    [
+        new("fetch", JobStates.Succeeded, 100),
+        new("build", JobStates.Running, 50),
+        new("activate", "pending", null),
+        new("health check", "pending", null),
+    ];
+
+    [Fact]
+    public async Task A_running_job_shows_its_steps_progress_and_live_log()
+    {
+        Daemon.AddJob(7, JobStates.Running, null, Building);
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("li.step").Count));
+        Assert.Equal("37", page.Find("#progress-bar").GetAttribute("value"));
+        Assert.Contains("✓", page.Find("li.step-succeeded").TextContent);
+        Assert.Contains("50 %", page.Find("li.step-running").TextContent);
+        Assert.Equal("Update progress", page.Find("h1").TextContent);
+
+        await Daemon.SendEventAsync(7, "log", """{"line":"building qitech-machine"}""");
+        await Daemon.SendEventAsync(7, "log", "plain line");
+        page.WaitForAssertion(() => Assert.Equal("building qitech-machine\nplain line", page.Find("#job-log").TextContent));
+    }
+
+    [Fact]
+    public async Task Step_events_refresh_the_steps_and_done_shows_the_new_version()
+    {
+        Daemon.AddJob(7, JobStates.Running, null, Building);
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#cancel")));
+
+        Daemon.Generations[2] = Daemon.Generations[2] with { Current = false, BootDefault = false };
+        Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444", current: true, bootDefault: true));
+        Daemon.AddJob(7, JobStates.Succeeded, null, [.. Building.Select(s => s with { State = JobStates.Succeeded })]);
+        await Daemon.SendEventAsync(7, "done", """{"state":"succeeded"}""");
+
+        page.WaitForAssertion(() => Assert.Equal("v1.3.0", page.Find("#result-version").TextContent));
+        Assert.Equal("100", page.Find("#progress-bar").GetAttribute("value"));
+        Assert.Empty(page.FindAll("#cancel"));
+    }
+
+    [Fact]
+    public void Cancel_asks_the_daemon_to_cancel_the_job()
+    {
+        Daemon.AddJob(7, JobStates.Running, null, Building);
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => page.Find("#cancel"));
+
+        page.Find("#cancel").Click();
+
+        Assert.Contains("cancel 7", Daemon.Calls);
+        Assert.Equal("Cancelling…", page.Find("#cancel").TextContent);
+    }
+
+    [Fact]
+    public void A_failed_job_shows_the_cause_and_that_the_previous_version_keeps_running()
+    {
+        Daemon.AddJob(7, JobStates.Failed, "build: qitech-machine failed: exit code 1 (see the log)",
+            new JobStep("fetch", JobStates.Succeeded, 100), new JobStep("build", JobStates.Failed, 30));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal("build: qitech-machine failed: exit code 1 (see the log)", page.Find("#failure-cause").TextContent));
+        Assert.Contains("The previous version keeps running: v1.2.0 (generation 3).", page.Find("#result").TextContent);
+        Assert.Empty(page.FindAll("#cancel"));
+    }
+
+    [Fact]
+    public void A_cancelled_job_says_nothing_changed()
+    {
+        Daemon.AddJob(7, JobStates.Cancelled, null, new JobStep("build", JobStates.Cancelled, 20));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Contains("Nothing was changed.", page.Find("#result").TextContent));
+        Assert.Contains("previous version keeps running", page.Find("#result").TextContent);
+    }
+
+    [Fact]
+    public void A_job_the_daemon_forgot_is_reported()
+    {
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 99));
+
+        page.WaitForAssertion(() => Assert.Contains("Job 99 is not known", page.Find("#job-unknown").TextContent));
+    }
+
+    [Fact]
+    public void Losing_the_daemon_shows_a_notice_and_recovers_to_the_final_result()
+    {
+        Daemon.Failure = Unreachable();
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => Assert.Contains("does not answer", page.Find("[role=alert]").TextContent));
+
+        Daemon.AddJob(7, JobStates.Succeeded, null, new JobStep("activate", JobStates.Succeeded, 100));
+        Daemon.Failure = null;
+        Daemon.EndEvents(7);
+        page.WaitForAssertion(() => Assert.Equal("v1.2.0", page.Find("#result-version").TextContent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Reboot_after_success_asks_first()
+    {
+        Daemon.AddJob(7, JobStates.Succeeded, null, new JobStep("activate", JobStates.Succeeded, 100));
+        Daemon.EndEvents(7);
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => page.Find("#reboot"));
+
+        page.Find("#reboot").Click();
+        Assert.DoesNotContain("reboot", Daemon.Calls);
+        page.FindAll("[role=dialog] button").Single(b => b.TextContent == "Reboot").Click();
+
+        Assert.Contains("reboot", Daemon.Calls);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using QiTech.Control.Server.Daemon;
+using QiTech.Control.Server.Tests.Support;
+
+namespace QiTech.Control.Server.Tests.EndToEnd;
+
+/// <summary>
+/// A machine for the browser tests: a temp root with two installed generations (v1.0.0,
+/// then v2.0.0 current), the real <c>qitech-osd --embedded</c> on it, the real control
+/// server talking to it, and Debian's chromium driven by Playwright.
+/// </summary>
+public sealed class MachineFixture : IAsyncLifetime
+{
+    private ChildProcess? daemonProcess;
+    private ChildProcess? serverProcess;
+    private IPlaywright? playwright;
+
+    public MachineRoot Machine { get; } = new();
+
+    public DaemonClient Daemon { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string ServerOutput => serverProcess?.Output ?? "";
+
+    public string DaemonOutput => daemonProcess?.Output ?? "";
+
+    /// <summary>Where screenshots go: the test output folder of the repository.</summary>
+    public static string ScreenshotDir
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QiTech.Os.slnx")))
+            {
+                dir = dir.Parent;
+            }
+            var path = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "test-results", "screenshots");
+            Directory.CreateDirectory(path);
+            return path;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var first = Machine.AddSystem("v1.0.0");
+        var second = Machine.AddSystem("v2.0.0");
+
+        daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
+        Daemon = new DaemonClient(Machine.Layout.DaemonSocket);
+        await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Daemon), "qitech-osd");
+        await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default));
+        await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(second, null, ActivationMode.Switch), default));
+
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        serverProcess = ChildProcess.Start(ChildProcess.BuiltDll("QiTech.Control.Server", "qitech-control-server"),
+            ["--root", Machine.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var http = new HttpClient();
+        await serverProcess.WaitUntilAsync(async () => await HealthyAsync(http), "qitech-control-server");
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        });
+        Assertions.SetDefaultExpectTimeout(30_000);
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        page.SetDefaultTimeout(30_000);
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png") });
+
+    /// <summary>Waits for a daemon job to end and insists it succeeded.</summary>
+    public async Task RunJobAsync(long jobId)
+    {
+        JobInfo? job;
+        while ((job = await Daemon.GetJobAsync(jobId, default)) is { IsRunning: true })
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(job?.State == JobStates.Succeeded, $"job {jobId}: {job?.State} {job?.Error}\n{DaemonOutput}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+        serverProcess?.Dispose();
+        Daemon?.Dispose();
+        daemonProcess?.Dispose();
+        Machine.Dispose();
+    }
+
+    private static async Task<bool> AnswersAsync(DaemonClient daemon)
+    {
+        try
+        {
+            await daemon.GetStatusAsync(default);
+            return true;
+        }
+        catch (DaemonUnavailableException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> HealthyAsync(HttpClient http)
+    {
+        try
+        {
+            return (await http.GetAsync(BaseUrl + "/health")).StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Tests.Support;
+
+/// <summary>
+/// A temporary system root with a real store, system closures made by hand (a tree with
+/// etc/systemd/system units, sw/, kernel-params and qitech-os-release) and the real CLI.
+/// </summary>
+public sealed class SystemRoot : IDisposable
+{
+    private readonly TempDir _dir = new("qitech-gen");
+    private int _sources;
+
+    public SystemRoot()
+    {
+        Directory.CreateDirectory(Root);
+        Layout = new SystemLayout(Root, new StoreDirectory(StoreDirectory.Default));
+    }
+
+    public string Root => _dir.Combine("root");
+
+    public SystemLayout Layout { get; }
+
+    public ProcessRunner.Result Cli(params string[] args) => OurCli.Run(["--root", Root, .. args], null);
+
+    public ProcessRunner.Result CliWith(IDictionary<string, string> env, params string[] args) => OurCli.Run(["--root", Root, .. args], null, env);
+
+    /// <summary>Runs the CLI and insists on success; returns stdout.</summary>
+    public string Ok(params string[] args)
+    {
+        var r = Cli(args);
+        Assert.True(r.ExitCode == 0, $"qitech-os {string.Join(' ', args)} exited {r.ExitCode}: {r.Stderr}{r.StdoutText}");
+        return r.StdoutText;
+    }
+
+    /// <summary>Default units: a.service (the same in every system) and b.service (differs by label).</summary>
+    public static Dictionary<string, string> Units(string label) => new()
+    {
+        ["a.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+        ["b.service"] = $"[Service]\nExecStart=/bin/echo {label}\n",
+    };
+
+    /// <summary>Writes a system closure and adds it to the store; returns its logical store path.</summary>
+    public string AddSystem(
+        string label,
+        IDictionary<string, string>? units = null,
+        IDictionary<string, string>? etc = null,
+        bool release = true,
+        string kernelParams = "quiet loglevel=3",
+        byte[]? payload = null)
+    {
+        var tree = _dir.Combine("src", $"{++_sources}", "system-" + label);
+        Directory.CreateDirectory(Path.Combine(tree, "etc", "systemd", "system"));
+        Directory.CreateDirectory(Path.Combine(tree, "sw", "bin"));
+        foreach (var (name, text) in units ?? Units(label))
+        {
+            File.WriteAllText(Path.Combine(tree, "etc", "systemd", "system", name), text);
+        }
+        foreach (var (name, text) in etc ?? new Dictionary<string, string> { ["motd"] = $"welcome to {label}\n" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(tree, "etc", name))!);
+            File.WriteAllText(Path.Combine(tree, "etc", name), text);
+        }
+        if (release)
+        {
+            var commit = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(label)));
+            File.WriteAllText(Path.Combine(tree, "qitech-os-release"),
+                $"QITECH_OS=true\nQITECH_OS_GIT_ABBREVIATION={label}\nQITECH_OS_GIT_COMMIT={commit}\n"
+                + "QITECH_OS_GIT_TIMESTAMP=2026-11-01T10:00:00+00:00\nQITECH_OS_GIT_URL=https://example.org/machine.git\n");
+        }
+        File.WriteAllText(Path.Combine(tree, "kernel-params"), kernelParams + "\n");
+        if (payload != null)
+        {
+            File.WriteAllBytes(Path.Combine(tree, "sw", "bin", "payload"), payload);
+        }
+        using var store = LocalStore.Open(Layout);
+        return store.Render(store.AddPath(tree));
+    }
+
+    /// <summary>The raw target of a link under the root ("/run/current-system"), or null.</summary>
+    public string? LinkTarget(string logicalPath) => new FileInfo(Layout.Physical(logicalPath)).LinkTarget;
+
+    public string Physical(string logicalPath) => Layout.Physical(logicalPath);
+
+    /// <summary>Reads a file of the running system, following logical links as the machine would.</summary>
+    public string ReadText(string logicalPath) => File.ReadAllText(RootedPath.Resolve(Layout, logicalPath));
+
+    /// <summary>True when the entry exists at all (a link counts, dangling or not).</summary>
+    public bool Has(string logicalPath) => Posix.TryStat(Posix.AtFdCwd, Posix.Z(Layout.Physical(logicalPath)), out _);
+
+    /// <summary>
+    /// Everything under the root but the store and its database, as sorted lines: path, kind,
+    /// link target or content digest. Two equal snapshots mean nothing changed.
+    /// </summary>
+    public string Snapshot()
+    {
+        var lines = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories))
+        {
+            var relative = entry[Root.Length..];
+            if (relative.StartsWith("/qitech/store", StringComparison.Ordinal) || relative.StartsWith("/qitech/var/db.sqlite", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var info = new FileInfo(entry);
+            lines.Add(info.LinkTarget is { } target ? $"{relative} -> {target}"
+                : Directory.Exists(entry) ? $"{relative}/"
+                : $"{relative} {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(entry)))}");
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return string.Join('\n', lines);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
