@@ -43,6 +43,8 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         cancel.ThrowIfCancellationRequested();
         progress.Progress(100);
 
+        FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));
+
         progress.Step("build system");
         var system = SystemBuilder.Build(configFile, version, store, warning => progress.Log("warning: " + warning), cancel);
         progress.Log("system " + store.Render(system));
