@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(DerivationCommand.Create());
 
         var parse = root.Parse(args);
         try

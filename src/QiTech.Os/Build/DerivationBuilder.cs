@@ -34,6 +34,26 @@ public sealed class DerivationBuilder
     /// <summary>The output paths a derivation would have, without building anything.</summary>
     public ResolvedDerivation Resolve(Derivation derivation) => _hasher.Resolve(derivation);
 
+    /// <summary>
+    /// Rebuilds a valid path from the derivation that made it and fails if the bits differ
+    /// (as <c>nix-store --check</c>). The host must have the toolchain versions it recorded.
+    /// </summary>
+    public Task<BuildResult> CheckPathAsync(StorePath path, BuildOptions? options = null, CancellationToken cancel = default)
+    {
+        var info = _store.QueryPathInfo(path) ?? throw new Errors.BadInputException($"{_store.Render(path)} is not in the store");
+        if (info.Deriver is not { } deriver || !_store.IsValid(deriver))
+        {
+            throw new Errors.BadInputException($"{_store.Render(path)} was not built here (no derivation recorded), so it cannot be rebuilt");
+        }
+        var recorded = DerivationParser.Parse(File.ReadAllText(_store.PhysicalPath(deriver)), Layout.StoreDir, _store.Render(deriver));
+        var derivation = recorded with { HostInputs = recorded.HostInputs.Select(HostInputs.Matching).ToList() };
+        if (!_hasher.Resolve(derivation).Outputs.Values.Contains(path))
+        {
+            throw new BuildException($"{_store.Render(deriver)} does not produce {_store.Render(path)} on this host");
+        }
+        return BuildAsync(derivation, (options ?? new BuildOptions()) with { Check = true }, cancel);
+    }
+
     public async Task<BuildResult> BuildAsync(Derivation derivation, BuildOptions? options = null, CancellationToken cancel = default)
     {
         options ??= new BuildOptions();

@@ -36,6 +36,23 @@ public static class HostInputs
         return new HostInput("dotnet-sdk", version, root, root);
     }
 
+    /// <summary>
+    /// The host input a recorded derivation names, if this host has it in the same version;
+    /// a different version would build something else, so it is refused with both versions.
+    /// </summary>
+    public static HostInput Matching(HostInput recorded)
+    {
+        var current = recorded.Name == "dotnet-sdk"
+            ? DotnetSdk()
+            : BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
+              ?? throw new BuildException($"this host has no '{recorded.Name}' to build with");
+        if (current.Version != recorded.Version || current.SandboxPath != recorded.SandboxPath)
+        {
+            throw new BuildException($"the derivation needs {recorded.Name} {recorded.Version} at {recorded.SandboxPath}, but this host has {current.Version} at {current.SandboxPath}");
+        }
+        return current;
+    }
+
     private static string ResolveDotnet()
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))

@@ -44,13 +44,14 @@ public sealed class GitSource
         await FetchAsync(cancel);
         var running = RunningRelease.RunningCommit(_layout);
         var olderThanRunning = running is { } r ? await AncestorsAsync(r, cancel) : [];
+        // Dates as Unix seconds: git accepts zone offsets .NET cannot represent (over 14 hours).
         UpdateTarget Make(UpdateTargetKind kind, string name, GitCommitHash commit, string date, string subject) =>
-            new(kind, name, commit, DateTimeOffset.Parse(date, CultureInfo.InvariantCulture), subject,
+            new(kind, name, commit, DateTimeOffset.FromUnixTimeSeconds(long.Parse(date, CultureInfo.InvariantCulture)), subject,
                 olderThanRunning.Contains(commit.Hex) && commit != running, commit == running);
 
         var targets = new List<UpdateTarget>();
         var refs = await Must(["for-each-ref", "--sort=-creatordate",
-            "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(committerdate:iso-strict)%00%(*committerdate:iso-strict)%00%(subject)%00%(*subject)",
+            "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(committerdate:unix)%00%(*committerdate:unix)%00%(subject)%00%(*subject)",
             "refs/tags", "refs/heads"], cancel);
         foreach (var line in Lines(refs))
         {
@@ -65,7 +66,7 @@ public sealed class GitSource
             var isTag = f[0].StartsWith("refs/tags/", StringComparison.Ordinal);
             targets.Add(Make(isTag ? UpdateTargetKind.Tag : UpdateTargetKind.Branch, f[0][(isTag ? 10 : 11)..], commit, date, subject));
         }
-        var log = await _git.RunAsync(["-C", _mirror.Directory, "log", "-n", recentCommits.ToString(CultureInfo.InvariantCulture), "--format=%H%x00%cI%x00%s", "HEAD", "--"], cancel);
+        var log = await _git.RunAsync(["-C", _mirror.Directory, "log", "-n", recentCommits.ToString(CultureInfo.InvariantCulture), "--format=%H%x00%ct%x00%s", "HEAD", "--"], cancel);
         foreach (var line in log.Ok ? Lines(log.StdoutText) : [])
         {
             var f = line.Split('\0');

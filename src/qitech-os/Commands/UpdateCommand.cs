@@ -19,6 +19,7 @@ public static class UpdateCommand
         command.Subcommands.Add(UpdateTargetsCommand.Create());
         command.Subcommands.Add(UpdateChangelogCommand.Create());
         command.Subcommands.Add(UpdateTokenCommand.Create());
+        command.Subcommands.Add(UpdateInstallCommand.Create());
         return command;
     }
 }

@@ -204,7 +204,7 @@ public sealed class SandboxBuildTests : IDisposable
 
         Assert.Equal(sdk.Version + "\n", Read(result.Out));
         Assert.Contains($"\"{DerivationHasher.HostInputsVariable}\"", result.Derivation.ATerm);
-        Assert.Contains($"dotnet-sdk-{sdk.Version}=", result.Derivation.ATerm);
+        Assert.Contains($"dotnet-sdk@{sdk.Version}:", result.Derivation.ATerm);
     }
 
     private static List<int> ProcessesMentioning(string marker)

@@ -61,6 +61,19 @@ public sealed class UpdateTargetsTests : IDisposable
     }
 
     [Fact]
+    public void A_commit_with_a_zone_offset_beyond_14_hours_is_listed()
+    {
+        _repo.Write("odd.txt", "x\n");
+        _repo.Git(["add", "-A"]);
+        _repo.Git(["commit", "-q", "-m", "far east"], new Dictionary<string, string> { ["GIT_COMMITTER_DATE"] = "2024-02-01T00:00:00 +2000" });
+
+        var r = Cli("update", "targets", "--source", _repo.Path, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("\"subject\": \"far east\"", r.StdoutText);
+    }
+
+    [Fact]
     public void Changelog_is_the_file_at_the_ref_when_there_is_one()
     {
         var r = Cli("update", "changelog", "main", "--source", _repo.Path);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Times, in one run on a generated fixture repository:
+#  - listing update targets on a cold and on a warm mirror;
+#  - a sandboxed `dotnet publish` of a small ASP.NET app against a plain one (the sandbox's
+#    overhead as a ratio).
+# Usage: bench/update-and-build.sh [--no-publish]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cli="$here/qitech-os"
+work="$(mktemp -d "${TMPDIR:-/tmp}/qitech-bench-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com \
+  GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc; }
+
+"$cli" --help >/dev/null # build the CLI first, outside the timings
+
+# A repository with 300 commits, 30 tags and 10 branches.
+repo="$work/repo"
+git init -q -b main "$repo"
+for i in $(seq 1 300); do
+  echo "$i" > "$repo/version"
+  git -C "$repo" add version
+  GIT_COMMITTER_DATE="@$((1704067200 + i * 3600)) +0000" git -C "$repo" commit -q -m "commit $i"
+  if (( i % 10 == 0 )); then git -C "$repo" tag "v1.$i"; fi
+  if (( i % 30 == 0 )); then git -C "$repo" branch "feature-$i"; fi
+done
+
+root="$work/root"
+t0=$(now); "$cli" --root "$root" update targets --source "$repo" >/dev/null; t1=$(now)
+"$cli" --root "$root" update targets --source "$repo" >/dev/null; t2=$(now)
+"$cli" --root "$root" update targets --source "$repo" >/dev/null; t3=$(now)
+printf 'update targets, cold mirror : %6.2f s\n' "$(elapsed "$t0" "$t1")"
+printf 'update targets, warm mirror : %6.2f s (best of 2: %.2f s)\n' "$(elapsed "$t1" "$t2")" \
+  "$(echo "a=$(elapsed "$t1" "$t2"); b=$(elapsed "$t2" "$t3"); if (a<b) a else b" | bc)"
+t0=$(now); git -C "$repo" for-each-ref >/dev/null; git -C "$repo" log -n 20 --format=%H >/dev/null; t1=$(now)
+printf '  (plain git on the source    : %6.2f s)\n' "$(elapsed "$t0" "$t1")"
+
+if [[ "${1:-}" == "--no-publish" ]]; then exit 0; fi
+
+app="$work/app"
+mkdir -p "$app"
+cat > "$app/app.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+  </PropertyGroup>
+</Project>
+XML
+cat > "$app/Program.cs" <<'CS'
+var app = WebApplication.CreateBuilder(args).Build();
+app.MapGet("/", () => "hello from the machine");
+app.Run();
+CS
+
+plain="$work/plain"
+cp -r "$app" "$plain"
+t0=$(now)
+DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$plain/app.csproj" -c Release -o "$plain/out" >/dev/null
+t1=$(now)
+"$cli" --root "$work/build-root" derivation dotnet-publish "$app" --project app.csproj >/dev/null 2>&1
+t2=$(now)
+plain_s=$(elapsed "$t0" "$t1"); sandbox_s=$(elapsed "$t1" "$t2")
+printf 'dotnet publish, plain       : %6.2f s\n' "$plain_s"
+printf 'dotnet publish, sandboxed   : %6.2f s\n' "$sandbox_s"
+printf 'sandbox overhead ratio      : %6.2f\n' "$(echo "scale=4; $sandbox_s / $plain_s" | bc)"
+t0=$(now)
+"$cli" --root "$work/build-root" derivation dotnet-publish "$app" --project app.csproj >/dev/null 2>&1
+t1=$(now)
+printf 'same package again (cached) : %6.2f s\n' "$(elapsed "$t0" "$t1")"

@@ -1,0 +1,61 @@
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Build;
+
+/// <summary>
+/// The derivation that publishes one .NET project from a source tree in the store: copied
+/// to the build directory, restored offline from the pinned NuGet feed (if any, in locked
+/// mode), published framework-dependent and deterministic into <c>$out</c>, with the
+/// host's SDK and userland as declared, versioned inputs.
+/// </summary>
+public static class DotnetPackage
+{
+    public static Derivation Create(string name, StorePath source, string project, StoreDirectory storeDir,
+        StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null)
+    {
+        if (project.StartsWith('/') || project.Split('/').Contains("..") || project.Any(c => char.IsControl(c) || c is '\'' or '"' or '$' or '`' or '\\'))
+        {
+            throw new Errors.BadInputException($"project '{project}' must be a plain relative path inside the source");
+        }
+        host ??= [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk()];
+        var sdk = host.First(h => h.Name == "dotnet-sdk");
+        var restoreSource = nugetFeed is { } feed ? $"--source {storeDir.Render(feed)} --locked-mode" : "--source /build/empty-feed";
+        var script = string.Join('\n',
+            "set -eu",
+            "mkdir -p /build/empty-feed",
+            "cp -r \"$src\" /build/src",
+            "chmod -R u+w /build/src",
+            "cd /build/src",
+            $"dotnet restore '{project}' {restoreSource}",
+            $"dotnet publish '{project}' --no-restore -c Release -o \"$out\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
+            "");
+        var inputs = new HashSet<StorePath> { source };
+        if (nugetFeed is { } f)
+        {
+            inputs.Add(f);
+        }
+        return new Derivation
+        {
+            Name = name,
+            Builder = "/bin/sh",
+            Args = ["-c", script],
+            InputPaths = inputs,
+            HostInputs = host,
+            Env = new Dictionary<string, string>
+            {
+                ["src"] = storeDir.Render(source),
+                ["PATH"] = sdk.SandboxPath + ":/usr/bin",
+                ["DOTNET_CLI_HOME"] = "/build",
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+                ["DOTNET_NOLOGO"] = "1",
+                ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+                ["DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE"] = "1",
+                ["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false",
+                ["MSBUILDDISABLENODEREUSE"] = "1",
+                ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+                ["NUGET_PACKAGES"] = "/build/.nuget/packages",
+                ["SOURCE_DATE_EPOCH"] = sourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+    }
+}

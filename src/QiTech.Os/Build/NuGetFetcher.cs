@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Build;
+
+/// <summary>
+/// The fixed-output step for NuGet: collects every package the lock files pin into one flat
+/// feed in the store, each .nupkg checked against its pinned SHA-512 ("expected … got …" on
+/// a mismatch). Packages come from the local NuGet cache when it holds them, else from the
+/// registry: this is the only step of a build that may use the network. The sandboxed build
+/// then restores offline from the feed.
+/// </summary>
+public sealed class NuGetFetcher(LocalStore store, HttpClient http, string? localCache = null)
+{
+    public const string DefaultRegistry = "https://api.nuget.org/v3-flatcontainer/";
+
+    private readonly string _cache = localCache
+        ?? Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    public string Registry { get; init; } = DefaultRegistry;
+
+    /// <summary>The feed as a store path named <c>nuget-deps</c> (the same packages always give the same path).</summary>
+    public async Task<StorePath> FetchAsync(IEnumerable<NuGetPackage> packages, CancellationToken cancel = default)
+    {
+        var distinct = packages.DistinctBy(p => p.FileName).OrderBy(p => p.FileName, StringComparer.Ordinal).ToList();
+        var temp = Path.Combine(Path.GetTempPath(), "qitech-nuget-" + Guid.NewGuid().ToString("N"));
+        var feed = Path.Combine(temp, "nuget-deps");
+        Directory.CreateDirectory(feed);
+        try
+        {
+            foreach (var package in distinct)
+            {
+                var bytes = await LoadAsync(package, cancel);
+                var actual = Convert.ToBase64String(SHA512.HashData(bytes));
+                if (actual != package.ContentHash)
+                {
+                    throw new BuildException($"hash mismatch in NuGet package {package.Id} {package.Version}: expected sha512-{package.ContentHash} got sha512-{actual}");
+                }
+                await File.WriteAllBytesAsync(Path.Combine(feed, package.FileName), bytes, cancel);
+            }
+            return store.AddPath(feed, "nuget-deps", cancel);
+        }
+        finally
+        {
+            TreeRemover.Remove(temp);
+        }
+    }
+
+    private async Task<byte[]> LoadAsync(NuGetPackage package, CancellationToken cancel)
+    {
+        var id = package.Id.ToLowerInvariant();
+        var version = package.Version.ToLowerInvariant();
+        var cached = Path.Combine(_cache, id, version, $"{id}.{version}.nupkg");
+        if (File.Exists(cached))
+        {
+            return await File.ReadAllBytesAsync(cached, cancel);
+        }
+        var url = $"{Registry}{Uri.EscapeDataString(id)}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(id)}.{Uri.EscapeDataString(version)}.nupkg";
+        try
+        {
+            return await http.GetByteArrayAsync(url, cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BuildException($"cannot fetch NuGet package {package.Id} {package.Version} from {Registry}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Config;
+using QiTech.Os.Errors;
+using QiTech.Os.Generations;
+using QiTech.Os.Sources;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Updates;
+
+/// <summary>
+/// The update pipeline: fetch the ref's tree into the store, evaluate its configuration
+/// with the commit's version variables, build the system, activate it. Nothing is activated
+/// unless everything built; a failure or cancellation before activation leaves the running
+/// system and its generations as they were (the store may keep finished, registered paths).
+/// </summary>
+public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
+{
+    public async Task<UpdateResult> InstallAsync(UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default)
+    {
+        if (request.Mode == ActivationMode.DryActivate)
+        {
+            throw new BadInputException("an update installs with switch, boot or test");
+        }
+        if (request.ConfigFile.StartsWith('/') || request.ConfigFile.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            throw new BadInputException($"configuration file '{request.ConfigFile}' must be a plain relative path in the repository");
+        }
+
+        progress.Step("fetch");
+        var source = GitSource.Open(store.Layout, request.Source);
+        var resolved = await source.FetchToStoreAsync(request.Ref, store, cancel);
+        progress.Log($"{request.Ref} is {resolved.Info.Commit} ({resolved.Info.Abbreviation}), tree {store.Render(resolved.TreePath)}");
+        progress.Progress(100);
+
+        progress.Step("evaluate configuration");
+        var configFile = Path.Combine(store.PhysicalPath(resolved.TreePath), request.ConfigFile);
+        if (!File.Exists(configFile))
+        {
+            throw new BadInputException($"{request.Ref}: the commit has no configuration file '{request.ConfigFile}'");
+        }
+        var info = resolved.Info;
+        var version = new VersionInfo(info.CommitterTimestamp, info.Commit.Hex, info.Abbreviation, info.Url.Url);
+        cancel.ThrowIfCancellationRequested();
+        progress.Progress(100);
+
+        FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));
+
+        progress.Step("build system");
+        var system = SystemBuilder.Build(configFile, version, store, warning => progress.Log("warning: " + warning), cancel);
+        progress.Log("system " + store.Render(system));
+        progress.Progress(100);
+
+        cancel.ThrowIfCancellationRequested();
+        progress.Step("activate");
+        var activation = await manager.ActivateAsync(request.Mode, new ActivationTarget.Path(system), new LineProgress(progress), cancel);
+        progress.Progress(100);
+        return new UpdateResult(resolved, activation);
+    }
+
+    private sealed class LineProgress(IUpdateProgress progress) : IProgress<string>
+    {
+        public void Report(string value) => progress.Log(value);
+    }
+}

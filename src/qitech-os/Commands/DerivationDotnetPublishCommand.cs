@@ -1,0 +1,52 @@
+using System.CommandLine;
+using QiTech.Os.Build;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary>
+/// <c>qitech-os derivation dotnet-publish DIR --project P</c>: add a source tree to the
+/// store, fetch the NuGet packages its lock files pin, and publish the project in the sandbox.
+/// </summary>
+public static class DerivationDotnetPublishCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("DIR") { Description = "Source tree (a checkout without build outputs)" };
+        var project = new Option<string>("--project") { Description = "Project file, relative to DIR", Required = true };
+        var name = new Option<string?>("--name") { Description = "Package name (default: the project's file name)" };
+        var epoch = new Option<long>("--source-date-epoch") { Description = "SOURCE_DATE_EPOCH for the build", DefaultValueFactory = _ => 315532800 };
+        var check = new Option<bool>("--check") { Description = "Also rebuild once more and fail if the bits differ" };
+        var command = new Command("dotnet-publish", "Publish a .NET project reproducibly in the build sandbox; prints the output path") { dir, project, name, epoch, check };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var layout = GlobalOptions.Layout(parse);
+            using var store = LocalStore.Open(layout);
+            var sourceDir = Path.GetFullPath(parse.GetValue(dir)!);
+            var projectPath = parse.GetValue(project)!;
+            if (!File.Exists(Path.Combine(sourceDir, projectPath)))
+            {
+                throw new QiTech.Os.Errors.BadInputException($"--project '{projectPath}': no such file in {sourceDir}");
+            }
+            var source = store.AddPath(sourceDir, "source", cancel);
+            var lockFiles = Directory.EnumerateFiles(sourceDir, "packages.lock.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            QiTech.Os.Nix.StorePath? feed = null;
+            if (lockFiles.Count > 0)
+            {
+                using var http = new HttpClient();
+                feed = await new NuGetFetcher(store, http).FetchAsync(lockFiles.SelectMany(NuGetLockFile.Read), cancel);
+            }
+            var packageName = parse.GetValue(name) ?? Path.GetFileNameWithoutExtension(projectPath);
+            var derivation = DotnetPackage.Create(packageName, source, projectPath, layout.StoreDir, feed, parse.GetValue(epoch));
+            var builder = new DerivationBuilder(store);
+            var result = await builder.BuildAsync(derivation, new BuildOptions { Log = new Progress<string>(Console.Error.WriteLine) }, cancel);
+            if (parse.GetValue(check))
+            {
+                await builder.BuildAsync(derivation, new BuildOptions { Check = true }, cancel);
+            }
+            Console.Out.WriteLine(store.Render(result.Out));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using QiTech.Os.Activation;
+using QiTech.Os.Errors;
+using QiTech.Os.Sources;
+using QiTech.Os.Updates;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary>
+/// <c>qitech-os update install REF [--switch|--boot|--test]</c>: fetch REF, build its
+/// system and activate it, printing each step as it starts.
+/// </summary>
+public static class UpdateInstallCommand
+{
+    public static Command Create()
+    {
+        var reference = new Argument<string>("REF") { Description = "Tag, branch or commit to install" };
+        var switchNow = new Option<bool>("--switch") { Description = "Activate now and make it the boot default (the default)" };
+        var boot = new Option<bool>("--boot") { Description = "Make it the boot default; activate at the next boot" };
+        var test = new Option<bool>("--test") { Description = "Activate now without a generation; a reboot returns" };
+        var configFile = new Option<string>("--config-file")
+        {
+            Description = "Configuration file at the repository's root",
+            DefaultValueFactory = _ => UpdateRequest.DefaultConfigFile,
+        };
+        var command = new Command("install", "Fetch REF, build its system and activate it") { reference, switchNow, boot, test, configFile };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var chosen = new[] { (parse.GetValue(switchNow), ActivationMode.Switch), (parse.GetValue(boot), ActivationMode.Boot), (parse.GetValue(test), ActivationMode.Test) }
+                .Where(m => m.Item1).Select(m => m.Item2).ToList();
+            if (chosen.Count > 1)
+            {
+                throw new BadInputException("update install: give at most one of --switch, --boot, --test");
+            }
+            var name = GitRefName.ParseInput(parse.GetValue(reference), "REF");
+            var layout = GlobalOptions.Layout(parse);
+            var url = SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source));
+            using var session = await SystemSession.OpenAsync(parse, cancel);
+            var request = new UpdateRequest(url, name, chosen.Count == 0 ? ActivationMode.Switch : chosen[0], parse.GetValue(configFile)!);
+            var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel);
+            var system = session.Store.Render(result.Activation.System);
+            Console.Out.WriteLine(result.Activation.Mode switch
+            {
+                ActivationMode.Switch => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is current and the boot default",
+                ActivationMode.Boot => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is the boot default from the next boot",
+                _ => $"testing {result.Source.Info.Abbreviation}: {system} is current until the next boot",
+            });
+            foreach (var failure in result.Activation.Failures)
+            {
+                Console.Error.WriteLine($"error: {failure.Unit} failed to {failure.Action}: {failure.Reason}");
+            }
+            return result.Activation.Failures.Count > 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    private sealed class TerminalProgress : IUpdateProgress
+    {
+        public void Step(string name) => Console.Error.WriteLine($"==> {name}");
+
+        public void Progress(int percent)
+        {
+        }
+
+        public void Log(string line) => Console.Error.WriteLine("    " + line);
+    }
+}
