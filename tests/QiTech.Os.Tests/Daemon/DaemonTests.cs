@@ -220,31 +220,39 @@ public sealed class DaemonTests : IDisposable
         var v1 = _root.AddSystem("v1", Units("v1", "[Service]\nExecStart=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'\n[Install]\nWantedBy=multi-user.target\n"));
         _root.Ok("switch", "--system", v1);
         var first = DaemonProcess.Start(_root.Layout);
-        using (var client = first.Client())
+        DaemonProcess? second = null;
+        try
         {
-            await Until(async () => (await client.StatusAsync()).Services.All(s => s.State == "running"), "both run");
+            using (var client = first.Client())
+            {
+                await Until(async () => (await client.StatusAsync()).Services.All(s => s.State == "running"), "both run");
+            }
+            await Until(() => Task.FromResult(RootProcesses.Of(_root.Root).Count == 4), "app (sleep) and extra (sh and two sleeps) run");
+            var orphans = RootProcesses.Of(_root.Root);
+
+            first.Kill9();
+            Assert.Equal(orphans.Order(), RootProcesses.Of(_root.Root).Order());
+
+            second = DaemonProcess.Start(_root.Layout);
+            using (var client = second.Client())
+            {
+                var status = await client.StatusAsync();
+                Assert.All(status.Services, s => Assert.Equal("running", s.State));
+                Assert.Equal(1, status.Current!.Number);
+            }
+            Assert.Contains("ended app.service left running by a previous daemon", second.Output);
+            Assert.Empty(RootProcesses.Of(_root.Root).Intersect(orphans));
+            SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+
+            second.Stop();
+            Assert.Empty(RootProcesses.Of(_root.Root));
         }
-        await Until(() => Task.FromResult(RootProcesses.Of(_root.Root).Count == 4), "app (sleep) and extra (sh and two sleeps) run");
-        var orphans = RootProcesses.Of(_root.Root);
-
-        first.Kill9();
-        Assert.Equal(orphans.Order(), RootProcesses.Of(_root.Root).Order());
-
-        var second = DaemonProcess.Start(_root.Layout);
-        using (var client = second.Client())
+        finally
         {
-            var status = await client.StatusAsync();
-            Assert.All(status.Services, s => Assert.Equal("running", s.State));
-            Assert.Equal(1, status.Current!.Number);
+            // A failed assertion must not leave a daemon running.
+            second?.Dispose();
+            first.Dispose();
         }
-        Assert.Contains("ended app.service left running by a previous daemon", second.Output);
-        Assert.Empty(RootProcesses.Of(_root.Root).Intersect(orphans));
-        SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
-
-        second.Stop();
-        Assert.Empty(RootProcesses.Of(_root.Root));
-        second.Dispose();
-        first.Dispose();
     }
 
     [Fact]
