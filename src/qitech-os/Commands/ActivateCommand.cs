@@ -1,11 +1,12 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Errors;
 
 namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
-/// <c>qitech-os switch|boot|test|dry-activate --system STOREPATH</c> and
+/// <c>qitech-os switch|boot|test|dry-activate --system STOREPATH|--config FILE</c> and
 /// <c>switch|boot --rollback</c>, with nixos-rebuild's meanings.
 /// </summary>
 public static class ActivateCommand
@@ -22,7 +23,8 @@ public static class ActivateCommand
     {
         var system = new Option<string?>("--system") { Description = "The system closure's store path (/qitech/store/<hash>-<name>)" };
         var rollback = new Option<bool>("--rollback") { Description = "Go back to the generation before the boot default" };
-        var command = new Command(name, description) { system };
+        var config = new Option<string?>("--config") { Description = "Build this configuration file (YAML) first and use the system it gives" };
+        var command = new Command(name, description) { system, config };
         var canRollback = mode is ActivationMode.Switch or ActivationMode.Boot;
         if (canRollback)
         {
@@ -31,15 +33,23 @@ public static class ActivateCommand
         command.SetAction(async (parse, cancel) =>
         {
             var systemText = parse.GetValue(system);
+            var configFile = parse.GetValue(config);
             var wantsRollback = canRollback && parse.GetValue(rollback);
-            if ((systemText == null) == !wantsRollback)
+            if ((systemText != null ? 1 : 0) + (configFile != null ? 1 : 0) + (wantsRollback ? 1 : 0) != 1)
             {
                 throw new BadInputException(canRollback
-                    ? $"{name}: give exactly one of --system STOREPATH or --rollback"
-                    : $"{name}: give --system STOREPATH");
+                    ? $"{name}: give exactly one of --system STOREPATH, --config FILE or --rollback"
+                    : $"{name}: give exactly one of --system STOREPATH or --config FILE");
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var manager = session.Manager;
+            if (configFile != null)
+            {
+                // Build first: a configuration error stops here, before anything changes.
+                var built = SystemBuilder.Build(configFile, ConfigOption.Version(configFile), session.Store,
+                    w => Console.Error.WriteLine("warning: " + w), cancel);
+                systemText = session.Store.Render(built);
+            }
             ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback() : ActivationTarget.ParseStorePath(manager.Layout, systemText!);
             if (mode == ActivationMode.DryActivate)
             {

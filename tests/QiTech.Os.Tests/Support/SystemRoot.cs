@@ -125,7 +125,9 @@ public sealed class SystemRoot : IDisposable
         foreach (var entry in Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories))
         {
             var relative = entry[Root.Length..];
-            if (relative.StartsWith("/qitech/store", StringComparison.Ordinal) || relative.StartsWith("/qitech/var/db.sqlite", StringComparison.Ordinal))
+            // Lock files carry no state, and reading one that another process holds fails.
+            if (relative.StartsWith("/qitech/store", StringComparison.Ordinal) || relative.StartsWith("/qitech/var/db.sqlite", StringComparison.Ordinal)
+                || relative.EndsWith(".lock", StringComparison.Ordinal))
             {
                 continue;
             }
