@@ -212,13 +212,18 @@ public sealed class DerivationBuilder
 
     private static async Task RunAsync(string name, IReadOnlyList<string> args, string logPath, BuildOptions options, CancellationToken cancel)
     {
-        var psi = new ProcessStartInfo(BubblewrapSandbox.Program)
+        // The builder's stderr joins its stdout in one pipe, as in Nix's build logs: two
+        // pipes read apart would lose the order of lines, and with it the right log tail.
+        var psi = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" 2>&1");
+        psi.ArgumentList.Add(BubblewrapSandbox.Program);
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
