@@ -101,7 +101,8 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Restart_on_failure_restarts_a_crashing_service_and_counts()
     {
-        Load(new() { ["crash.service"] = "[Service]\nExecStart=/bin/sh -c 'echo up; sleep 0.5; exit 3'\nRestart=on-failure\nRestartSec=50ms\n" });
+        // It lives well past the start check (250 ms) even on a loaded machine, then crashes.
+        Load(new() { ["crash.service"] = "[Service]\nExecStart=/bin/sh -c 'echo up; sleep 1.5; exit 3'\nRestart=on-failure\nRestartSec=50ms\n" });
 
         await _supervisor.StartAsync("crash.service", CancellationToken.None);
         await Until(async () => (await Status("crash.service")).Restarts >= 2, "two restarts");
