@@ -90,7 +90,7 @@ public static class FileSystemNarSource
             List<byte[]> names;
             try
             {
-                names = Posix.ListDirectory(fd, "."u8.ToArray().Append((byte)0).ToArray(), where);
+                names = Posix.ListDirectory(fd, Posix.Z("."), where);
             }
             catch (IOException e)
             {

@@ -45,7 +45,7 @@ public static class TreeRemover
             var fd = Posix.Open(dirfd, zname, Posix.ORdOnly | Posix.ODirectory | Posix.ONoFollow, 0, where);
             try
             {
-                foreach (var name in Posix.ListDirectory(fd, "."u8.ToArray().Append((byte)0).ToArray(), where))
+                foreach (var name in Posix.ListDirectory(fd, Posix.Z("."), where))
                 {
                     RemoveAt(fd, Posix.Z(name), where + "/" + Posix.Show(name));
                 }

@@ -100,7 +100,11 @@ public sealed class StoreOptimiser(LocalStore store)
         }
         // Link under a temporary name, then rename over the file: never a moment without it.
         var temp = Posix.Z($".optimise-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var parentWasReadOnly = MakeWritable(dirfd);
+        // Root may write anyway; others need the write bit for a moment.
+        if (!Posix.IsRoot)
+        {
+            Posix.Fchmod(dirfd, Posix.Mode0755);
+        }
         try
         {
             if (!store.Links.TryLinkExisting(key, dirfd, temp))
@@ -116,29 +120,15 @@ public sealed class StoreOptimiser(LocalStore store)
         }
         finally
         {
-            if (parentWasReadOnly)
-            {
-                Posix.Fchmod(dirfd, Posix.Mode0555);
-                Posix.SetTimes(dirfd, 1);
-            }
+            // Back to canonical: the rename touched the directory's mode bits or its mtime.
+            Posix.Fchmod(dirfd, Posix.Mode0555);
+            Posix.SetTimes(dirfd, 1);
         }
         linked++;
         if (st.Nlink == 1)
         {
             saved += (long)st.Blocks * 512;
         }
-    }
-
-    private static bool MakeWritable(int dirfd)
-    {
-        // Root may write anyway; others need the write bit for a moment.
-        if (Posix.IsRoot)
-        {
-            Posix.SetTimes(dirfd, 1);
-            return true;
-        }
-        Posix.Fchmod(dirfd, Posix.Mode0755);
-        return true;
     }
 
     private static Sha256Digest HashFile(int dirfd, byte[] zname, string where, byte[] buffer)
