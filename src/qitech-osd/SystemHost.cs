@@ -54,10 +54,17 @@ public sealed class SystemHost : IAsyncDisposable
     /// Embedded boot: ends what a killed predecessor left running, finishes or undoes an
     /// interrupted activation (pointers only, so no service starts from a half-switched
     /// system), makes the boot choice current and booted, then starts its enabled units.
-    /// Without --embedded it only recovers an interrupted activation.
+    /// Without --embedded on the machine's root it records the booted system once per boot
+    /// (<see cref="SystemManager.RecordRealBootAsync"/>); on a folder root it only recovers.
     /// </summary>
     public async Task<BootReport> BootAsync(IProgress<string>? progress, CancellationToken cancel)
     {
+        if (Supervisor == null && Layout.Root == "/")
+        {
+            // A real boot: systemd started the booted system's units; record which one it is.
+            var realBoot = await Manager.RecordRealBootAsync(File.ReadAllText("/proc/cmdline"), progress, cancel);
+            return new BootReport(Manager.State().BootedSystem is { } b ? Layout.StoreDir.Render(b) : null, [], realBoot);
+        }
         if (Supervisor == null)
         {
             var recovered = await Manager.RecoverAsync(progress, cancel);

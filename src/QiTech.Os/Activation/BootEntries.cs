@@ -157,6 +157,27 @@ public sealed partial class BootEntries(SystemLayout layout)
         }
     }
 
+    /// <summary>
+    /// Tells a real boot loader to take <paramref name="number"/> once. loader.conf has no
+    /// one-shot line: systemd-boot keeps it in the <c>LoaderEntryOneShot</c> EFI variable,
+    /// which <c>bootctl set-oneshot</c> writes. Only on the running machine (root "/") with a
+    /// <c>/boot/loader</c> and bootctl; elsewhere the choice lives in qitech's next-boot file
+    /// alone. Returns what was done, in words.
+    /// </summary>
+    public async Task<string> SetOneShotAsync(GenerationNumber number, CancellationToken cancel)
+    {
+        var entry = Path.GetFileName(EntryPath(number));
+        var bootctl = HostCommand.Find("/usr/bin/bootctl", "/bin/bootctl");
+        if (layout.Root != "/" || !Directory.Exists(layout.BootDir + "/loader") || bootctl == null)
+        {
+            return "boot loader not told (no systemd-boot on this root): qitech-osd's boot takes it";
+        }
+        var result = await HostCommand.RunAsync(bootctl, ["set-oneshot", entry], cancel);
+        return result.ExitCode == 0
+            ? $"boot loader told: bootctl set-oneshot {entry}"
+            : $"boot loader not told: bootctl set-oneshot {entry} failed (exit {result.ExitCode}): {result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()}";
+    }
+
     [GeneratedRegex("^qitech-([0-9]+)\\.conf$")]
     private static partial Regex EntryName();
 }

@@ -79,6 +79,14 @@ public sealed class DaemonClient : IDisposable
     public Task<int> RollbackAsync(string mode, CancellationToken cancel = default) =>
         StartJobAsync("v1/rollback", JsonContent.Create(new ModeBody(mode), DaemonClientJson.Default.ModeBody), cancel);
 
+    /// <summary>Boots an existing generation once at the next boot, then the default again; returns the job id.</summary>
+    public Task<int> BootOnceAsync(int generation, CancellationToken cancel = default) =>
+        StartJobAsync("v1/activate", JsonContent.Create(new OneShotBody(generation, "boot", Once: true), DaemonResultJson.Default.OneShotBody), cancel);
+
+    /// <summary>Starts a garbage collection (<see cref="DaemonGc"/> is its result); returns the job id.</summary>
+    public Task<int> GcAsync(bool dryRun, CancellationToken cancel = default) =>
+        StartJobAsync("v1/gc", JsonContent.Create(new GcBody(dryRun), DaemonResultJson.Default.GcBody), cancel);
+
     /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>
     public async Task<JsonElement> DeleteGenerationsAsync(string spec, CancellationToken cancel = default)
     {

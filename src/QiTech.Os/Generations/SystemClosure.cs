@@ -118,6 +118,42 @@ public sealed class SystemClosure
     }
 
     /// <summary>
+    /// The managed units that start at boot: <c>[Install] WantedBy=</c> in the unit file, or a
+    /// link in a <c>*.wants/</c> folder (what <c>systemctl enable</c> makes). A unit that is
+    /// only present is started by hand, never by a switch or a boot, as on NixOS.
+    /// </summary>
+    public IReadOnlySet<string> EnabledUnits()
+    {
+        var units = Units();
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        var dir = Resolve("etc/systemd/system");
+        if (!Directory.Exists(dir))
+        {
+            return result;
+        }
+        var logicalDir = LogicalPath + "/etc/systemd/system";
+        foreach (var name in units.Keys)
+        {
+            if (UnitInstallSection.HasWantedBy(File.ReadAllText(RootedPath.Resolve(_layout, logicalDir + "/" + name))))
+            {
+                result.Add(name);
+            }
+        }
+        foreach (var wants in Directory.EnumerateDirectories(dir, "*.wants"))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(wants))
+            {
+                var name = System.IO.Path.GetFileName(entry);
+                if (units.ContainsKey(name))
+                {
+                    result.Add(name);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Every entry of <c>etc/</c> that gets its own link in the root's /etc, as relative paths:
     /// files and symlinks; real directories are walked into (a symlinked directory is one entry).
     /// </summary>

@@ -81,10 +81,13 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             costs?[g.Number])).ToList();
     }
 
-    /// <summary>What activating <paramref name="target"/> now would do (dry-activate). Changes nothing.</summary>
-    public ActivationPlan PlanActivation(ActivationTarget target)
+    /// <summary>
+    /// What activating <paramref name="target"/> now would do (dry-activate). Changes nothing;
+    /// bad input throws as <see cref="ActivateAsync"/> would (a rollback needs switch or boot).
+    /// </summary>
+    public ActivationPlan PlanActivation(ActivationTarget target, ActivationMode mode = ActivationMode.Test)
     {
-        var (system, _) = Resolve(ActivationMode.Test, target);
+        var (system, _) = Resolve(mode == ActivationMode.DryActivate ? ActivationMode.Test : mode, target);
         var current = State().CurrentSystem;
         return ActivationPlan.Compute(current is { } c ? TryOpen(c) : null, SystemClosure.Open(layout, system));
     }
@@ -241,7 +244,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     {
         using var held = SystemLock.Acquire(layout, cancel);
         await RecoverLockedAsync(progress);
-        var choice = ReadNextBoot() ?? Profile.Default();
+        // A one-shot choice deleted since is ignored, as a boot loader skips a missing entry.
+        var choice = (ReadNextBoot() is { } once && Profile.Find(once) != null ? once : (GenerationNumber?)null) ?? Profile.Default();
         DurableFile.Delete(NextBootFile);
         if (choice is not { } number)
         {
@@ -259,15 +263,77 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         return closure;
     }
 
-    /// <summary>Boots <paramref name="number"/> once at the next (embedded) boot, then the default again.</summary>
-    public void SetNextBoot(GenerationNumber number)
+    /// <summary>
+    /// Boots <paramref name="number"/> once at the next boot, then the default again: the
+    /// embedded boot and the real-boot record read <c>R/qitech/var/next-boot</c> (and consume
+    /// it); with systemd-boot on this machine, <c>bootctl set-oneshot</c> tells the loader too.
+    /// Returns what the boot loader was told, for the operator.
+    /// </summary>
+    public async Task<string> SetNextBootAsync(GenerationNumber number, CancellationToken cancel = default)
     {
-        using var held = SystemLock.Acquire(layout);
+        using var held = SystemLock.Acquire(layout, cancel);
+        await RecoverLockedAsync(null);
         if (Profile.Find(number) == null)
         {
             throw UnknownGeneration(number, Profile.Generations());
         }
         DurableFile.Write(NextBootFile, number + "\n");
+        return await new BootEntries(layout).SetOneShotAsync(number, cancel);
+    }
+
+    /// <summary>The generation the next boot takes once, when one was chosen.</summary>
+    public GenerationNumber? NextBoot() => ReadNextBoot();
+
+    /// <summary>
+    /// A real boot (systemd as init already started the booted system's units): on the
+    /// daemon's first start since boot — <c>R/run/booted-system</c> missing, /run being a
+    /// tmpfs — records which system runs as <c>booted-system</c> and, when missing,
+    /// <c>current-system</c>: the one the boot loader named on the kernel command line
+    /// (<c>qitech.system=</c>, written into every boot entry), else the one-shot next-boot
+    /// choice, else the boot default. Pointers only; the one-shot choice is consumed.
+    /// Returns notes for the log; empty when nothing was recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RecordRealBootAsync(string kernelCommandLine, IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        using var held = SystemLock.Acquire(layout, cancel);
+        await RecoverLockedAsync(progress);
+        if (ReadSystemLink(layout.BootedSystem) != null)
+        {
+            return [];
+        }
+        var oneShot = ReadNextBoot();
+        DurableFile.Delete(NextBootFile);
+        string how;
+        StorePath system;
+        if (FromCommandLine(kernelCommandLine) is { } named)
+        {
+            (system, how) = (named, "named on the kernel command line");
+        }
+        else if ((oneShot is { } once ? Profile.Find(once) : null) is { } chosen)
+        {
+            (system, how) = (chosen.System, "the one-shot choice");
+        }
+        else if (Profile.Default() is { } bootDefault)
+        {
+            (system, how) = (Profile.Find(bootDefault)!.System, "the boot default");
+        }
+        else
+        {
+            return [];
+        }
+        var logical = layout.StoreDir.Render(system);
+        AtomicLink.Replace(layout.BootedSystem, logical);
+        if (ReadSystemLink(layout.CurrentSystem) == null)
+        {
+            AtomicLink.Replace(layout.CurrentSystem, logical);
+        }
+        var notes = new List<string> { $"booted {(State().Booted is { } n ? $"generation {n}" : "a system that is no generation")} ({how}): {logical}" };
+        var etc = AtomicLink.ReadTarget(new EtcLinker(layout).StaticLink);
+        if (etc != logical + "/etc")
+        {
+            notes.Add($"{new EtcLinker(layout).StaticLink} points to {etc ?? "nothing"}, not the booted system's etc: early boot did not link /etc");
+        }
+        return notes;
     }
 
     /// <summary>The last generation that switched with every unit running; retention never deletes it.</summary>
@@ -375,7 +441,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         return new BootEntries(layout).Write(generations, Profile.Default());
     }
 
-    private static Dictionary<GenerationNumber, string> Protected(SystemState state)
+    private Dictionary<GenerationNumber, string> Protected(SystemState state)
     {
         var result = new Dictionary<GenerationNumber, string>();
         if (state.Current is { } c)
@@ -389,6 +455,10 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         if (state.BootDefault is { } d)
         {
             result.TryAdd(d, "is the boot default (make another the default first)");
+        }
+        if (ReadNextBoot() is { } once)
+        {
+            result.TryAdd(once, "is the one-shot next boot (choose another first)");
         }
         return result;
     }
@@ -436,6 +506,21 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     }
 
     private GenerationNumber? ReadNextBoot() => ReadNumberFile(NextBootFile);
+
+    /// <summary>The valid system closure a <c>qitech.system=</c> kernel parameter names, if any.</summary>
+    private StorePath? FromCommandLine(string commandLine)
+    {
+        const string Key = "qitech.system=";
+        foreach (var word in commandLine.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word.StartsWith(Key, StringComparison.Ordinal) && layout.StoreDir.TryParse(word.AsSpan(Key.Length), out var path, out _)
+                && store.IsValid(path) && TryOpen(path) != null)
+            {
+                return path;
+            }
+        }
+        return null;
+    }
 
     private static GenerationNumber? ReadNumberFile(string path) =>
         File.Exists(path) && GenerationNumber.TryParse(File.ReadAllText(path).Trim(), out var n, out _) ? n : null;

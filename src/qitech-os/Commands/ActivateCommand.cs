@@ -1,13 +1,19 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
+using QiTech.Os.Client;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
+using QiTech.Os.Generations;
+using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
-/// <c>qitech-os switch|boot|test|dry-activate --system STOREPATH|--config FILE</c> and
-/// <c>switch|boot --rollback</c>, with nixos-rebuild's meanings.
+/// <c>qitech-os switch|boot|test|dry-activate --system STOREPATH|--config FILE|--generation N</c>,
+/// <c>switch|boot --rollback</c> and <c>boot --generation N --once</c>, with nixos-rebuild's
+/// meanings. When the daemon runs, it activates (its services follow the switch); this
+/// process only builds a configuration first.
 /// </summary>
 public static class ActivateCommand
 {
@@ -24,33 +30,66 @@ public static class ActivateCommand
         var system = new Option<string?>("--system") { Description = "The system closure's store path (/qitech/store/<hash>-<name>)" };
         var rollback = new Option<bool>("--rollback") { Description = "Go back to the generation before the boot default" };
         var config = new Option<string?>("--config") { Description = "Build this configuration file (YAML) first and use the system it gives" };
-        var command = new Command(name, description) { system, config };
+        var generation = new Option<string?>("--generation") { Description = "An existing generation, activated without adding one (as nix-env --switch-generation)" };
+        var once = new Option<bool>("--once") { Description = "With --generation: boot it at the next boot only, then the boot default again" };
+        var command = new Command(name, description) { system, config, generation };
         var canRollback = mode is ActivationMode.Switch or ActivationMode.Boot;
         if (canRollback)
         {
             command.Options.Add(rollback);
         }
+        if (mode == ActivationMode.Boot)
+        {
+            command.Options.Add(once);
+        }
         command.SetAction(async (parse, cancel) =>
         {
             var systemText = parse.GetValue(system);
             var configFile = parse.GetValue(config);
+            var generationText = parse.GetValue(generation);
             var wantsRollback = canRollback && parse.GetValue(rollback);
-            if ((systemText != null ? 1 : 0) + (configFile != null ? 1 : 0) + (wantsRollback ? 1 : 0) != 1)
+            var wantsOnce = mode == ActivationMode.Boot && parse.GetValue(once);
+            if ((systemText != null ? 1 : 0) + (configFile != null ? 1 : 0) + (generationText != null ? 1 : 0) + (wantsRollback ? 1 : 0) != 1)
             {
                 throw new BadInputException(canRollback
-                    ? $"{name}: give exactly one of --system STOREPATH, --config FILE or --rollback"
-                    : $"{name}: give exactly one of --system STOREPATH or --config FILE");
+                    ? $"{name}: give exactly one of --system STOREPATH, --config FILE, --generation N or --rollback"
+                    : $"{name}: give exactly one of --system STOREPATH, --config FILE or --generation N");
+            }
+            GenerationNumber? number = generationText == null ? null
+                : GenerationNumber.TryParse(generationText, out var n, out var error) ? n
+                : throw new BadInputException($"--generation '{generationText}' {error.Describe()}");
+            if (wantsOnce && number == null)
+            {
+                throw new BadInputException($"{name}: --once needs --generation N (an existing generation)");
+            }
+            var layout = GlobalOptions.Layout(parse);
+            using var daemon = mode == ActivationMode.DryActivate ? null : DaemonClient.TryConnect(layout);
+            if (daemon != null)
+            {
+                if (configFile != null)
+                {
+                    // Building only adds store paths; the daemon activates what was built.
+                    using var store = LocalStore.Open(layout);
+                    systemText = Build(configFile, store, cancel);
+                }
+                return await ViaDaemonAsync(daemon, mode, name, systemText, number, wantsRollback, wantsOnce, cancel);
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var manager = session.Manager;
+            if (wantsOnce)
+            {
+                var loader = await manager.SetNextBootAsync(number!.Value, cancel);
+                PrintOnce(number.Value.Value, manager.State().BootDefault?.Value, loader);
+                return 0;
+            }
             if (configFile != null)
             {
                 // Build first: a configuration error stops here, before anything changes.
-                var built = SystemBuilder.Build(configFile, ConfigOption.Version(configFile), session.Store,
-                    w => Console.Error.WriteLine("warning: " + w), cancel);
-                systemText = session.Store.Render(built);
+                systemText = Build(configFile, session.Store, cancel);
             }
-            ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback() : ActivationTarget.ParseStorePath(manager.Layout, systemText!);
+            ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback()
+                : number is { } g ? new ActivationTarget.Generation(g)
+                : ActivationTarget.ParseStorePath(manager.Layout, systemText!);
             if (mode == ActivationMode.DryActivate)
             {
                 foreach (var line in manager.PlanActivation(target).Describe())
@@ -60,63 +99,38 @@ public static class ActivateCommand
                 return 0;
             }
             var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel);
-            return Report(result, manager.Layout.StoreDir.Render(result.System), name);
+            return ActivationSummary.From(result, manager.Layout).Print(name);
         });
         return command;
     }
 
-    private static int Report(ActivationResult result, string system, string verb)
-    {
-        var plan = result.Plan;
-        if (result.Mode != ActivationMode.Boot)
-        {
-            var done = result.ServicesManaged;
-            Line(done ? "stopped" : "to stop", plan.Stop);
-            Line(done ? "restarted" : "to restart", plan.Restart);
-            Line(done ? "started" : "to start", plan.Start);
-            Line(done ? "left running" : "unchanged", plan.Unchanged);
-        }
-        Console.Out.WriteLine(result.Mode switch
-        {
-            ActivationMode.Switch => $"generation {result.Generation} ({system}) is current and the boot default",
-            ActivationMode.Boot => $"generation {result.Generation} ({system}) is the boot default from the next boot",
-            _ => $"{system} is current until the next boot; the boot default is unchanged",
-        });
-        if (!result.ServicesManaged && result.Mode != ActivationMode.Boot)
-        {
-            Console.Out.WriteLine("no service manager here (no systemd as init, no daemon): services start when qitech-osd boots this root");
-        }
-        if (result.Pruned.Count > 0)
-        {
-            Console.Out.WriteLine($"removed old generations by the retention setting: {string.Join(' ', result.Pruned)}");
-        }
-        foreach (var warning in result.Warnings)
-        {
-            Console.Error.WriteLine("warning: " + warning);
-        }
-        foreach (var failure in result.Failures)
-        {
-            Console.Error.WriteLine($"error: {failure.Unit} failed to {failure.Action}: {failure.Reason}");
-            foreach (var line in failure.LastLogLines)
-            {
-                Console.Error.WriteLine("  | " + line);
-            }
-        }
-        if (result.Failures.Count > 0)
-        {
-            Console.Error.WriteLine(result.Mode == ActivationMode.Switch
-                ? "the previous generation is one 'qitech-os switch --rollback' away"
-                : $"{verb} finished with failed units");
-            return 1;
-        }
-        return 0;
+    private static string Build(string configFile, LocalStore store, CancellationToken cancel) =>
+        store.Render(SystemBuilder.Build(configFile, ConfigOption.Version(configFile), store, w => Console.Error.WriteLine("warning: " + w), cancel));
 
-        static void Line(string label, IReadOnlyList<string> units)
+    private static async Task<int> ViaDaemonAsync(
+        DaemonClient daemon, ActivationMode mode, string name, string? storePath, GenerationNumber? number, bool rollback, bool once, CancellationToken cancel)
+    {
+        var modeName = mode.ToString().ToLowerInvariant();
+        var jobId = once ? await daemon.BootOnceAsync(number!.Value.Value, cancel)
+            : rollback ? await daemon.RollbackAsync(modeName, cancel)
+            : await daemon.ActivateAsync(modeName, number == null ? storePath : null, number?.Value, cancel);
+        var job = await DaemonJobs.FollowAsync(daemon, jobId, cancel);
+        if (once)
         {
-            if (units.Count > 0)
+            if (job.State == "succeeded" && DaemonOneShotBoot.From(job) is { } boot)
             {
-                Console.Out.WriteLine($"{label}: {string.Join(' ', units)}");
+                PrintOnce(boot.Generation, boot.BootDefault, boot.BootLoader);
             }
+            return DaemonJobs.ExitCode(job);
         }
+        var activation = DaemonActivation.From(job);
+        var code = activation == null ? 0 : ActivationSummary.From(activation).Print(name);
+        return Math.Max(code, DaemonJobs.ExitCode(job, failureAlreadyShown: activation is { Failures.Count: > 0 }));
+    }
+
+    private static void PrintOnce(int generation, int? bootDefault, string loader)
+    {
+        Console.Out.WriteLine($"generation {generation} boots once at the next boot; then the boot default{(bootDefault is { } d ? $" (generation {d})" : "")} again");
+        Console.Out.WriteLine(loader);
     }
 }

@@ -1,26 +1,43 @@
 using System.CommandLine;
+using QiTech.Os.Client;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
 
-/// <summary><c>qitech-os store gc [--dry-run]</c>: delete what no root reaches.</summary>
+/// <summary><c>qitech-os store gc [--dry-run]</c>: delete what no root reaches; through the daemon when it runs.</summary>
 public static class StoreGcCommand
 {
     public static Command Create()
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be deleted; delete nothing" };
         var command = new Command("gc", "Delete store paths that no generation or root reaches") { dryRun };
-        command.SetAction((parse, cancel) =>
+        command.SetAction(async (parse, cancel) =>
         {
-            using var store = LocalStore.Open(GlobalOptions.Layout(parse));
-            var result = new GarbageCollector(store).Collect(parse.GetValue(dryRun), cancel);
+            var layout = GlobalOptions.Layout(parse);
+            var dry = parse.GetValue(dryRun);
+            using var daemon = DaemonClient.TryConnect(layout);
+            if (daemon != null)
+            {
+                // The job logs each path as "deleted …"/"would delete …": the same lines, to stdout.
+                var job = await DaemonJobs.FollowAsync(daemon, await daemon.GcAsync(dry, cancel), cancel, Console.Out.WriteLine);
+                if (DaemonGc.From(job) is { } gc)
+                {
+                    Summary(gc.Deleted.Count, gc.BytesFreed, dry);
+                }
+                return DaemonJobs.ExitCode(job);
+            }
+            using var store = LocalStore.Open(layout);
+            var result = new GarbageCollector(store).Collect(dry, cancel);
             foreach (var path in result.Deleted)
             {
-                Console.Out.WriteLine((parse.GetValue(dryRun) ? "would delete " : "deleted ") + store.Render(path));
+                Console.Out.WriteLine((dry ? "would delete " : "deleted ") + store.Render(path));
             }
-            Console.Out.WriteLine($"{result.Deleted.Count} store paths {(parse.GetValue(dryRun) ? "would be deleted" : "deleted")}, {ByteSize.Format(result.BytesFreed)} {(parse.GetValue(dryRun) ? "would be freed" : "freed")}");
-            return Task.FromResult(0);
+            Summary(result.Deleted.Count, result.BytesFreed, dry);
+            return 0;
         });
         return command;
     }
+
+    private static void Summary(int count, long bytes, bool dry) =>
+        Console.Out.WriteLine($"{count} store paths {(dry ? "would be deleted" : "deleted")}, {ByteSize.Format(bytes)} {(dry ? "would be freed" : "freed")}");
 }

@@ -46,7 +46,7 @@ public sealed record JobStepJson(string Name, JobState State, int? Percent);
 
 public sealed record JobStartedJson(int JobId);
 
-public sealed record ActivateRequest(string? StorePath, int? Generation, string? Mode);
+public sealed record ActivateRequest(string? StorePath, int? Generation, string? Mode, bool? Once = null);
 
 public sealed record RollbackRequest(string? Mode);
 
@@ -90,5 +90,8 @@ public sealed record DeletionJson(IReadOnlyList<int> Deleted, IReadOnlyList<Kept
 public sealed record KeptJson(int Number, string Reason);
 
 public sealed record GcJson(bool DryRun, IReadOnlyList<string> Deleted, long BytesFreed);
+
+/// <summary>A one-shot boot: <see cref="Generation"/> boots next, then <see cref="BootDefault"/> again.</summary>
+public sealed record OneShotBootJson(int Generation, int? BootDefault, string BootLoader);
 
 public sealed record BootJson(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);

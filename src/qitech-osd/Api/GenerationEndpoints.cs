@@ -21,6 +21,19 @@ public static class GenerationEndpoints
             {
                 throw new BadInputException("activate: give exactly one of storePath or generation");
             }
+            if (request.Once == true)
+            {
+                if (mode != ActivationMode.Boot || request.Generation == null)
+                {
+                    throw new BadInputException("activate: once works with mode boot and a generation only");
+                }
+                var once = ParseGeneration(request.Generation.Value);
+                if (host.Manager.Profile.Find(once) == null)
+                {
+                    throw new BadInputException($"generation {once} does not exist");
+                }
+                return JobResults.Start(runner, "boot", context => BootOnce(host, once, context));
+            }
             ActivationTarget target = request.StorePath != null
                 ? ActivationTarget.ParseStorePath(host.Layout, request.StorePath)
                 : new ActivationTarget.Generation(ParseGeneration(request.Generation!.Value));
@@ -36,6 +49,8 @@ public static class GenerationEndpoints
         app.MapPost("/v1/rollback", (RollbackRequest request, SystemHost host, JobRunner runner) =>
         {
             var mode = ParseMode(request.Mode, allowTest: false);
+            // Nothing to roll back to is bad input (400), refused before a job starts.
+            host.Manager.PlanActivation(new ActivationTarget.Rollback(), mode);
             return JobResults.Start(runner, "rollback", context => Activate(host, mode, new ActivationTarget.Rollback(), context));
         });
 
@@ -97,6 +112,15 @@ public static class GenerationEndpoints
             }
             throw new QiTechOsException($"{string.Join(", ", result.Failures.Select(f => $"{f.Unit} failed to {f.Action}: {f.Reason}"))}; the previous generation is one rollback away");
         }
+    }
+
+    private static async Task BootOnce(SystemHost host, GenerationNumber number, JobContext context)
+    {
+        context.Step("boot once");
+        var loader = await host.Manager.SetNextBootAsync(number, context.Cancel);
+        var bootDefault = host.Manager.State().BootDefault;
+        context.Log($"generation {number} boots once at the next boot; {loader}");
+        context.SetResult(new OneShotBootJson(number.Value, bootDefault?.Value, loader));
     }
 
     private static ActivationMode ParseMode(string? mode, bool allowTest) => mode switch

@@ -121,7 +121,7 @@ public sealed class ServiceActivationTests : IDisposable
         var v2 = _root.AddSystem("v2");
         await Switch(v1);
         await Switch(v2);
-        _manager.SetNextBoot(new GenerationNumber(1));
+        await _manager.SetNextBootAsync(new GenerationNumber(1));
 
         Assert.Equal(v1, (await _manager.BootAsync())!.LogicalPath);
         Assert.Equal(v2, (await _manager.BootAsync())!.LogicalPath);

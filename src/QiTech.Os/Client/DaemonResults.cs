@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QiTech.Os.Client;
+
+/// <summary>The <c>result</c> of a switch, boot, test or rollback job (docs/daemon-api.md).</summary>
+public sealed record DaemonActivation(
+    string Mode,
+    string System,
+    int? Generation,
+    bool ServicesManaged,
+    IReadOnlyList<string> Stopped,
+    IReadOnlyList<string> Started,
+    IReadOnlyList<string> Restarted,
+    IReadOnlyList<string> Unchanged,
+    IReadOnlyList<DaemonUnitFailure> Failures,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<int> Pruned)
+{
+    public static DaemonActivation? From(DaemonJob job) =>
+        job.Result is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty("servicesManaged", out _)
+            ? result.Deserialize(DaemonResultJson.Default.DaemonActivation)
+            : null;
+}
+
+public sealed record DaemonUnitFailure(string Unit, string Action, string Reason, IReadOnlyList<string> LastLogLines);
+
+/// <summary>The <c>result</c> of a one-shot boot job: which generation boots next, which after it.</summary>
+public sealed record DaemonOneShotBoot(int Generation, int? BootDefault, string BootLoader)
+{
+    public static DaemonOneShotBoot? From(DaemonJob job) => job.Result?.Deserialize(DaemonResultJson.Default.DaemonOneShotBoot);
+}
+
+/// <summary>The <c>result</c> of a gc job.</summary>
+public sealed record DaemonGc(bool DryRun, IReadOnlyList<string> Deleted, long BytesFreed)
+{
+    public static DaemonGc? From(DaemonJob job) => job.Result?.Deserialize(DaemonResultJson.Default.DaemonGc);
+}
+
+/// <summary>The answer of <c>POST /v1/generations/delete</c>.</summary>
+public sealed record DaemonDeletion(IReadOnlyList<int> Deleted, IReadOnlyList<DaemonKept> Kept)
+{
+    public static DaemonDeletion From(JsonElement answer) =>
+        answer.Deserialize(DaemonResultJson.Default.DaemonDeletion) ?? throw new JsonException("empty deletion answer");
+}
+
+public sealed record DaemonKept(int Number, string Reason);
+
+internal sealed record OneShotBody(int Generation, string Mode, bool Once);
+
+internal sealed record GcBody(bool DryRun);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DaemonActivation))]
+[JsonSerializable(typeof(DaemonOneShotBoot))]
+[JsonSerializable(typeof(DaemonGc))]
+[JsonSerializable(typeof(DaemonDeletion))]
+[JsonSerializable(typeof(OneShotBody))]
+[JsonSerializable(typeof(GcBody))]
+internal sealed partial class DaemonResultJson : JsonSerializerContext;
