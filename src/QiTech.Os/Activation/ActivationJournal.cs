@@ -48,15 +48,21 @@ public sealed record ActivationJournal(
     /// </summary>
     public static string GcRootFor(SystemLayout layout) => layout.GcRootsDir + "/pending-activation";
 
+    /// <summary>Root and journal, both durable on return: the one wait for the disk before any change.</summary>
     public void Save(SystemLayout layout)
     {
-        AtomicLink.Replace(GcRootFor(layout), System);
-        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n");
+        var batch = new SyncBatch();
+        AtomicLink.Replace(GcRootFor(layout), System, batch);
+        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n", batch);
+        batch.Flush();
     }
 
+    /// <summary>Removes journal and root (durable on return); call once every step's changes are durable.</summary>
     public static void Clear(SystemLayout layout)
     {
-        DurableFile.Delete(PathFor(layout));
-        AtomicLink.Remove(GcRootFor(layout));
+        var batch = new SyncBatch();
+        DurableFile.Delete(PathFor(layout), batch);
+        AtomicLink.Remove(GcRootFor(layout), batch);
+        batch.Flush();
     }
 }

@@ -11,8 +11,13 @@ namespace QiTech.Os.Activation;
 /// switch-to-configuration: generation link, profile, stop removed units, /etc, current-system,
 /// host setup, reload, restart changed, start new, boot entries. Once the journal is written
 /// the activation is not cancellable: stopping half-way is what the journal exists to avoid.
+/// <para>
+/// The steps do not wait for the disk one by one: the journal is durable before the first,
+/// and a replay redoes them all, so their directories are synced once, together, before the
+/// journal is removed (two waits per activation, plus the journal's own).
+/// </para>
 /// </summary>
-internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? services, Action writeBootEntries)
+internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? services, Action<SyncBatch> writeBootEntries)
 {
     private const int LogLinesShown = 10;
 
@@ -23,13 +28,14 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
         var warnings = new List<string>();
         var system = ParseSystem(journal.System);
         var logical = layout.StoreDir.Render(system);
+        var batch = new SyncBatch();
         if (journal.Mode is ActivationMode.Switch or ActivationMode.Boot)
         {
             var profile = new SystemProfile(layout);
             var number = new GenerationNumber(journal.Generation ?? throw Corrupt("no generation"));
-            profile.Create(number, system);
+            profile.Create(number, system, batch);
             FaultInjection.Point("after-generation");
-            profile.SetDefault(number);
+            profile.SetDefault(number, batch);
             FaultInjection.Point("after-profile");
             progress?.Report($"generation {number} is the boot default");
         }
@@ -42,14 +48,14 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
             FaultInjection.Point("after-stop");
             var closure = SystemClosure.Open(layout, system);
             var etc = new EtcLinker(layout);
-            etc.FlipStatic(logical);
+            etc.FlipStatic(logical, batch);
             FaultInjection.Point("after-etc-static");
-            foreach (var entry in etc.Update(PreviousEtcEntries(journal.Previous), closure.EtcEntries()))
+            foreach (var entry in etc.Update(PreviousEtcEntries(journal.Previous), closure.EtcEntries(), batch))
             {
                 warnings.Add($"/etc/{entry} is not a link made by qitech-os: left alone");
             }
             FaultInjection.Point("after-etc-links");
-            AtomicLink.Replace(layout.CurrentSystem, logical);
+            AtomicLink.Replace(layout.CurrentSystem, logical, batch);
             FaultInjection.Point("after-current-system");
             progress?.Report($"{logical} is the current system");
             if (services is ISystemSetup setup)
@@ -76,9 +82,11 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
         }
         if (journal.Mode is ActivationMode.Switch or ActivationMode.Boot)
         {
-            writeBootEntries();
+            writeBootEntries(batch);
             FaultInjection.Point("after-boot-entries");
         }
+        batch.Flush();
+        FaultInjection.Point("after-sync");
         ActivationJournal.Clear(layout);
         FaultInjection.Point("after-done");
         return (failures, warnings);

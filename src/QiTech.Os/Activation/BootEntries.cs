@@ -34,7 +34,7 @@ public sealed partial class BootEntries(SystemLayout layout)
             : [];
 
     /// <summary>Writes every entry and the default; returns the entry files written.</summary>
-    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault)
+    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault, SyncBatch? batch = null)
     {
         Directory.CreateDirectory(EntriesDir);
         var written = new List<string>();
@@ -45,7 +45,7 @@ public sealed partial class BootEntries(SystemLayout layout)
             var text = Entry(link, closure, kernelsInUse);
             if (!File.Exists(path) || File.ReadAllText(path) != text)
             {
-                DurableFile.Write(path, text);
+                DurableFile.Write(path, text, batch);
             }
             written.Add(path);
         }
@@ -56,10 +56,11 @@ public sealed partial class BootEntries(SystemLayout layout)
             if (m.Success && !keep.Contains(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)))
             {
                 File.Delete(file);
+                batch?.Touched(EntriesDir);
             }
         }
         RemoveUnusedKernels(kernelsInUse);
-        WriteDefault(bootDefault);
+        WriteDefault(bootDefault, batch);
         return written;
     }
 
@@ -141,7 +142,7 @@ public sealed partial class BootEntries(SystemLayout layout)
     }
 
     /// <summary>Sets the <c>default</c> line, keeping the administrator's other lines.</summary>
-    private void WriteDefault(GenerationNumber? bootDefault)
+    private void WriteDefault(GenerationNumber? bootDefault, SyncBatch? batch)
     {
         var lines = File.Exists(LoaderConf)
             ? File.ReadAllLines(LoaderConf).Where(l => !l.TrimStart().StartsWith("default", StringComparison.Ordinal)).ToList()
@@ -153,7 +154,7 @@ public sealed partial class BootEntries(SystemLayout layout)
         var text = string.Join('\n', lines) + "\n";
         if (!File.Exists(LoaderConf) || File.ReadAllText(LoaderConf) != text)
         {
-            DurableFile.Write(LoaderConf, text);
+            DurableFile.Write(LoaderConf, text, batch);
         }
     }
 

@@ -17,14 +17,15 @@ public sealed class EtcLinker(SystemLayout layout)
     public string StaticLink => layout.EtcDir + "/" + StaticName;
 
     /// <summary>Atomically points <c>/etc/static</c> at the system's etc.</summary>
-    public void FlipStatic(string systemLogicalPath) => AtomicLink.Replace(StaticLink, systemLogicalPath + "/etc");
+    public void FlipStatic(string systemLogicalPath, SyncBatch? batch = null) => AtomicLink.Replace(StaticLink, systemLogicalPath + "/etc", batch);
 
     /// <summary>
     /// Links every entry of <paramref name="wanted"/>, removes our links for the entries of
     /// <paramref name="previous"/> that are gone. Returns the entries left alone because a
-    /// file of someone else's is in the way.
+    /// file of someone else's is in the way. The touched directories are synced at the end,
+    /// or left to <paramref name="batch"/>.
     /// </summary>
-    public IReadOnlyList<string> Update(IReadOnlyCollection<string> previous, IReadOnlyCollection<string> wanted)
+    public IReadOnlyList<string> Update(IReadOnlyCollection<string> previous, IReadOnlyCollection<string> wanted, SyncBatch? batch = null)
     {
         var foreign = new List<string>();
         var wantedSet = new HashSet<string>(wanted, StringComparer.Ordinal);
@@ -60,7 +61,14 @@ public sealed class EtcLinker(SystemLayout layout)
         }
         foreach (var dir in touched)
         {
-            Posix.FsyncDirectory(dir);
+            if (batch != null)
+            {
+                batch.Touched(dir);
+            }
+            else
+            {
+                Posix.FsyncDirectory(dir);
+            }
         }
         return foreign;
     }

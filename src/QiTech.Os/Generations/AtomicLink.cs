@@ -3,28 +3,33 @@ using QiTech.Os.Platform;
 namespace QiTech.Os.Generations;
 
 /// <summary>
-/// Pointer flips as Nix makes them: a fresh symlink under a temporary name, its directory
-/// synced, then rename(2) over the old one, so a reader sees the old or the new target, never none.
+/// Pointer flips as Nix makes them: a fresh symlink under a temporary name, then rename(2)
+/// over the old one, so a reader sees the old or the new target, never none. Alone, a flip
+/// syncs its directory before and after the rename; within a <see cref="SyncBatch"/> (steps a
+/// durable journal replays) the directory is synced once with the batch.
 /// </summary>
 public static class AtomicLink
 {
     /// <summary>Prefix of temporary names; <see cref="CleanLeftovers"/> removes what a crash left.</summary>
     public const string TempPrefix = ".qitech-tmp-";
 
-    public static void Replace(string linkPath, string target)
+    public static void Replace(string linkPath, string target, SyncBatch? batch = null)
     {
         var dir = Path.GetDirectoryName(linkPath) ?? "/";
         Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, $"{TempPrefix}{Environment.ProcessId}-{Random.Shared.Next():x}-{Path.GetFileName(linkPath)}");
         File.CreateSymbolicLink(temp, target);
-        Posix.FsyncDirectory(dir);
+        if (batch == null)
+        {
+            Posix.FsyncDirectory(dir);
+        }
         if (!Posix.RenameAt(Posix.AtFdCwd, Posix.Z(temp), Posix.AtFdCwd, Posix.Z(linkPath)))
         {
             var error = Posix.Error("cannot replace", linkPath);
             File.Delete(temp);
             throw error;
         }
-        Posix.FsyncDirectory(dir);
+        Sync(dir, batch);
     }
 
     /// <summary>The raw target of a symlink; null when nothing is there.</summary>
@@ -42,14 +47,26 @@ public static class AtomicLink
         return Posix.Show(Posix.ReadLink(Posix.AtFdCwd, Posix.Z(linkPath), linkPath));
     }
 
-    /// <summary>Removes a symlink durably; absent is fine.</summary>
-    public static void Remove(string linkPath)
+    /// <summary>Removes a symlink durably (now, or with <paramref name="batch"/>); absent is fine.</summary>
+    public static void Remove(string linkPath, SyncBatch? batch = null)
     {
         if (!Posix.UnlinkAt(Posix.AtFdCwd, Posix.Z(linkPath), false) && Posix.LastErrno != Posix.ENOENT)
         {
             throw Posix.Error("cannot delete", linkPath);
         }
-        Posix.FsyncDirectory(Path.GetDirectoryName(linkPath) ?? "/");
+        Sync(Path.GetDirectoryName(linkPath) ?? "/", batch);
+    }
+
+    private static void Sync(string dir, SyncBatch? batch)
+    {
+        if (batch != null)
+        {
+            batch.Touched(dir);
+        }
+        else
+        {
+            Posix.FsyncDirectory(dir);
+        }
     }
 
     /// <summary>Deletes temporary links a killed process left in <paramref name="dir"/>.</summary>

@@ -3,10 +3,14 @@ using QiTech.Os.Platform;
 
 namespace QiTech.Os.Generations;
 
-/// <summary>Small state files written whole or not at all: temp file, fsync, rename, fsync the directory.</summary>
+/// <summary>
+/// Small state files written whole or not at all: temp file, fsync, rename, fsync the
+/// directory (now, or once for a whole <see cref="SyncBatch"/>). The file's own fsync always
+/// comes before the rename, so a crash never shows the new name with missing contents.
+/// </summary>
 public static class DurableFile
 {
-    public static void Write(string path, string text)
+    public static void Write(string path, string text, SyncBatch? batch = null)
     {
         var dir = Path.GetDirectoryName(path) ?? "/";
         Directory.CreateDirectory(dir);
@@ -17,15 +21,27 @@ public static class DurableFile
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        Posix.FsyncDirectory(dir);
+        Sync(dir, batch);
     }
 
-    public static void Delete(string path)
+    public static void Delete(string path, SyncBatch? batch = null)
     {
         if (File.Exists(path))
         {
             File.Delete(path);
-            Posix.FsyncDirectory(Path.GetDirectoryName(path) ?? "/");
+            Sync(Path.GetDirectoryName(path) ?? "/", batch);
+        }
+    }
+
+    private static void Sync(string dir, SyncBatch? batch)
+    {
+        if (batch != null)
+        {
+            batch.Touched(dir);
+        }
+        else
+        {
+            Posix.FsyncDirectory(dir);
         }
     }
 

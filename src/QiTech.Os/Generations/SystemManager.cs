@@ -186,6 +186,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         }
         var deleted = new List<GenerationNumber>();
         var kept = new List<(GenerationNumber, string)>();
+        // Each deletion stands alone (a kill between two leaves whole generations), so the
+        // links and boot entries are synced once, at the end.
+        var batch = new SyncBatch();
         foreach (var generation in candidates)
         {
             if (protectedOnes.TryGetValue(generation.Number, out var why))
@@ -193,11 +196,12 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
                 kept.Add((generation.Number, why));
                 continue;
             }
-            Profile.Delete(generation.Number);
+            Profile.Delete(generation.Number, batch);
             deleted.Add(generation.Number);
             FaultInjection.Point("after-delete-one");
         }
-        WriteBootEntriesLocked();
+        WriteBootEntriesLocked(batch);
+        batch.Flush();
         return new DeletionResult(deleted, kept);
     }
 
@@ -206,7 +210,10 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     {
         using var held = SystemLock.Acquire(layout);
         RecoverLockedAsync(null).GetAwaiter().GetResult();
-        return WriteBootEntriesLocked();
+        var batch = new SyncBatch();
+        var written = WriteBootEntriesLocked(batch);
+        batch.Flush();
+        return written;
     }
 
     /// <summary>
@@ -254,11 +261,14 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         var link = Profile.Find(number) ?? throw UnknownGeneration(number, Profile.Generations());
         var closure = SystemClosure.Open(layout, link.System);
         var previous = ReadSystemLink(layout.CurrentSystem) is { } p ? TryOpen(p) : null;
+        // A boot is redone whole by the next one, so its links are synced once, together.
+        var batch = new SyncBatch();
         var etc = new EtcLinker(layout);
-        etc.FlipStatic(closure.LogicalPath);
-        etc.Update(previous?.EtcEntries() ?? [], closure.EtcEntries());
-        AtomicLink.Replace(layout.CurrentSystem, closure.LogicalPath);
-        AtomicLink.Replace(layout.BootedSystem, closure.LogicalPath);
+        etc.FlipStatic(closure.LogicalPath, batch);
+        etc.Update(previous?.EtcEntries() ?? [], closure.EtcEntries(), batch);
+        AtomicLink.Replace(layout.CurrentSystem, closure.LogicalPath, batch);
+        AtomicLink.Replace(layout.BootedSystem, closure.LogicalPath, batch);
+        batch.Flush();
         progress?.Report($"booted generation {number}: {closure.LogicalPath}");
         return closure;
     }
@@ -342,7 +352,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     /// <summary>Records that <paramref name="number"/> ran well (the daemon calls it after a healthy boot).</summary>
     public void MarkKnownGood(GenerationNumber number) => DurableFile.Write(KnownGoodFile, number + "\n");
 
-    private ActivationRunner NewActivator() => new(layout, services, () => WriteBootEntriesLocked());
+    private ActivationRunner NewActivator() => new(layout, services, batch => WriteBootEntriesLocked(batch));
 
     private async Task<bool> RecoverLockedAsync(IProgress<string>? progress)
     {
@@ -357,7 +367,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             // A deletion killed half-way leaves entries of generations that are gone.
             if (NeedsRecovery())
             {
-                WriteBootEntriesLocked();
+                var batch = new SyncBatch();
+                WriteBootEntriesLocked(batch);
+                batch.Flush();
             }
             return false;
         }
@@ -420,25 +432,27 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         var protectedOnes = Protected(State());
         var knownGood = KnownGood();
         var pruned = new List<GenerationNumber>();
+        var batch = new SyncBatch();
         foreach (var generation in generations.Take(Math.Max(0, generations.Count - keepLast)))
         {
             if (!protectedOnes.ContainsKey(generation.Number) && generation.Number != knownGood)
             {
-                Profile.Delete(generation.Number);
+                Profile.Delete(generation.Number, batch);
                 pruned.Add(generation.Number);
             }
         }
         if (pruned.Count > 0)
         {
-            WriteBootEntriesLocked();
+            WriteBootEntriesLocked(batch);
+            batch.Flush();
         }
         return pruned;
     }
 
-    private IReadOnlyList<string> WriteBootEntriesLocked()
+    private IReadOnlyList<string> WriteBootEntriesLocked(SyncBatch batch)
     {
         var generations = Profile.Generations().Select(g => (g, TryOpen(g.System))).ToList();
-        return new BootEntries(layout).Write(generations, Profile.Default());
+        return new BootEntries(layout).Write(generations, Profile.Default(), batch);
     }
 
     private Dictionary<GenerationNumber, string> Protected(SystemState state)

@@ -78,7 +78,7 @@ public sealed partial class SystemProfile(SystemLayout layout)
     /// Makes <c>system-&lt;N&gt;-link</c> → <paramref name="system"/>. Repeating it with the same
     /// target is a no-op (crash recovery replays it); another target is an error.
     /// </summary>
-    public GenerationLink Create(GenerationNumber number, StorePath system)
+    public GenerationLink Create(GenerationNumber number, StorePath system, SyncBatch? batch = null)
     {
         var existing = Find(number);
         if (existing != null)
@@ -87,21 +87,21 @@ public sealed partial class SystemProfile(SystemLayout layout)
                 ? existing
                 : throw new InvalidOperationException($"{LinkPath(number)} already points to {existing.System}");
         }
-        AtomicLink.Replace(LinkPath(number), layout.StoreDir.Render(system));
+        AtomicLink.Replace(LinkPath(number), layout.StoreDir.Render(system), batch);
         return Find(number)!;
     }
 
     /// <summary>Makes generation <paramref name="number"/> the boot default.</summary>
-    public void SetDefault(GenerationNumber number)
+    public void SetDefault(GenerationNumber number, SyncBatch? batch = null)
     {
         if (Find(number) == null)
         {
             throw new InvalidOperationException($"{LinkPath(number)} does not exist");
         }
-        AtomicLink.Replace(DefaultLink, $"{Name}-{number}-link");
+        AtomicLink.Replace(DefaultLink, $"{Name}-{number}-link", batch);
     }
 
-    public void Delete(GenerationNumber number) => AtomicLink.Remove(LinkPath(number));
+    public void Delete(GenerationNumber number, SyncBatch? batch = null) => AtomicLink.Remove(LinkPath(number), batch);
 
     private GenerationLink Read(GenerationNumber number, string path)
     {

@@ -49,6 +49,10 @@ public static class GenerationEndpoints
         app.MapPost("/v1/rollback", (RollbackRequest request, SystemHost host, JobRunner runner) =>
         {
             var mode = ParseMode(request.Mode, allowTest: false);
+            if (runner.Running is { } busy)
+            {
+                return JobResults.Busy(busy);
+            }
             // Nothing to roll back to is bad input (400), refused before a job starts.
             host.Manager.PlanActivation(new ActivationTarget.Rollback(), mode);
             return JobResults.Start(runner, "rollback", context => Activate(host, mode, new ActivationTarget.Rollback(), context));

@@ -47,6 +47,7 @@ public sealed class CrashConsistencyTests : IDisposable
     [InlineData("after-restart")]
     [InlineData("after-start")]
     [InlineData("after-boot-entries")]
+    [InlineData("after-sync")]
     [InlineData("after-done")]
     public void Switch_killed_after_the_journal_ends_on_the_new_generation(string fault)
     {
@@ -76,6 +77,7 @@ public sealed class CrashConsistencyTests : IDisposable
     [InlineData("after-etc-link")]
     [InlineData("after-current-system")]
     [InlineData("after-boot-entries")]
+    [InlineData("after-sync")]
     public void Rollback_killed_at_any_step_ends_on_the_previous_generation(string fault)
     {
         _root.SwitchTo(_v2);

@@ -1,5 +1,6 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Generations;
+using QiTech.Os.Services;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Generations;
@@ -24,7 +25,7 @@ public sealed class ServiceActivationTests : IDisposable
     }
 
     private static Dictionary<string, string> Sleepers(params (string Unit, int Seconds)[] units) =>
-        units.ToDictionary(u => u.Unit, u => $"[Service]\nExecStart=/bin/sleep {u.Seconds}\n");
+        units.ToDictionary(u => u.Unit, u => $"[Service]\nExecStart=/bin/sleep {u.Seconds}\n[Install]\nWantedBy=multi-user.target\n");
 
     private Task<ActivationResult> Switch(string system) =>
         _manager.ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(_root.Layout, system));
@@ -48,6 +49,45 @@ public sealed class ServiceActivationTests : IDisposable
     }
 
     [Fact]
+    public async Task Switch_runs_the_enabled_units_a_boot_would_start_and_stops_one_no_longer_enabled()
+    {
+        var v1 = _root.AddSystem("v1", units: new Dictionary<string, string>
+        {
+            ["wanted.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n",
+            ["dropped.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n",
+            ["linked.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+            ["present.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+            ["cleared.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\nWantedBy=\n",
+        });
+        await Switch(v1);
+        var v1Calls = _services.Calls.ToList();
+        _services.Calls.Clear();
+        var v2 = _root.AddSystem("v2", units: new Dictionary<string, string>
+        {
+            ["wanted.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n",
+            ["dropped.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+            ["linked.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+            ["present.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
+            ["cleared.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\nWantedBy=\n",
+        }, etc: new Dictionary<string, string> { ["systemd/system/multi-user.target.wants/linked.service"] = "" });
+        var dry = _root.Ok("dry-activate", "--system", v2);
+
+        var result = await Switch(v2);
+
+        Assert.Equal(["reload", "start dropped.service", "start wanted.service"], v1Calls);
+        Assert.Equal(["stop dropped.service", "reload", "start linked.service"], _services.Calls);
+        Assert.Equal(["linked.service", "wanted.service"], await Running());
+        Assert.Equal(["cleared.service", "dropped.service", "present.service"], result.Plan.NotEnabled);
+        Assert.Contains("would leave stopped (not enabled): cleared.service dropped.service present.service\n", dry);
+        // A boot of v2 (the embedded supervisor's rule) starts the same units.
+        var boot = LoadedSystem.Load(new RootPathMapper(_root.Layout), v2);
+        Assert.Equal(await Running(), boot.BootOrder());
+
+        async Task<List<string>> Running() =>
+            (await _services.StatusAsync(default)).Where(s => s.State == ServiceState.Running).Select(s => s.Name).Order().ToList();
+    }
+
+    [Fact]
     public async Task A_unit_that_fails_to_start_is_reported_with_its_log_and_rollback_restores()
     {
         var v1 = _root.AddSystem("v1", units: Sleepers(("app.service", 1000)));
@@ -57,7 +97,7 @@ public sealed class ServiceActivationTests : IDisposable
 
         var result = await Switch(_root.AddSystem("v2", units: new Dictionary<string, string>
         {
-            ["app.service"] = "[Service]\nExecStart=/nonexistent/app --serve\n",
+            ["app.service"] = "[Service]\nExecStart=/nonexistent/app --serve\n[Install]\nWantedBy=multi-user.target\n",
         }));
 
         var failure = Assert.Single(result.Failures);

@@ -46,7 +46,7 @@ public sealed class SwitchTests : IDisposable
         _root.Ok("switch", "--system", _root.AddSystem("v1", etc: new Dictionary<string, string> { ["old.conf"] = "x", ["old/deep/file.conf"] = "z" }));
         Directory.CreateDirectory(_root.Physical("/etc/admin-dir"));
         var v2 = _root.AddSystem("v2",
-            units: new Dictionary<string, string> { ["a.service"] = SystemRoot.Units("v1")["a.service"], ["c.service"] = "[Service]\nExecStart=/bin/true\n" },
+            units: new Dictionary<string, string> { ["a.service"] = SystemRoot.Units("v1")["a.service"], ["c.service"] = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n" },
             etc: new Dictionary<string, string> { ["new.conf"] = "y" });
 
         var output = _root.Ok("switch", "--system", v2);

@@ -40,11 +40,11 @@ public sealed class SystemRoot : IDisposable
         return r.StdoutText;
     }
 
-    /// <summary>Default units: a.service (the same in every system) and b.service (differs by label).</summary>
+    /// <summary>Default units, both enabled: a.service (the same in every system) and b.service (differs by label).</summary>
     public static Dictionary<string, string> Units(string label) => new()
     {
-        ["a.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
-        ["b.service"] = $"[Service]\nExecStart=/bin/echo {label}\n",
+        ["a.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n",
+        ["b.service"] = $"[Service]\nExecStart=/bin/echo {label}\n[Install]\nWantedBy=multi-user.target\n",
     };
 
     /// <summary>Writes a system closure and adds it to the store; returns its logical store path.</summary>
@@ -125,9 +125,9 @@ public sealed class SystemRoot : IDisposable
         foreach (var entry in Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories))
         {
             var relative = entry[Root.Length..];
-            // Lock files carry no state, and reading one that another process holds fails.
+            // Lock files and sockets carry no state, and reading one that another process holds fails.
             if (relative.StartsWith("/qitech/store", StringComparison.Ordinal) || relative.StartsWith("/qitech/var/db.sqlite", StringComparison.Ordinal)
-                || relative.EndsWith(".lock", StringComparison.Ordinal))
+                || relative.EndsWith(".lock", StringComparison.Ordinal) || relative.EndsWith(".sock", StringComparison.Ordinal))
             {
                 continue;
             }

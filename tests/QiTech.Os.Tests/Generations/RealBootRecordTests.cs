@@ -1,0 +1,82 @@
+using QiTech.Os.Generations;
+using QiTech.Os.Tests.Support;
+
+namespace QiTech.Os.Tests.Generations;
+
+/// <summary>
+/// What the daemon records on its first start after a real boot (systemd as init), run on a
+/// folder root with the kernel command line given: /run is empty as after a boot.
+/// </summary>
+public sealed class RealBootRecordTests : IDisposable
+{
+    private readonly SystemRoot _root = new();
+    private readonly string _v1;
+    private readonly string _v2;
+    private readonly SystemManager _manager;
+
+    public RealBootRecordTests()
+    {
+        _v1 = _root.AddSystem("v1");
+        _v2 = _root.AddSystem("v2");
+        _root.SwitchTo(_v1);
+        _manager = _root.Manager();
+        _manager.ActivateAsync(Activation.ActivationMode.Boot, Activation.ActivationTarget.ParseStorePath(_root.Layout, _v2)).GetAwaiter().GetResult();
+    }
+
+    public void Dispose() => _root.Dispose();
+
+    /// <summary>A power cycle: /run is a fresh tmpfs.</summary>
+    private void PowerCycle()
+    {
+        foreach (var link in new[] { "/run/current-system", "/run/booted-system" })
+        {
+            File.Delete(_root.Physical(link));
+        }
+    }
+
+    [Fact]
+    public async Task The_system_the_boot_loader_named_is_recorded_even_when_it_is_not_the_default()
+    {
+        PowerCycle();
+
+        var notes = await _manager.RecordRealBootAsync($"BOOT_IMAGE=/vmlinuz quiet qitech.system={_v1}");
+
+        Assert.Equal((_v1, _v1), (_root.LinkTarget("/run/booted-system"), _root.LinkTarget("/run/current-system")));
+        Assert.Equal($"booted generation 1 (named on the kernel command line): {_v1}", Assert.Single(notes));
+        Assert.Equal(new GenerationNumber(2), _manager.State().BootDefault);
+    }
+
+    [Fact]
+    public async Task Without_a_name_the_one_shot_choice_is_taken_once_then_the_default()
+    {
+        await _manager.SetNextBootAsync(new GenerationNumber(1));
+        PowerCycle();
+
+        await _manager.RecordRealBootAsync("quiet");
+        var first = (_root.LinkTarget("/run/booted-system"), _manager.NextBoot());
+        PowerCycle();
+        var notes = await _manager.RecordRealBootAsync("quiet qitech.system=/qitech/store/00000000000000000000000000000000-gone");
+
+        Assert.Equal((_v1, (GenerationNumber?)null), first);
+        Assert.Equal(_v2, _root.LinkTarget("/run/booted-system"));
+        Assert.Equal(_v2, _root.LinkTarget("/run/current-system"));
+        Assert.Equal($"booted generation 2 (the boot default): {_v2}", notes[0]);
+        // /etc still holds v1's links: early boot did not relink it, and the daemon says so.
+        Assert.Contains($"points to {_v1}/etc, not the booted system's etc", notes[1]);
+    }
+
+    [Fact]
+    public async Task A_later_start_in_the_same_boot_changes_nothing()
+    {
+        PowerCycle();
+        await _manager.RecordRealBootAsync($"qitech.system={_v2}");
+        await _manager.ActivateAsync(Activation.ActivationMode.Test, Activation.ActivationTarget.ParseStorePath(_root.Layout, _v1));
+        var before = _root.Snapshot();
+
+        var notes = await _manager.RecordRealBootAsync($"qitech.system={_v2}");
+
+        Assert.Empty(notes);
+        Assert.Equal(before, _root.Snapshot());
+        Assert.Equal((_v2, _v1), (_root.LinkTarget("/run/booted-system"), _root.LinkTarget("/run/current-system")));
+    }
+}
