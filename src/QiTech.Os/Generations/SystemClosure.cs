@@ -118,8 +118,9 @@ public sealed class SystemClosure
     }
 
     /// <summary>
-    /// The managed units that start at boot: <c>[Install] WantedBy=</c> in the unit file, or a
-    /// link in a <c>*.wants/</c> folder (what <c>systemctl enable</c> makes). A unit that is
+    /// The managed units that start at boot: <c>[Install] WantedBy=</c> or <c>RequiredBy=</c> in
+    /// the unit file, or a link in a <c>*.wants/</c> or <c>*.requires/</c> folder (what
+    /// <c>systemctl enable</c> makes). A unit that is
     /// only present is started by hand, never by a switch or a boot, as on NixOS.
     /// </summary>
     public IReadOnlySet<string> EnabledUnits()
@@ -134,12 +135,12 @@ public sealed class SystemClosure
         var logicalDir = LogicalPath + "/etc/systemd/system";
         foreach (var name in units.Keys)
         {
-            if (UnitInstallSection.HasWantedBy(File.ReadAllText(RootedPath.Resolve(_layout, logicalDir + "/" + name))))
+            if (UnitInstallSection.EnablesItself(File.ReadAllText(RootedPath.Resolve(_layout, logicalDir + "/" + name))))
             {
                 result.Add(name);
             }
         }
-        foreach (var wants in Directory.EnumerateDirectories(dir, "*.wants"))
+        foreach (var wants in Directory.EnumerateDirectories(dir).Where(d => UnitInstallSection.IsEnablingFolder(System.IO.Path.GetFileName(d))))
         {
             foreach (var entry in Directory.EnumerateFileSystemEntries(wants))
             {

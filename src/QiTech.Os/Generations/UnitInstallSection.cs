@@ -1,16 +1,17 @@
 namespace QiTech.Os.Generations;
 
 /// <summary>
-/// Whether a unit file enables itself: a non-empty <c>WantedBy=</c> in its <c>[Install]</c>
-/// section, read with systemd's list rule (an empty assignment clears what came before).
-/// The same rule as the supervisor's parser, so a switch and a boot start the same units.
+/// Whether a unit file enables itself: a non-empty <c>WantedBy=</c> or <c>RequiredBy=</c> in
+/// its <c>[Install]</c> section, each read with systemd's list rule (an empty assignment clears
+/// what came before). Switch (<see cref="SystemClosure.EnabledUnits"/>) and the supervisor's
+/// boot both use it, so they start the same units.
 /// </summary>
 public static class UnitInstallSection
 {
-    public static bool HasWantedBy(string text)
+    public static bool EnablesItself(string text)
     {
         string? section = null;
-        var wanted = 0;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal) { ["WantedBy"] = 0, ["RequiredBy"] = 0 };
         foreach (var raw in text.Replace("\r\n", "\n").Split('\n'))
         {
             var line = raw.Trim();
@@ -24,13 +25,18 @@ public static class UnitInstallSection
                 continue;
             }
             var eq = line.IndexOf('=');
-            if (section != "Install" || eq <= 0 || line[..eq].Trim() != "WantedBy")
+            var key = eq > 0 ? line[..eq].Trim() : "";
+            if (section != "Install" || !counts.TryGetValue(key, out var count))
             {
                 continue;
             }
             var value = line[(eq + 1)..].Trim();
-            wanted = value.Length == 0 ? 0 : wanted + value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+            counts[key] = value.Length == 0 ? 0 : count + value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         }
-        return wanted > 0;
+        return counts.Values.Any(c => c > 0);
     }
+
+    /// <summary>True for the folders <c>systemctl enable</c> links units into: <c>*.wants</c>, <c>*.requires</c>.</summary>
+    public static bool IsEnablingFolder(string name) =>
+        name.EndsWith(".wants", StringComparison.Ordinal) || name.EndsWith(".requires", StringComparison.Ordinal);
 }

@@ -1,9 +1,12 @@
+using QiTech.Os.Generations;
+
 namespace QiTech.Os.Services;
 
 /// <summary>
 /// The services of one system closure: every <c>etc/systemd/system/*.service</c>, which of
-/// them start at boot (an <c>[Install] WantedBy=</c> or a link in a <c>*.wants/</c> folder,
-/// as <c>systemctl enable</c> makes), and the closure's version variables.
+/// them start at boot (<see cref="UnitInstallSection"/>: <c>[Install] WantedBy=</c> or
+/// <c>RequiredBy=</c>, or a link in a <c>*.wants/</c> or <c>*.requires/</c> folder, as
+/// <c>systemctl enable</c> makes), and the closure's version variables.
 /// </summary>
 public sealed record LoadedSystem(
     string StorePath,
@@ -33,14 +36,14 @@ public sealed record LoadedSystem(
                 if (name.EndsWith(".service", StringComparison.Ordinal))
                 {
                     var file = mapper.ResolvePhysical(entry);
-                    var unit = UnitFileParser.Parse(name, ReadUnit(file, $"{storePath}/{UnitDirectory}/{name}"), $"{storePath}/{UnitDirectory}/{name}");
-                    units[name] = unit;
-                    if (unit.WantedBy.Count > 0)
+                    var text = ReadUnit(file, $"{storePath}/{UnitDirectory}/{name}");
+                    units[name] = UnitFileParser.Parse(name, text, $"{storePath}/{UnitDirectory}/{name}");
+                    if (UnitInstallSection.EnablesItself(text))
                     {
                         enabled.Add(name);
                     }
                 }
-                else if (name.EndsWith(".wants", StringComparison.Ordinal) && Directory.Exists(mapper.ResolvePhysical(entry)))
+                else if (UnitInstallSection.IsEnablingFolder(name) && Directory.Exists(mapper.ResolvePhysical(entry)))
                 {
                     foreach (var wanted in Directory.EnumerateFileSystemEntries(mapper.ResolvePhysical(entry)))
                     {

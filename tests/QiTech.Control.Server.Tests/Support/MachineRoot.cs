@@ -37,7 +37,7 @@ public sealed class MachineRoot : IDisposable
         Directory.CreateDirectory(units);
         Directory.CreateDirectory(Path.Combine(tree, "sw", "bin"));
         File.WriteAllText(Path.Combine(units, "qitech-machine.service"),
-            $"[Service]\nExecStart=/bin/sh -c 'echo machine {label} started; exec sleep 100000'\n");
+            $"[Service]\nExecStart=/bin/sh -c 'echo machine {label} started; exec sleep 100000'\n[Install]\nWantedBy=multi-user.target\n");
         File.WriteAllText(Path.Combine(tree, "etc", "motd"), $"welcome to {label}\n");
         File.WriteAllText(Path.Combine(tree, "qitech-os-release"),
             $"QITECH_OS=true\nQITECH_OS_GIT_ABBREVIATION={label}\nQITECH_OS_GIT_COMMIT={CommitOf(label)}\n"

@@ -69,14 +69,15 @@ public sealed class ServiceActivationTests : IDisposable
             ["linked.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
             ["present.service"] = "[Service]\nExecStart=/bin/sleep 1000\n",
             ["cleared.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\nWantedBy=\n",
+            ["required.service"] = "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nRequiredBy=multi-user.target\n",
         }, etc: new Dictionary<string, string> { ["systemd/system/multi-user.target.wants/linked.service"] = "" });
         var dry = _root.Ok("dry-activate", "--system", v2);
 
         var result = await Switch(v2);
 
         Assert.Equal(["reload", "start dropped.service", "start wanted.service"], v1Calls);
-        Assert.Equal(["stop dropped.service", "reload", "start linked.service"], _services.Calls);
-        Assert.Equal(["linked.service", "wanted.service"], await Running());
+        Assert.Equal(["stop dropped.service", "reload", "start linked.service", "start required.service"], _services.Calls);
+        Assert.Equal(["linked.service", "required.service", "wanted.service"], await Running());
         Assert.Equal(["cleared.service", "dropped.service", "present.service"], result.Plan.NotEnabled);
         Assert.Contains("would leave stopped (not enabled): cleared.service dropped.service present.service\n", dry);
         // A boot of v2 (the embedded supervisor's rule) starts the same units.
