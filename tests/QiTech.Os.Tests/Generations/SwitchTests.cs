@@ -61,6 +61,27 @@ public sealed class SwitchTests : IDisposable
     }
 
     [Fact]
+    public void Generation_activates_an_existing_one_without_adding_and_once_is_kept_for_the_next_boot()
+    {
+        var v1 = _root.AddSystem("v1");
+        var v2 = _root.AddSystem("v2");
+        _root.Ok("switch", "--system", v1);
+        _root.Ok("switch", "--system", v2);
+
+        var back = _root.Ok("switch", "--generation", "1");
+        var once = _root.Ok("boot", "--generation", "2", "--once");
+        var bad = _root.Cli("switch", "--generation", "0");
+
+        Assert.Contains($"generation 1 ({v1}) is current and the boot default", back);
+        Assert.Equal(["system-1-link", "system-2-link"], SystemInvariants.Generations(_root));
+        SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+        Assert.StartsWith("generation 2 boots once at the next boot; then the boot default (generation 1) again\n", once);
+        Assert.Equal("2\n", File.ReadAllText(_root.Physical("/qitech/var/next-boot")));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("error: --generation '0' ", bad.Stderr);
+    }
+
+    [Fact]
     public void Switching_to_the_newest_generations_system_again_reuses_it()
     {
         var v1 = _root.AddSystem("v1");
