@@ -85,7 +85,7 @@ public sealed class DaemonClient : IDisposable
     /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
     /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
     /// </summary>
-    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, CancellationToken cancel = default, string? configFile = null) =>
+    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, string? configFile = null, CancellationToken cancel = default) =>
         StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile), DaemonClientJson.Default.InstallBody), cancel);
 
     /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>

@@ -67,7 +67,7 @@ public static class UpdateInstallCommand
 
     private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string file, CancellationToken cancel)
     {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, cancel, file == UpdateRequest.DefaultConfigFile ? null : file);
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file == UpdateRequest.DefaultConfigFile ? null : file, cancel);
         Console.Error.WriteLine($"update {jobId} started in qitech-osd");
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
         if (job == null)
