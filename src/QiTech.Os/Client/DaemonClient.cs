@@ -79,6 +79,15 @@ public sealed class DaemonClient : IDisposable
     public Task<int> RollbackAsync(string mode, CancellationToken cancel = default) =>
         StartJobAsync("v1/rollback", JsonContent.Create(new ModeBody(mode), DaemonClientJson.Default.ModeBody), cancel);
 
+    /// <summary>
+    /// Starts an update to <paramref name="reference"/> (tag, branch or commit) with mode
+    /// "switch", "boot" or "test", from <paramref name="source"/> or else the machine's source,
+    /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
+    /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
+    /// </summary>
+    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, string? configFile = null, CancellationToken cancel = default) =>
+        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile), DaemonClientJson.Default.InstallBody), cancel);
+
     /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>
     public async Task<JsonElement> DeleteGenerationsAsync(string spec, CancellationToken cancel = default)
     {
@@ -126,11 +135,15 @@ public sealed class DaemonClient : IDisposable
         return await JobAsync(id, cancel);
     }
 
+    /// <summary>Asks the daemon to cancel a running job (409 when it has already ended); it ends soon after.</summary>
     public async Task CancelJobAsync(int id, CancellationToken cancel = default)
     {
         using var response = await _http.PostAsync($"v1/jobs/{id}/cancel", null, cancel);
         await ThrowIfFailed(response, cancel);
     }
+
+    public async Task<IReadOnlyList<DaemonJob>> JobsAsync(CancellationToken cancel = default) =>
+        (await GetJsonAsync("v1/jobs", DaemonClientJson.Default.ListDaemonJob, cancel))!;
 
     /// <summary>Restarts one service; 403 for peers without rights, 409 while a job runs.</summary>
     public async Task RestartServiceAsync(string unit, CancellationToken cancel = default)

@@ -17,13 +17,21 @@ public sealed record DaemonStatus(
 /// <summary>One service: <see cref="State"/> is inactive, starting, running, stopping or failed.</summary>
 public sealed record DaemonService(string Name, string State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError);
 
-public sealed record DaemonJobStep(string Name, string State, int? Percent);
+/// <summary>One step of a job; <see cref="SecondsLeft"/> is the step's own estimate, when it gives one.</summary>
+public sealed record DaemonJobStep(string Name, string State, int? Percent, int? SecondsLeft = null);
 
 /// <summary>A job: <see cref="State"/> is running, succeeded, failed or cancelled; <see cref="Result"/> depends on the kind.</summary>
 public sealed record DaemonJob(int Id, string Kind, string State, IReadOnlyList<DaemonJobStep> Steps, string? Error, JsonElement? Result);
 
 /// <summary>One Server-Sent Event: <see cref="Type"/> step, log, progress or done; <see cref="Data"/> is JSON.</summary>
-public sealed record DaemonEvent(int? Id, string Type, string Data);
+public sealed record DaemonEvent(int? Id, string Type, string Data)
+{
+    public DaemonStepEvent? AsStep() => Type == "step" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.DaemonStepEvent) : null;
+
+    public DaemonProgressEvent? AsProgress() => Type == "progress" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.DaemonProgressEvent) : null;
+
+    public string? AsLogLine() => Type == "log" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.LogLine)?.Line : null;
+}
 
 public sealed record DaemonProblem(string? Title, int? Status, string? Detail, int? JobId);
 
@@ -32,6 +40,14 @@ public sealed record DaemonJobStarted(int JobId);
 internal sealed record ActivateBody(string? StorePath, int? Generation, string Mode);
 
 internal sealed record ModeBody(string Mode);
+
+internal sealed record InstallBody(string Ref, string Mode, string? Source, string? ConfigFile);
+
+/// <summary>A "step" event: a step began (running) or ended (succeeded, failed, cancelled).</summary>
+public sealed record DaemonStepEvent(string Name, string State);
+
+/// <summary>A "progress" event of the running step.</summary>
+public sealed record DaemonProgressEvent(string Step, int? Percent, int? SecondsLeft);
 
 internal sealed record SpecBody(string Spec);
 
@@ -46,6 +62,9 @@ internal sealed record LogLine(string Line);
 [JsonSerializable(typeof(DaemonJobStarted))]
 [JsonSerializable(typeof(ActivateBody))]
 [JsonSerializable(typeof(ModeBody))]
+[JsonSerializable(typeof(InstallBody))]
+[JsonSerializable(typeof(DaemonStepEvent))]
+[JsonSerializable(typeof(DaemonProgressEvent))]
 [JsonSerializable(typeof(SpecBody))]
 [JsonSerializable(typeof(LogLine))]
 internal sealed partial class DaemonClientJson : JsonSerializerContext;
