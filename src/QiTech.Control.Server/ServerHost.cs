@@ -16,6 +16,9 @@ namespace QiTech.Control.Server;
 /// </summary>
 public static class ServerHost
 {
+    // A page waits this long for a daemon answer; event streams live until the page leaves.
+    private static readonly TimeSpan DaemonCallTimeout = TimeSpan.FromSeconds(60);
+
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
@@ -57,8 +60,9 @@ public static class ServerHost
         }
 
         var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
-        builder.Services.AddSingleton(_ => new DaemonClient(socket));
-        AddDaemonInterfaces<DaemonClient>(builder.Services);
+        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout));
+        builder.Services.AddSingleton<DaemonGateway>();
+        AddDaemonInterfaces<DaemonGateway>(builder.Services);
         builder.Services.AddSingleton(ServerVersion.FromEnvironment());
 
         builder.Services.ConfigureHttpJsonOptions(json =>
