@@ -108,6 +108,15 @@ public sealed class DaemonClient : IDisposable
     public Task<JsonElement> DeleteGenerationAsync(int number, CancellationToken cancel = default) =>
         SendForJsonAsync(HttpMethod.Delete, $"v1/generations/{number}", null, cancel);
 
+    /// <summary>
+    /// Starts an update to <paramref name="reference"/> (tag, branch or commit) with mode
+    /// "switch", "boot" or "test", from <paramref name="source"/> or else the machine's source,
+    /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
+    /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
+    /// </summary>
+    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, CancellationToken cancel = default, string? configFile = null) =>
+        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile), DaemonClientJson.Default.InstallBody), cancel);
+
     /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>
     public Task<JsonElement> DeleteGenerationsAsync(string spec, CancellationToken cancel = default) =>
         SendForJsonAsync(HttpMethod.Post, "v1/generations/delete", JsonContent.Create(new SpecBody(spec), DaemonClientJson.Default.SpecBody), cancel);
@@ -128,7 +137,7 @@ public sealed class DaemonClient : IDisposable
     {
         await foreach (var e in EventsAsync($"v1/logs/{Uri.EscapeDataString(unit)}?lines={lines}&follow=true", cancel))
         {
-            if (e.LogLine() is { } line)
+            if (e.AsLogLine() is { } line)
             {
                 yield return line;
             }
@@ -156,7 +165,7 @@ public sealed class DaemonClient : IDisposable
     {
         await foreach (var e in JobEventsAsync(id, cancel))
         {
-            if (onLog != null && e.LogLine() is { } line)
+            if (onLog != null && e.AsLogLine() is { } line)
             {
                 onLog(line);
             }
@@ -195,10 +204,6 @@ public sealed class DaemonClient : IDisposable
 
     public async Task<DaemonChangelog> ChangelogAsync(string gitRef, CancellationToken cancel = default) =>
         await GetJsonAsync($"v1/update/changelog?ref={Uri.EscapeDataString(gitRef)}", DaemonClientJson.Default.DaemonChangelog, cancel);
-
-    /// <summary>Starts the update job (fetch, build, activate as <paramref name="mode"/>); returns its id.</summary>
-    public Task<int> InstallUpdateAsync(string gitRef, string mode, string? source = null, CancellationToken cancel = default) =>
-        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(gitRef, mode, source), DaemonClientJson.Default.InstallBody), cancel);
 
     public void Dispose() => _http.Dispose();
 

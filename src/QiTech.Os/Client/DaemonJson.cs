@@ -17,7 +17,8 @@ public sealed record DaemonStatus(
 /// <summary>One service: <see cref="State"/> is inactive, starting, running, stopping or failed.</summary>
 public sealed record DaemonService(string Name, string State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError);
 
-public sealed record DaemonJobStep(string Name, string State, int? Percent);
+/// <summary>One step of a job; <see cref="SecondsLeft"/> is the step's own estimate, when it gives one.</summary>
+public sealed record DaemonJobStep(string Name, string State, int? Percent, int? SecondsLeft = null);
 
 /// <summary>A job: <see cref="State"/> is running, succeeded, failed or cancelled; <see cref="Result"/> depends on the kind.</summary>
 public sealed record DaemonJob(int Id, string Kind, string State, IReadOnlyList<DaemonJobStep> Steps, string? Error, JsonElement? Result);
@@ -25,44 +26,12 @@ public sealed record DaemonJob(int Id, string Kind, string State, IReadOnlyList<
 /// <summary>One Server-Sent Event: <see cref="Type"/> step, log, progress or done; <see cref="Data"/> is JSON.</summary>
 public sealed record DaemonEvent(int? Id, string Type, string Data)
 {
-    /// <summary>The line of a log event (<c>{line}</c>), else null.</summary>
-    public string? LogLine()
-    {
-        if (Type != "log")
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize(Data, DaemonClientJson.Default.LogLine)?.Line;
-        }
-        catch (JsonException)
-        {
-            // A bare line: what an older daemon sends.
-            return Data;
-        }
-    }
+    public DaemonStepEvent? AsStep() => Type == "step" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.DaemonStepEvent) : null;
 
-    /// <summary>A progress event's figures (<c>{step, percent, secondsLeft?}</c>), else null.</summary>
-    public DaemonProgress? Progress()
-    {
-        if (Type != "progress")
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize(Data, DaemonClientJson.Default.DaemonProgress);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public DaemonProgressEvent? AsProgress() => Type == "progress" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.DaemonProgressEvent) : null;
+
+    public string? AsLogLine() => Type == "log" ? JsonSerializer.Deserialize(Data, DaemonClientJson.Default.LogLine)?.Line : null;
 }
-
-/// <summary>How far a step is; <see cref="SecondsLeft"/> when the daemon can estimate it.</summary>
-public sealed record DaemonProgress(string? Step, int? Percent, double? SecondsLeft);
 
 public sealed record DaemonProblem(string? Title, int? Status, string? Detail, int? JobId);
 
@@ -80,6 +49,14 @@ internal sealed record ActivateBody(string? StorePath, int? Generation, string M
 
 internal sealed record ModeBody(string Mode);
 
+internal sealed record InstallBody(string Ref, string Mode, string? Source, string? ConfigFile);
+
+/// <summary>A "step" event: a step began (running) or ended (succeeded, failed, cancelled).</summary>
+public sealed record DaemonStepEvent(string Name, string State);
+
+/// <summary>A "progress" event of the running step.</summary>
+public sealed record DaemonProgressEvent(string Step, int? Percent, int? SecondsLeft);
+
 internal sealed record SpecBody(string Spec);
 
 internal sealed record GcBody(bool DryRun);
@@ -87,8 +64,6 @@ internal sealed record GcBody(bool DryRun);
 internal sealed record UrlBody(string Url);
 
 internal sealed record TokenBody(string Token);
-
-internal sealed record InstallBody(string Ref, string Mode, string? Source);
 
 internal sealed record LogLine(string Line);
 
@@ -99,16 +74,17 @@ internal sealed record LogLine(string Line);
 [JsonSerializable(typeof(List<GenerationJson>))]
 [JsonSerializable(typeof(DaemonProblem))]
 [JsonSerializable(typeof(DaemonJobStarted))]
-[JsonSerializable(typeof(DaemonProgress))]
 [JsonSerializable(typeof(DaemonUpdateSource))]
 [JsonSerializable(typeof(List<DaemonUpdateTarget>))]
 [JsonSerializable(typeof(DaemonChangelog))]
 [JsonSerializable(typeof(ActivateBody))]
 [JsonSerializable(typeof(ModeBody))]
+[JsonSerializable(typeof(InstallBody))]
+[JsonSerializable(typeof(DaemonStepEvent))]
+[JsonSerializable(typeof(DaemonProgressEvent))]
 [JsonSerializable(typeof(SpecBody))]
 [JsonSerializable(typeof(GcBody))]
 [JsonSerializable(typeof(UrlBody))]
 [JsonSerializable(typeof(TokenBody))]
-[JsonSerializable(typeof(InstallBody))]
 [JsonSerializable(typeof(LogLine))]
 internal sealed partial class DaemonClientJson : JsonSerializerContext;

@@ -13,6 +13,9 @@ public sealed class JobContext(Job job)
 
     public void Progress(int percent) => job.ReportProgress(Math.Clamp(percent, 0, 100));
 
+    /// <summary>How long the running step still needs, by its own estimate (rounded up to whole seconds).</summary>
+    public void TimeLeft(TimeSpan left) => job.ReportTimeLeft((int)Math.Ceiling(Math.Max(0, left.TotalSeconds)));
+
     public void Log(string line) => job.Log(line);
 
     /// <summary>Log lines as an <see cref="IProgress{T}"/> for the core operations.</summary>
