@@ -46,8 +46,8 @@ public static class ActivateCommand
             if (configFile != null)
             {
                 // Build first: a configuration error stops here, before anything changes.
-                var built = SystemBuilder.Build(configFile, ConfigOption.Version(configFile), session.Store,
-                    w => Console.Error.WriteLine("warning: " + w), cancel);
+                var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), session.Store,
+                    new BuildLogProgress(session.Store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel);
                 systemText = session.Store.Render(built);
             }
             ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback() : ActivationTarget.ParseStorePath(manager.Layout, systemText!);

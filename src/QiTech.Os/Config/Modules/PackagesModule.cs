@@ -5,7 +5,8 @@ namespace QiTech.Os.Config.Modules;
 
 /// <summary>
 /// <c>packages.&lt;name&gt;</c> says where a package's store path comes from: a prebuilt
-/// directory beside the configuration (added to the store) or a path already in the store.
+/// directory beside the configuration (added to the store), a path already in the store, or
+/// a build from source in the sandbox (a script, or a .NET project; see <see cref="PackageDerivations"/>).
 /// <c>environment.systemPackages</c> → <c>sw/&lt;name&gt;</c> links, and <c>sw/bin</c> links to
 /// every program in their <c>bin/</c>.
 /// </summary>
@@ -19,10 +20,17 @@ public sealed class PackagesModule : IConfigModule
     public void Declare(OptionSet options)
     {
         options.Declare("packages", AttrsOf(Submodule(p => p
-            .Declare("path", NullOr(LocalFile), null, "A prebuilt directory (relative to this file) added to the store as the package.", "./prebuilt/qitech-control-server")
-            .Declare("storePath", NullOr(Str), null, "A path already in the store, e.g. /qitech/store/<hash>-name."))),
-            EmptySet, "Where each package's store path comes from, by package name.",
-            "{ qitech-control-server: { path: ./prebuilt/qitech-control-server } }");
+            .Declare("path", NullOr(LocalFile), null, "A prebuilt directory (relative to this file) added to the store as the package.", "./prebuilt/tool")
+            .Declare("storePath", NullOr(Str), null, "A path already in the store, e.g. /qitech/store/<hash>-name.")
+            .Declare("build.script", NullOr(Lines), null,
+                "Build the package from source: a script run by /bin/sh -eu in the build sandbox (no network; the host's /usr, $src and nothing else; HOME and the clock are fixed) that must create $out. "
+                + "Its store path comes from the script, the source and the host's userland version, so an unchanged package is never rebuilt.",
+                "mkdir -p \"$out/bin\"; cp \"$src/tool.sh\" \"$out/bin/tool\"")
+            .Declare("build.source", NullOr(LocalFile), null,
+                "A directory (relative to this file) the build script reads as $src (read-only). Inside a git work tree only the files git would commit are taken (tracked, or untracked and not ignored).",
+                "./tools"))),
+            EmptySet, "Where each package's store path comes from, by package name: exactly one of path, storePath, build.script.",
+            "{ tool: { build: { script: 'mkdir -p $out/bin; cp $src/tool $out/bin/', source: ./tools } } }");
         options.Declare("environment.systemPackages", ListOf(Package), EmptyList, "Packages linked into the system's sw/.", "[qitech-control-server]");
     }
 
@@ -32,7 +40,10 @@ public sealed class PackagesModule : IConfigModule
         {
             var path = Packages.Append(name);
             checks.Assert(Nix.StorePath.IsValidName(name), path, $"'{name}' is not a valid store path name");
-            checks.Assert(package["path"] is null ^ package["storePath"] is null, path, "set exactly one of path and storePath");
+            var origins = (package["path"] is null ? 0 : 1) + (package["storePath"] is null ? 0 : 1) + (PackageDerivations.IsBuilt(package) ? 1 : 0);
+            checks.Assert(origins == 1, path, "set exactly one of path, storePath and build.script");
+            checks.Assert(package.Set("build")["source"] is null || package.Set("build").Str("script") != null, path.Append("build").Append("source"),
+                "a build source needs build.script");
             if (package.Str("storePath") is { } storePath)
             {
                 checks.Assert(Regex.IsMatch(storePath, @"^(/[^/\s]+)+/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+_?=.-]+$"), path.Append("storePath"), $"'{storePath}' is not a store path");
@@ -59,7 +70,9 @@ public sealed class PackagesModule : IConfigModule
     public static string StorePathOf(EvaluatedConfig config, string name)
     {
         var package = config.Set("packages").Set(name);
-        return package["path"] is LocalPath local ? config.Importer.Import(local) : package.Str("storePath")!;
+        return package["path"] is LocalPath local ? config.Importer.Import(local)
+            : PackageDerivations.IsBuilt(package) ? PackageDerivations.OutputOf(config, name, package)
+            : package.Str("storePath")!;
     }
 
     /// <summary>
@@ -68,7 +81,7 @@ public sealed class PackagesModule : IConfigModule
     /// </summary>
     public static string StorePathOrStandIn(EvaluatedConfig config, string name) =>
         config.Set("packages").TryGetValue(name, out var p) && p is IReadOnlyDictionary<string, object?> package
-            && (package["path"] is LocalPath || package["storePath"] is string)
+            && (package["path"] is LocalPath ? 1 : 0) + (package["storePath"] is string ? 1 : 0) + (PackageDerivations.IsBuilt(package) ? 1 : 0) == 1
             ? StorePathOf(config, name)
             : "/undeclared-package/" + name;
 
@@ -80,9 +93,12 @@ public sealed class PackagesModule : IConfigModule
             var storePath = StorePathOf(config, name);
             var origin = config.LocationOf(Packages.Append(name));
             tree.AddSymlink("sw/" + name, storePath, origin, Packages.Append(name));
-            if (config.Set("packages").Set(name)["path"] is LocalPath local && Directory.Exists(Path.Combine(local.FullPath, "bin")))
+            // A prebuilt directory shows its programs before it is added; any other package
+            // once it is in the store (a package built from source: after its build).
+            var contents = config.Set("packages").Set(name)["path"] is LocalPath local ? local.FullPath : config.Importer.Contents(storePath);
+            if (contents != null && Directory.Exists(Path.Combine(contents, "bin")))
             {
-                foreach (var program in Directory.GetFileSystemEntries(Path.Combine(local.FullPath, "bin")).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                foreach (var program in Directory.GetFileSystemEntries(Path.Combine(contents, "bin")).Select(Path.GetFileName).Order(StringComparer.Ordinal))
                 {
                     if (binOwners.TryGetValue(program!, out var owner))
                     {
