@@ -8,8 +8,9 @@ namespace QiTech.Control.Server.Daemon;
 /// The pages' and the API's view of <c>qitech-osd</c>, over the core <see cref="DaemonClient"/>:
 /// the daemon's answers as the records the pages render. Refusals pass through as
 /// <see cref="DaemonException"/>, a silent socket as <see cref="DaemonUnavailableException"/>.
+/// Updates build <paramref name="updateConfigFile"/> of the commit, or the daemon's default when null.
 /// </summary>
-public sealed class DaemonGateway(DaemonClient client) : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings,
+public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile = null) : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings,
     IUpdateTargets, IServiceControl
 {
     public async Task<SystemStatus> GetStatusAsync(CancellationToken cancel) =>
@@ -87,5 +88,5 @@ public sealed class DaemonGateway(DaemonClient client) : ISystemStatusSource, IG
     }
 
     public async Task<long> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) =>
-        await client.InstallUpdateAsync(gitRef, DaemonRecords.Mode(mode), cancel: cancel);
+        await client.InstallUpdateAsync(gitRef, DaemonRecords.Mode(mode), cancel: cancel, configFile: updateConfigFile);
 }

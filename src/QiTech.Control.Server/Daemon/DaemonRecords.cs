@@ -18,7 +18,7 @@ public static class DaemonRecords
         g.KnownGood);
 
     public static JobInfo Job(DaemonJob job) =>
-        new(job.Id, job.Kind, job.State, [.. job.Steps.Select(s => new JobStep(s.Name, s.State, s.Percent))], job.Error);
+        new(job.Id, job.Kind, job.State, [.. job.Steps.Select(s => new JobStep(s.Name, s.State, s.Percent, s.SecondsLeft))], job.Error);
 
     /// <summary>The daemon's word for a mode (kebab case).</summary>
     public static string Mode(ActivationMode mode) => mode switch

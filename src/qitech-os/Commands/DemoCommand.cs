@@ -65,7 +65,8 @@ public static class DemoCommand
         string physicalSystem;
         using (var store = LocalStore.Open(layout))
         {
-            var built = SystemBuilder.Build(configFile, ConfigOption.Version(configFile), store, w => Detail("warning: " + w), cancel);
+            var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
+                new BuildLogProgress(layout.StoreDir), w => Detail("warning: " + w), cancel);
             system = store.Render(built);
             physicalSystem = store.PhysicalPath(built);
         }
