@@ -106,7 +106,7 @@ public sealed class UpdateTests : PageTest
         var page = Render<Update>();
         page.WaitForAssertion(() => page.Find("button.target"));
 
-        page.Find("#source-url").Change("https://git.example/other.git");
+        page.Find("#source-url").Input("https://git.example/other.git");
         page.Find("#save-url").Click();
 
         Assert.Contains("set-url https://git.example/other.git", Daemon.Calls);
