@@ -7,7 +7,8 @@ namespace QiTech.Os.Build;
 
 /// <summary>
 /// The fixed-output step for NuGet: collects every package the lock files pin into one flat
-/// feed in the store, each .nupkg checked against its pinned SHA-512 ("expected … got …" on
+/// feed in the store, each .nupkg checked against its pinned SHA-512 (of the content without
+/// the registry's signature: <see cref="NuGetContentHash"/>; "expected … got …" on
 /// a mismatch). Packages come from the local NuGet cache when it holds them, else from the
 /// registry: this is the only step of a build that may use the network. The sandboxed build
 /// then restores offline from the feed.
@@ -48,7 +49,7 @@ public sealed class NuGetFetcher(LocalStore? store, HttpClient http, string? loc
         foreach (var package in distinct)
         {
             var bytes = await LoadAsync(package, cancel);
-            var actual = Convert.ToBase64String(SHA512.HashData(bytes));
+            var actual = NuGetContentHash.Compute(bytes);
             if (actual != package.ContentHash)
             {
                 throw new BuildException($"hash mismatch in NuGet package {package.Id} {package.Version}: expected sha512-{package.ContentHash} got sha512-{actual}");

@@ -22,7 +22,11 @@ public static class PackageDerivations
 
     /// <summary>True when the package has a build script or a .NET project.</summary>
     public static bool IsBuilt(IReadOnlyDictionary<string, object?> package) =>
-        package.Set("build").Str("script") != null || package.TryGetValue("dotnet", out var d) && d is IReadOnlyDictionary<string, object?> dotnet && dotnet.Str("project") != null;
+        package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null;
+
+    /// <summary>True when the derivation can be made: what it names is complete (the checks report the rest).</summary>
+    public static bool CanDerive(IReadOnlyDictionary<string, object?> package) =>
+        package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null && package.Set("dotnet")["source"] is LocalPath;
 
     /// <summary>The store path (rendered) the package's build gives.</summary>
     public static string OutputOf(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package) =>
@@ -60,7 +64,7 @@ public static class PackageDerivations
         var sourceDir = dotnetSource.FullPath;
         var feed = NuGetFeedOf(importer, sourceDir, project);
         return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource)), project, importer.StoreDir,
-            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), HostInputs.DotnetSdkCached()]);
+            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), HostInputs.DotnetSdkCached()], linkPrograms: true);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed class PackagesModule : IConfigModule
     private static readonly OptionPath Packages = OptionPath.Parse("packages");
     private static readonly OptionPath SystemPackages = OptionPath.Parse("environment.systemPackages");
 
+    /// <summary>A relative path of plain names (it reaches the build script): no <c>..</c>, no quotes or shell characters.</summary>
+    private const string ProjectPattern = @"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\.(cs|fs|vb)proj$";
+
     public string Name => "packages";
 
     public void Declare(OptionSet options)
@@ -26,10 +29,17 @@ public sealed class PackagesModule : IConfigModule
                 "Build the package from source: a script run by /bin/sh -eu in the build sandbox (no network; the host's /usr, $src and nothing else; HOME and the clock are fixed) that must create $out. "
                 + "Its store path comes from the script, the source and the host's userland version, so an unchanged package is never rebuilt.",
                 "mkdir -p \"$out/bin\"; cp \"$src/tool.sh\" \"$out/bin/tool\"")
-            .Declare("build.source", NullOr(LocalFile), null,
+            .Declare("build.source", NullOr(SourceDirectory), null,
                 "A directory (relative to this file) the build script reads as $src (read-only). Inside a git work tree only the files git would commit are taken (tracked, or untracked and not ignored).",
-                "./tools"))),
-            EmptySet, "Where each package's store path comes from, by package name: exactly one of path, storePath, build.script.",
+                "./tools")
+            .Declare("dotnet.source", NullOr(SourceDirectory), null,
+                "Build the package by publishing a .NET project in the sandbox: the source directory (relative to this file), taken as git would commit it inside a work tree. "
+                + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash first); the host's .NET SDK version is part of the store path.",
+                "..")
+            .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
+                "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
+                "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),
+            EmptySet, "Where each package's store path comes from, by package name: exactly one of path, storePath, build.script, dotnet.project.",
             "{ tool: { build: { script: 'mkdir -p $out/bin; cp $src/tool $out/bin/', source: ./tools } } }");
         options.Declare("environment.systemPackages", ListOf(Package), EmptyList, "Packages linked into the system's sw/.", "[qitech-control-server]");
     }
@@ -41,9 +51,15 @@ public sealed class PackagesModule : IConfigModule
             var path = Packages.Append(name);
             checks.Assert(Nix.StorePath.IsValidName(name), path, $"'{name}' is not a valid store path name");
             var origins = (package["path"] is null ? 0 : 1) + (package["storePath"] is null ? 0 : 1) + (PackageDerivations.IsBuilt(package) ? 1 : 0);
-            checks.Assert(origins == 1, path, "set exactly one of path, storePath and build.script");
+            checks.Assert(origins == 1, path, "set exactly one of path, storePath, build.script and dotnet.project");
             checks.Assert(package.Set("build")["source"] is null || package.Set("build").Str("script") != null, path.Append("build").Append("source"),
                 "a build source needs build.script");
+            var dotnet = package.Set("dotnet");
+            checks.Assert(dotnet["source"] is null == dotnet["project"] is null, path.Append("dotnet"), "set both dotnet.source and dotnet.project");
+            if (dotnet["source"] is LocalPath source && dotnet.Str("project") is { } project)
+            {
+                checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
+            }
             if (package.Str("storePath") is { } storePath)
             {
                 checks.Assert(Regex.IsMatch(storePath, @"^(/[^/\s]+)+/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+_?=.-]+$"), path.Append("storePath"), $"'{storePath}' is not a store path");
@@ -82,6 +98,7 @@ public sealed class PackagesModule : IConfigModule
     public static string StorePathOrStandIn(EvaluatedConfig config, string name) =>
         config.Set("packages").TryGetValue(name, out var p) && p is IReadOnlyDictionary<string, object?> package
             && (package["path"] is LocalPath ? 1 : 0) + (package["storePath"] is string ? 1 : 0) + (PackageDerivations.IsBuilt(package) ? 1 : 0) == 1
+            && (!PackageDerivations.IsBuilt(package) || PackageDerivations.CanDerive(package))
             ? StorePathOf(config, name)
             : "/undeclared-package/" + name;
 
