@@ -262,6 +262,7 @@ public sealed class DerivationBuilder
             var stderr = PumpAsync(process.StandardError, Line);
             await process.WaitForExitAsync(CancellationToken.None);
             await Task.WhenAll(stdout, stderr);
+            ProcessPipes.Close(process);
             cancel.ThrowIfCancellationRequested();
             if (process.ExitCode != 0)
             {

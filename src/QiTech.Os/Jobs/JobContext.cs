@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;
 
@@ -41,21 +42,28 @@ public sealed class JobContext(Job job)
             start.ArgumentList.Add(argument);
         }
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = Pump(process.StandardOutput);
-        var errors = Pump(process.StandardError);
         try
         {
-            await process.WaitForExitAsync(Cancel);
+            process.StandardInput.Close();
+            var output = Pump(process.StandardOutput);
+            var errors = Pump(process.StandardError);
+            try
+            {
+                await process.WaitForExitAsync(Cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw;
+            }
+            await Task.WhenAll(output, errors);
+            return process.ExitCode;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw;
+            ProcessPipes.Close(process);
         }
-        await Task.WhenAll(output, errors);
-        return process.ExitCode;
     }
 
     private async Task Pump(StreamReader reader)

@@ -58,5 +58,7 @@ public static class UpdateJob
         public void Progress(int percent) => context.Progress(percent);
 
         public void Log(string line) => context.Log(scrubber.Scrub(line));
+
+        public void TimeLeft(TimeSpan estimate) => context.TimeLeft(estimate);
     }
 }

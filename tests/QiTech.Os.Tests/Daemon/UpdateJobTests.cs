@@ -23,9 +23,12 @@ public sealed class UpdateJobTests : IDisposable
     public UpdateJobTests()
     {
         _repo = new GitFixture(_temp.Combine("srv", "machine.git"));
-        Tag("r1", Machine("1001"), 10);
-        Tag("r2", Machine("1002"), 11);
+        Tag("r1", Machine("1001") + Package("greeter", "echo compiling r1; mkdir -p \"$out\"; echo r1 > \"$out/version\""), 10);
+        // A second build of greeter: the first one's duration gives a time-left estimate.
+        Tag("r2", Machine("1002") + Package("greeter", "echo compiling r2; sleep 1; mkdir -p \"$out\"; echo r2 > \"$out/version\""), 11);
         Tag("broken", "system:\n  hostName: Not_A_Host\n", 12);
+        Tag("unbuildable", Machine("1003") + Package("tool", "echo no compiler here; exit 7"), 13);
+        Tag("slow", Machine("1004") + Package("slow", "echo building; exec sleep 600"), 14);
         _server = new AuthGitHttpServer(_temp.Combine("srv"), Token);
     }
 
@@ -42,6 +45,10 @@ public sealed class UpdateJobTests : IDisposable
     private static string Machine(string sleep) =>
         "system:\n  hostName: machine\nnetworking:\n  firewall:\n    enable: false\n"
         + "systemd:\n  services:\n    app:\n      wantedBy: [multi-user.target]\n      serviceConfig:\n        ExecStart: /bin/sleep " + sleep + "\n";
+
+    /// <summary>A package built in the sandbox by a script.</summary>
+    private static string Package(string name, string script) =>
+        $"packages:\n  {name}:\n    build:\n      script: '{script}'\n";
 
     private void Tag(string tag, string machine, int day)
     {
@@ -62,9 +69,17 @@ public sealed class UpdateJobTests : IDisposable
         var cli = _root.Cli("update", "install", "r2", "--source", _repo.Path);
         var afterCli = await client.StatusAsync();
         var jobs = await client.JobsAsync();
+        var estimates = new List<DaemonProgressEvent>();
+        await foreach (var e in client.JobEventsAsync(2))
+        {
+            if (e.AsProgress() is { SecondsLeft: not null } progress)
+            {
+                estimates.Add(progress);
+            }
+        }
 
         Assert.True(first.State == "succeeded", first.Error);
-        Assert.Equal(["fetch", "evaluate configuration", "build system", "activate"], first.Steps.Select(s => s.Name));
+        Assert.Equal(["fetch", "evaluate configuration", "build packages", "build system", "activate"], first.Steps.Select(s => s.Name));
         Assert.All(first.Steps, s => Assert.Equal(("succeeded", 100), (s.State, s.Percent)));
         Assert.Equal("r1", first.Result!.Value.GetProperty("abbreviation").GetString());
         Assert.Equal((1, "r1"), (afterApi.Current!.Number, afterApi.Current.Version!.Abbreviation));
@@ -72,6 +87,10 @@ public sealed class UpdateJobTests : IDisposable
         Assert.True(cli.ExitCode == 0, cli.Stderr);
         Assert.Contains("==> fetch\n", cli.Stderr);
         Assert.Contains("==> activate\n", cli.Stderr);
+        Assert.Contains("    greeter> compiling r2\n", cli.Stderr);
+        // greeter was built before (for r1): its rebuild tells how long it should still take.
+        Assert.NotEmpty(estimates);
+        Assert.All(estimates, e => Assert.Equal("build packages", e.Step));
         Assert.Contains("    updating to r2 from " + _repo.Path, cli.Stderr);
         Assert.Contains($"updated to r2: generation 2 ({afterCli.CurrentSystem}) is current and the boot default", cli.StdoutText);
         Assert.Equal((2, "r2"), (afterCli.Current!.Number, afterCli.Current.Version!.Abbreviation));
@@ -150,8 +169,20 @@ public sealed class UpdateJobTests : IDisposable
 
         for (var round = 1; round <= Rounds; round++)
         {
-            var jobId = await client.InstallUpdateAsync("r2", "switch", HttpUrl);
-            await _server.WaitForHeldRequestAsync(CancellationToken.None);
+            // Odd rounds stop in the fetch (the remote stalls), even ones in a package build that sleeps.
+            var inFetch = round % 2 == 1;
+            _server.Stall = inFetch;
+            var jobId = inFetch
+                ? await client.InstallUpdateAsync("r2", "switch", HttpUrl)
+                : await client.InstallUpdateAsync("slow", "switch", _repo.Path);
+            if (inFetch)
+            {
+                await _server.WaitForHeldRequestAsync(CancellationToken.None);
+            }
+            else
+            {
+                await LogLine(client, jobId, "slow> building");
+            }
             var alive = JobProcesses.Of(_root.Root, daemon.Pid, _server.BaseUrl);
             await client.CancelJobAsync(jobId);
             var job = await Finished(client, jobId);
@@ -159,11 +190,12 @@ public sealed class UpdateJobTests : IDisposable
             var status = await client.StatusAsync();
             var verify = _root.Cli("store", "verify");
 
-            Assert.NotEmpty(alive); // git waits for the remote: the scan sees the job's programs
+            // git waits for the remote, or bubblewrap runs the build: the scan sees the job's programs.
+            Assert.Contains(alive, p => p.Contains(inFetch ? "git" : "bwrap", StringComparison.Ordinal));
             Assert.Equal(("cancelled", "cancelled"), (job.State, job.Error));
-            Assert.Equal(("fetch", "cancelled"), (job.Steps[^1].Name, job.Steps[^1].State));
+            Assert.Equal((inFetch ? "fetch" : "build packages", "cancelled"), (job.Steps[^1].Name, job.Steps[^1].State));
             Assert.True(left.Count == 0, $"round {round}: left running:\n{string.Join('\n', left)}");
-            Assert.Equal(["1"], SystemInvariants.Generations(_root));
+            Assert.Equal(["system-1-link"], SystemInvariants.Generations(_root));
             Assert.Equal((running.CurrentSystem, ServicePid(running)), (status.CurrentSystem, ServicePid(status)));
             Assert.True(verify.ExitCode == 0, $"round {round}: {verify.Stderr}{verify.StdoutText}");
             descriptors.Add(Directory.GetFiles($"/proc/{daemon.Pid}/fd").Length);
@@ -191,18 +223,23 @@ public sealed class UpdateJobTests : IDisposable
 
         for (var round = 1; round <= Rounds; round++)
         {
-            var job = await Finished(client, await client.InstallUpdateAsync("broken", "switch", _repo.Path));
+            // Odd rounds fail in the configuration, even ones in a package build.
+            var badConfig = round % 2 == 1;
+            var job = await Finished(client, await client.InstallUpdateAsync(badConfig ? "broken" : "unbuildable", "switch", _repo.Path));
             var status = await client.StatusAsync();
 
             Assert.Equal("failed", job.State);
-            Assert.Matches(@"/machine\.yaml:2:13: system\.hostName: expected host name", job.Error);
-            Assert.Equal(("evaluate configuration", "failed"), (job.Steps[^1].Name, job.Steps[^1].State));
+            Assert.Matches(badConfig
+                ? @"/machine\.yaml:2:13: system\.hostName: expected host name"
+                : @"^build of 'tool' failed: the builder exited with code 7; last 1 log lines:\n  no compiler here\n", job.Error);
+            Assert.Equal("failed", job.Steps[^1].State);
+            Assert.DoesNotContain(job.Steps, s => s.Name == "activate");
             Assert.Equal((running.CurrentSystem, 1, ServicePid(running)), (status.CurrentSystem, status.Current!.Number, ServicePid(status)));
             Assert.Empty(JobProcesses.AfterSettling(_root.Root, daemon.Pid));
             descriptors.Add(Directory.GetFiles($"/proc/{daemon.Pid}/fd").Length);
         }
 
-        Assert.Equal(["1"], SystemInvariants.Generations(_root));
+        Assert.Equal(["system-1-link"], SystemInvariants.Generations(_root));
         Assert.Equal("running", (await client.StatusAsync()).Services.Single(s => s.Name == "app.service").State);
         Assert.True(descriptors[^1] <= descriptors[0] + 5, $"the daemon's descriptors grew: {string.Join(' ', descriptors)}");
     }
@@ -262,6 +299,19 @@ public sealed class UpdateJobTests : IDisposable
         ProcessRunner.Run("curl", ["-s", "--unix-socket", _root.Layout.DaemonSocket, "http://qitech-osd" + path]).StdoutText;
 
     private static async Task<DaemonJob> Finished(DaemonClient client, int jobId) => await client.WaitForJobAsync(jobId, null);
+
+    /// <summary>Waits until the job has logged <paramref name="line"/>.</summary>
+    private static async Task LogLine(DaemonClient client, int jobId, string line)
+    {
+        await foreach (var e in client.JobEventsAsync(jobId))
+        {
+            if (e.AsLogLine() == line)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"job {jobId} ended without logging '{line}': {(await client.JobAsync(jobId)).Error}");
+    }
 
     private static async Task<string> Refused(Func<Task<int>> start)
     {
