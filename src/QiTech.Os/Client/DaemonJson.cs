@@ -37,6 +37,14 @@ public sealed record DaemonProblem(string? Title, int? Status, string? Detail, i
 
 public sealed record DaemonJobStarted(int JobId);
 
+/// <summary>The update source; <see cref="HasToken"/> says whether a private-repository token is set (it is never returned).</summary>
+public sealed record DaemonUpdateSource(string? Url, bool HasToken);
+
+/// <summary>A tag, branch or commit of the update source; <see cref="Date"/> is the commit date in ISO 8601.</summary>
+public sealed record DaemonUpdateTarget(string Kind, string Name, string Commit, string? Date, string? Subject, bool OlderThanRunning, bool Running);
+
+public sealed record DaemonChangelog(string Ref, string Text);
+
 internal sealed record ActivateBody(string? StorePath, int? Generation, string Mode);
 
 internal sealed record ModeBody(string Mode);
@@ -51,6 +59,12 @@ public sealed record DaemonProgressEvent(string Step, int? Percent, int? Seconds
 
 internal sealed record SpecBody(string Spec);
 
+internal sealed record GcBody(bool DryRun);
+
+internal sealed record UrlBody(string Url);
+
+internal sealed record TokenBody(string Token);
+
 internal sealed record LogLine(string Line);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -60,11 +74,17 @@ internal sealed record LogLine(string Line);
 [JsonSerializable(typeof(List<GenerationJson>))]
 [JsonSerializable(typeof(DaemonProblem))]
 [JsonSerializable(typeof(DaemonJobStarted))]
+[JsonSerializable(typeof(DaemonUpdateSource))]
+[JsonSerializable(typeof(List<DaemonUpdateTarget>))]
+[JsonSerializable(typeof(DaemonChangelog))]
 [JsonSerializable(typeof(ActivateBody))]
 [JsonSerializable(typeof(ModeBody))]
 [JsonSerializable(typeof(InstallBody))]
 [JsonSerializable(typeof(DaemonStepEvent))]
 [JsonSerializable(typeof(DaemonProgressEvent))]
 [JsonSerializable(typeof(SpecBody))]
+[JsonSerializable(typeof(GcBody))]
+[JsonSerializable(typeof(UrlBody))]
+[JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(LogLine))]
 internal sealed partial class DaemonClientJson : JsonSerializerContext;

@@ -19,7 +19,7 @@ public sealed class HashingImporter(StoreDirectory storeDir, string? physicalSto
 
     public StoreDirectory StoreDir => storeDir;
 
-    public string Import(LocalPath path) => known.GetOrAdd(path.FullPath, _ =>
+    public string Import(LocalPath path) => path.IsSource ? ImportSource(path) : known.GetOrAdd(path.FullPath, _ =>
     {
         var (narHash, _) = NarHasher.HashPath(path.FullPath);
         return storeDir.Render(computer.MakeSourcePath(narHash, StoreName(path), []));

@@ -13,7 +13,7 @@ public interface ILocalPathImporter
     /// <summary>The logical store directory the paths are in.</summary>
     StoreDirectory StoreDir { get; }
 
-    /// <summary>The full store path, e.g. <c>/qitech/store/&lt;hash&gt;-server</c>.</summary>
+    /// <summary>The full store path, e.g. <c>/qitech/store/&lt;hash&gt;-server</c>; a source directory's as <see cref="ImportSource"/>.</summary>
     string Import(LocalPath path);
 
     /// <summary>

@@ -24,15 +24,9 @@ public static class PackageDerivations
     public static bool IsBuilt(IReadOnlyDictionary<string, object?> package) =>
         package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null;
 
-    /// <summary>True when the derivation can be made: what it names is complete and its sources are directories (the checks report the rest).</summary>
-    public static bool CanDerive(IReadOnlyDictionary<string, object?> package)
-    {
-        var build = package.Set("build");
-        var dotnet = package.Set("dotnet");
-        return build.Str("script") != null
-            ? build["source"] is not LocalPath s || Directory.Exists(s.FullPath)
-            : dotnet.Str("project") != null && dotnet["source"] is LocalPath d && Directory.Exists(d.FullPath);
-    }
+    /// <summary>True when the derivation can be made: what it names is complete (the checks report the rest).</summary>
+    public static bool CanDerive(IReadOnlyDictionary<string, object?> package) =>
+        package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null && package.Set("dotnet")["source"] is LocalPath;
 
     /// <summary>The store path (rendered) the package's build gives.</summary>
     public static string OutputOf(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package) =>

@@ -12,7 +12,7 @@ public sealed class StoreImporter(LocalStore store, CancellationToken cancel = d
 
     public StoreDirectory StoreDir => store.Layout.StoreDir;
 
-    public string Import(LocalPath path) =>
+    public string Import(LocalPath path) => path.IsSource ? ImportSource(path) :
         known.GetOrAdd(path.FullPath, _ => store.Render(store.AddPath(path.FullPath, HashingImporter.StoreName(path), cancel)));
 
     public string ImportSource(LocalPath path) => known.GetOrAdd("source:" + path.FullPath, _ =>

@@ -138,7 +138,7 @@ public sealed class ConfigPackageBuildTests : IDisposable
         var r = Build();
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal($"error: {Config}:2:3: packages.tool: assertion failed: set exactly one of path, storePath and build.script\n", r.Stderr);
+        Assert.Equal($"error: {Config}:2:3: packages.tool: assertion failed: set exactly one of path, storePath, build.script and dotnet.project\n", r.Stderr);
         using var store = OpenStore();
         Assert.Empty(store.AllValidPaths());
     }

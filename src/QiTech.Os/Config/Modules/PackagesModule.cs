@@ -29,10 +29,10 @@ public sealed class PackagesModule : IConfigModule
                 "Build the package from source: a script run by /bin/sh -eu in the build sandbox (no network; the host's /usr, $src and nothing else; HOME and the clock are fixed) that must create $out. "
                 + "Its store path comes from the script, the source and the host's userland version, so an unchanged package is never rebuilt.",
                 "mkdir -p \"$out/bin\"; cp \"$src/tool.sh\" \"$out/bin/tool\"")
-            .Declare("build.source", NullOr(LocalFile), null,
+            .Declare("build.source", NullOr(SourceDirectory), null,
                 "A directory (relative to this file) the build script reads as $src (read-only). Inside a git work tree only the files git would commit are taken (tracked, or untracked and not ignored).",
                 "./tools")
-            .Declare("dotnet.source", NullOr(LocalFile), null,
+            .Declare("dotnet.source", NullOr(SourceDirectory), null,
                 "Build the package by publishing a .NET project in the sandbox: the source directory (relative to this file), taken as git would commit it inside a work tree. "
                 + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash first); the host's .NET SDK version is part of the store path.",
                 "..")
@@ -54,13 +54,10 @@ public sealed class PackagesModule : IConfigModule
             checks.Assert(origins == 1, path, "set exactly one of path, storePath, build.script and dotnet.project");
             checks.Assert(package.Set("build")["source"] is null || package.Set("build").Str("script") != null, path.Append("build").Append("source"),
                 "a build source needs build.script");
-            checks.Assert(package.Set("build")["source"] is not LocalPath buildSource || Directory.Exists(buildSource.FullPath), path.Append("build").Append("source"),
-                "the build source must be a directory");
             var dotnet = package.Set("dotnet");
             checks.Assert(dotnet["source"] is null == dotnet["project"] is null, path.Append("dotnet"), "set both dotnet.source and dotnet.project");
             if (dotnet["source"] is LocalPath source && dotnet.Str("project") is { } project)
             {
-                checks.Assert(Directory.Exists(source.FullPath), path.Append("dotnet").Append("source"), "the source must be a directory");
                 checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
             }
             if (package.Str("storePath") is { } storePath)
