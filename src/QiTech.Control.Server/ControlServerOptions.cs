@@ -14,6 +14,12 @@ public sealed class ControlServerOptions
     /// <summary>The loopback port the kiosk browser uses.</summary>
     public int Port { get; set; } = 3001;
 
+    /// <summary>
+    /// The configuration file, relative to the repository, that updates build; empty means the
+    /// daemon's default (machine.yaml).
+    /// </summary>
+    public string? UpdateConfigFile { get; set; }
+
     public RemoteAccessOptions Remote { get; set; } = new();
 }
 

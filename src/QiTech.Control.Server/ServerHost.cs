@@ -16,6 +16,9 @@ namespace QiTech.Control.Server;
 /// </summary>
 public static class ServerHost
 {
+    // A page waits this long for a daemon answer; event streams live until the page leaves.
+    private static readonly TimeSpan DaemonCallTimeout = TimeSpan.FromSeconds(60);
+
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
@@ -33,6 +36,12 @@ public static class ServerHost
             ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
         });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
+        // The unit services.qitech generates names its port in QITECH_CONTROL_PORT.
+        if (builder.Configuration[$"{ControlServerOptions.Section}:Port"] is null
+            && int.TryParse(Environment.GetEnvironmentVariable("QITECH_CONTROL_PORT"), System.Globalization.CultureInfo.InvariantCulture, out var unitPort))
+        {
+            builder.Configuration[$"{ControlServerOptions.Section}:Port"] = unitPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var options = builder.Configuration.GetSection(ControlServerOptions.Section).Get<ControlServerOptions>() ?? new ControlServerOptions();
         CheckRemote(options.Remote);
         builder.Services.Configure<ControlServerOptions>(builder.Configuration.GetSection(ControlServerOptions.Section));
@@ -57,8 +66,10 @@ public static class ServerHost
         }
 
         var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
-        builder.Services.AddSingleton(_ => new DaemonClient(socket));
-        AddDaemonInterfaces<DaemonClient>(builder.Services);
+        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout));
+        builder.Services.AddSingleton(s => new DaemonGateway(
+            s.GetRequiredService<QiTech.Os.Client.DaemonClient>(), string.IsNullOrEmpty(options.UpdateConfigFile) ? null : options.UpdateConfigFile));
+        AddDaemonInterfaces<DaemonGateway>(builder.Services);
         builder.Services.AddSingleton(ServerVersion.FromEnvironment());
 
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -7,6 +7,12 @@ namespace QiTech.Os.Cli;
 /// <summary>Builds the command tree and turns every error into one line and an exit code.</summary>
 public static class CliApp
 {
+    /// <summary>
+    /// How long Ctrl-C or SIGTERM waits for a command to wind down (a daemon job to confirm its
+    /// cancel, killed builds to be reaped) before the process exits anyway.
+    /// </summary>
+    private static readonly TimeSpan TerminationWait = TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("qitech-os: build, install, switch and roll back QiTech Control OS generations");
@@ -28,11 +34,12 @@ public static class CliApp
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TerminationWait });
         }
         catch (QiTechOsException e)
         {

@@ -1,4 +1,4 @@
-using QiTech.Control.Server.Daemon;
+using QiTech.Os.Client;
 using QiTech.Os.Errors;
 
 namespace QiTech.Control.Server.Api;
@@ -12,7 +12,7 @@ public sealed class DaemonErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
-        catch (DaemonProblemException e)
+        catch (DaemonException e)
         {
             var extensions = e.RunningJobId is { } id ? new Dictionary<string, object?> { ["jobId"] = id } : null;
             return Results.Problem(detail: e.Message, statusCode: e.Status, title: e.Title, extensions: extensions);

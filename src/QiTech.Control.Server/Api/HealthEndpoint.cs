@@ -1,4 +1,5 @@
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Client;
 
 namespace QiTech.Control.Server.Api;
 
@@ -17,7 +18,7 @@ public static class HealthEndpoint
                 {
                     await daemon.GetStatusAsync(cancel);
                 }
-                catch (Exception e) when (e is DaemonUnavailableException or DaemonProblemException)
+                catch (Exception e) when (e is DaemonUnavailableException or DaemonException)
                 {
                     reachable = false;
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Client;
 
 namespace QiTech.Control.Server.Components;
 

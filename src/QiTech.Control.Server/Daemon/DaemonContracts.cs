@@ -26,7 +26,8 @@ public sealed record SystemStatus(
     GenerationInfo? BootDefault,
     IReadOnlyList<ServiceInfo> Services);
 
-public sealed record JobStep(string Name, string State, double? Percent);
+/// <summary>One step of a job; <see cref="SecondsLeft"/> while running, when the daemon can estimate it.</summary>
+public sealed record JobStep(string Name, string State, double? Percent, int? SecondsLeft = null);
 
 /// <summary>A daemon job; <see cref="State"/> is running, succeeded, failed or cancelled.</summary>
 public sealed record JobInfo(long Id, string Kind, string State, IReadOnlyList<JobStep> Steps, string? Error)

@@ -5,7 +5,7 @@ namespace QiTech.Control.Server.Daemon;
 /// <summary>
 /// Switching, rolling back and deleting generations. Operations that take time start a daemon
 /// job and return its id; the daemon refuses a second job while one runs
-/// (<see cref="DaemonProblemException.RunningJobId"/>).
+/// (<see cref="QiTech.Os.Client.DaemonException.RunningJobId"/>).
 /// </summary>
 public interface IGenerationControl
 {

@@ -70,6 +70,7 @@ public sealed class DerivationBuilder
         Directory.CreateDirectory(LogDir);
         var buildsDir = Layout.StateDir + "/builds";
         Directory.CreateDirectory(buildsDir);
+        RemoveAbandonedWork(buildsDir);
         using var buildLock = await LockAsync(buildsDir + "/" + resolved.Out.HashPart + ".lock", cancel);
 
         var registered = resolved.Outputs.Values.Select(_store.QueryPathInfo).ToList();
@@ -261,6 +262,7 @@ public sealed class DerivationBuilder
             var stderr = PumpAsync(process.StandardError, Line);
             await process.WaitForExitAsync(CancellationToken.None);
             await Task.WhenAll(stdout, stderr);
+            ProcessPipes.Close(process);
             cancel.ThrowIfCancellationRequested();
             if (process.ExitCode != 0)
             {
@@ -320,6 +322,26 @@ public sealed class DerivationBuilder
                 return taken;
             }
             await Task.Delay(100, cancel);
+        }
+    }
+
+    /// <summary>
+    /// Removes the work folders killed builds left: a folder <c>&lt;hash&gt;-&lt;id&gt;</c> is in use
+    /// exactly while someone holds <c>&lt;hash&gt;.lock</c>.
+    /// </summary>
+    private static void RemoveAbandonedWork(string buildsDir)
+    {
+        foreach (var group in Directory.EnumerateDirectories(buildsDir).GroupBy(d => Path.GetFileName(d).Split('-')[0]))
+        {
+            using var free = FileLock.TryAcquire(buildsDir + "/" + group.Key + ".lock", exclusive: true);
+            if (free == null)
+            {
+                continue;
+            }
+            foreach (var dir in group)
+            {
+                RemoveWork(dir);
+            }
         }
     }
 

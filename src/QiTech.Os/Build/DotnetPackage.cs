@@ -10,8 +10,13 @@ namespace QiTech.Os.Build;
 /// </summary>
 public static class DotnetPackage
 {
+    /// <param name="linkPrograms">
+    /// Publish into <c>$out/lib/&lt;name&gt;</c> and link each program (an apphost beside its
+    /// .dll) into <c>$out/bin</c>, as a system's <c>sw/bin</c> expects; else publish into <c>$out</c>.
+    /// The apphost finds its .dll through the link's target, so the link runs the program.
+    /// </param>
     public static Derivation Create(string name, StorePath source, string project, StoreDirectory storeDir,
-        StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null)
+        StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null, bool linkPrograms = false)
     {
         if (project.StartsWith('/') || project.Split('/').Contains("..") || project.Any(c => char.IsControl(c) || c is '\'' or '"' or '$' or '`' or '\\'))
         {
@@ -20,15 +25,29 @@ public static class DotnetPackage
         host ??= [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk()];
         var sdk = host.First(h => h.Name == "dotnet-sdk");
         var restoreSource = nugetFeed is { } feed ? $"--source {storeDir.Render(feed)} --locked-mode" : "--source /build/empty-feed";
-        var script = string.Join('\n',
+        var publishDir = linkPrograms ? "$out/lib/" + name : "$out";
+        var lines = new List<string>
+        {
             "set -eu",
             "mkdir -p /build/empty-feed",
             "cp -r \"$src\" /build/src",
             "chmod -R u+w /build/src",
             "cd /build/src",
             $"dotnet restore '{project}' {restoreSource}",
-            $"dotnet publish '{project}' --no-restore -c Release -o \"$out\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
-            "");
+            $"dotnet publish '{project}' --no-restore -c Release -o \"{publishDir}\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
+        };
+        if (linkPrograms)
+        {
+            lines.AddRange(
+            [
+                "mkdir -p \"$out/bin\"",
+                $"for f in \"{publishDir}\"/*; do",
+                "  if [ -f \"$f\" ] && [ -x \"$f\" ] && [ -f \"$f.dll\" ]; then ln -s \"../lib/" + name + "/${f##*/}\" \"$out/bin/${f##*/}\"; fi",
+                "done",
+            ]);
+        }
+        lines.Add("");
+        var script = string.Join('\n', lines);
         var inputs = new HashSet<StorePath> { source };
         if (nugetFeed is { } f)
         {

@@ -36,6 +36,32 @@ public static class HostInputs
         return new HostInput("dotnet-sdk", version, root, root);
     }
 
+    private static readonly Lock CacheGate = new();
+    private static (string Dotnet, DateTime Changed, HostInput Input)? _cachedSdk;
+
+    /// <summary>
+    /// As <see cref="DotnetSdk"/>, asked again only when the SDK's installation changed:
+    /// evaluating a configuration names it many times.
+    /// </summary>
+    public static HostInput DotnetSdkCached()
+    {
+        var dotnet = ResolveDotnet();
+        var changed = Directory.GetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(dotnet)!, "sdk"));
+        lock (CacheGate)
+        {
+            if (_cachedSdk is { } c && c.Dotnet == dotnet && c.Changed == changed)
+            {
+                return c.Input;
+            }
+        }
+        var input = DotnetSdk();
+        lock (CacheGate)
+        {
+            _cachedSdk = (dotnet, changed, input);
+        }
+        return input;
+    }
+
     /// <summary>
     /// The host input a recorded derivation names, if this host has it in the same version;
     /// a different version would build something else, so it is refused with both versions.

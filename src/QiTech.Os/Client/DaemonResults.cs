@@ -48,13 +48,10 @@ public sealed record DaemonKept(int Number, string Reason);
 
 internal sealed record OneShotBody(int Generation, string Mode, bool Once);
 
-internal sealed record GcBody(bool DryRun);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DaemonActivation))]
 [JsonSerializable(typeof(DaemonOneShotBoot))]
 [JsonSerializable(typeof(DaemonGc))]
 [JsonSerializable(typeof(DaemonDeletion))]
 [JsonSerializable(typeof(OneShotBody))]
-[JsonSerializable(typeof(GcBody))]
 internal sealed partial class DaemonResultJson : JsonSerializerContext;

@@ -1,23 +1,79 @@
 using System.Collections.Concurrent;
+using QiTech.Os.Build;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Config;
 
 /// <summary>
 /// Computes the store path a local path would get from <c>nix-store --add</c> without adding
 /// it: for evaluating and checking a configuration when no store is at hand.
+/// <paramref name="physicalStoreDir"/> (where the store's files lie) lets a directory that is
+/// already a store path be recognised as one.
 /// </summary>
-public sealed class HashingImporter(StoreDirectory storeDir) : ILocalPathImporter
+public sealed class HashingImporter(StoreDirectory storeDir, string? physicalStoreDir = null) : ILocalPathImporter
 {
     private readonly ConcurrentDictionary<string, string> known = new(StringComparer.Ordinal);
     private readonly StorePathComputer computer = new(storeDir);
 
-    public string Import(LocalPath path) => known.GetOrAdd(path.FullPath, _ =>
+    public StoreDirectory StoreDir => storeDir;
+
+    public string Import(LocalPath path) => path.IsSource ? ImportSource(path) : known.GetOrAdd(path.FullPath, _ =>
     {
         var (narHash, _) = NarHasher.HashPath(path.FullPath);
         return storeDir.Render(computer.MakeSourcePath(narHash, StoreName(path), []));
     });
+
+    public string ImportSource(LocalPath path) => known.GetOrAdd("source:" + path.FullPath, _ =>
+    {
+        if (StorePathOf(path.FullPath, physicalStoreDir, storeDir) is { } inStore)
+        {
+            return inStore;
+        }
+        using var snapshot = SourceSnapshot.Take(path.FullPath);
+        var (narHash, _) = NarHasher.HashPath(snapshot.Path);
+        return storeDir.Render(computer.MakeSourcePath(narHash, SourceSnapshot.StoreName, []));
+    });
+
+    public string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages) =>
+        known.GetOrAdd("nuget:" + string.Join(' ', packages.Select(p => p.FileName + "=" + p.ContentHash).Order(StringComparer.Ordinal)), _ =>
+        {
+            var temp = Path.Combine(Path.GetTempPath(), "qitech-nuget-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using var http = new HttpClient();
+                var feed = Path.Combine(temp, NuGetFetcher.StoreName);
+                new NuGetFetcher(null, http).WriteFeedAsync(packages, feed).GetAwaiter().GetResult();
+                var (narHash, _) = NarHasher.HashPath(feed);
+                return storeDir.Render(computer.MakeSourcePath(narHash, NuGetFetcher.StoreName, []));
+            }
+            finally
+            {
+                TreeRemover.Remove(temp);
+            }
+        });
+
+    public string? Contents(string storePath)
+    {
+        if (physicalStoreDir == null || !storeDir.TryParse(storePath, out var path, out _))
+        {
+            return null;
+        }
+        var physical = physicalStoreDir + "/" + path.BaseName;
+        return Path.Exists(physical) ? physical : null;
+    }
+
+    /// <summary>The store path a directory is, when it is one (directly under the physical store directory).</summary>
+    internal static string? StorePathOf(string fullPath, string? physicalStoreDir, StoreDirectory storeDir)
+    {
+        if (physicalStoreDir == null || Path.GetDirectoryName(fullPath.TrimEnd('/')) != physicalStoreDir.TrimEnd('/'))
+        {
+            return null;
+        }
+        var rendered = storeDir.Path + "/" + Path.GetFileName(fullPath.TrimEnd('/'));
+        return storeDir.TryParse(rendered, out _, out _) ? rendered : null;
+    }
 
     /// <summary>The name in the store: the file's name, with characters Nix refuses replaced.</summary>
     public static string StoreName(LocalPath path)

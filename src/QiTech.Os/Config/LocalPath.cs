@@ -7,6 +7,12 @@ namespace QiTech.Os.Config;
 /// </summary>
 public sealed record LocalPath(string FullPath)
 {
+    /// <summary>
+    /// A package's source directory: it enters the store as git would commit it, named
+    /// <c>source</c> (<see cref="ILocalPathImporter.ImportSource"/>), wherever it is named.
+    /// </summary>
+    public bool IsSource { get; init; }
+
     /// <summary>The store name Nix would give it: the last path component.</summary>
     public string Name => Path.GetFileName(FullPath.TrimEnd('/'));
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using QiTech.Os.Build;
+using QiTech.Os.Nix;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Config;
@@ -8,6 +10,28 @@ public sealed class StoreImporter(LocalStore store, CancellationToken cancel = d
 {
     private readonly ConcurrentDictionary<string, string> known = new(StringComparer.Ordinal);
 
-    public string Import(LocalPath path) =>
+    public StoreDirectory StoreDir => store.Layout.StoreDir;
+
+    public string Import(LocalPath path) => path.IsSource ? ImportSource(path) :
         known.GetOrAdd(path.FullPath, _ => store.Render(store.AddPath(path.FullPath, HashingImporter.StoreName(path), cancel)));
+
+    public string ImportSource(LocalPath path) => known.GetOrAdd("source:" + path.FullPath, _ =>
+    {
+        if (HashingImporter.StorePathOf(path.FullPath, store.Layout.PhysicalStoreDir, StoreDir) is { } inStore && store.IsValid(store.ParsePath(inStore)))
+        {
+            return inStore;
+        }
+        using var snapshot = SourceSnapshot.Take(path.FullPath, cancel);
+        return store.Render(store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel));
+    });
+
+    public string? Contents(string storePath) =>
+        StoreDir.TryParse(storePath, out var path, out _) && store.IsValid(path) ? store.PhysicalPath(path) : null;
+
+    public string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages) =>
+        known.GetOrAdd("nuget:" + string.Join(' ', packages.Select(p => p.FileName + "=" + p.ContentHash).Order(StringComparer.Ordinal)), _ =>
+        {
+            using var http = new HttpClient();
+            return store.Render(new NuGetFetcher(store, http).FetchAsync(packages, cancel).GetAwaiter().GetResult());
+        });
 }

@@ -1,3 +1,4 @@
+using QiTech.Os.Build;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -38,28 +39,59 @@ public static class SystemBuilder
     }
 
     /// <summary>
-    /// Builds the system of a configuration into the store and returns its path. The whole
-    /// configuration is checked (and its files rendered) before anything enters the store, so a
-    /// bad one leaves the store as it was. Warnings go to <paramref name="warn"/>.
+    /// Builds the system of a configuration into the store and returns its path: evaluates it
+    /// (<see cref="Prepare"/>), builds its packages (<see cref="BuildPackagesAsync"/>), then the
+    /// closure (<see cref="Finish"/>). A bad configuration leaves the store as it was; a failed or
+    /// cancelled package build registers nothing of it, and no system.
     /// </summary>
     /// <remarks>The entry point for <c>build|switch|boot|test|dry-activate --config FILE</c>.</remarks>
-    public static StorePath Build(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default)
+    public static async Task<StorePath> BuildAsync(string configFile, VersionInfo version, LocalStore store, IPackageBuildProgress? progress = null,
+        Action<string>? warn = null, CancellationToken cancel = default)
+    {
+        var prepared = Prepare(configFile, version, store, warn, cancel);
+        await BuildPackagesAsync(prepared, store, progress, cancel: cancel);
+        return Finish(prepared, store, cancel);
+    }
+
+    /// <summary>As <see cref="BuildAsync"/>, for callers without an event loop.</summary>
+    public static StorePath Build(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default) =>
+        BuildAsync(configFile, version, store, null, warn, cancel).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Evaluates and checks the whole configuration (and renders it) with store paths only
+    /// computed, so a bad one writes nothing; then evaluates it again, adding its local files
+    /// and package sources to the store. Warnings go to <paramref name="warn"/>.
+    /// </summary>
+    public static PreparedSystem Prepare(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default)
     {
         // Dry run: checks everything, touches nothing.
-        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir));
+        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir));
         Render(check);
+        PackageDerivations.All(check.Config);
         foreach (var warning in check.Warnings)
         {
             warn?.Invoke(warning);
         }
+        cancel.ThrowIfCancellationRequested();
         var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel));
-        var tree = Render(evaluation);
+        return new PreparedSystem(evaluation, PackageDerivations.All(evaluation.Config));
+    }
+
+    /// <summary>Builds the packages built from source that are not in the store yet (with <paramref name="check"/>: all of them again, comparing the bits).</summary>
+    public static Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
+        bool check = false, CancellationToken cancel = default) =>
+        new PackageSetBuilder(store).BuildAsync(prepared.Packages, progress, check, cancel);
+
+    /// <summary>Renders the system (its packages built) and adds it to the store.</summary>
+    public static StorePath Finish(PreparedSystem prepared, LocalStore store, CancellationToken cancel = default)
+    {
+        var tree = Render(prepared.Evaluation);
         var temp = Path.Combine(Path.GetTempPath(), "qitech-os-system-" + Guid.NewGuid().ToString("N"));
         try
         {
             var root = Path.Combine(temp, "system");
             tree.WriteTo(root);
-            return store.AddPath(root, StoreName(evaluation.Config), cancel);
+            return store.AddPath(root, StoreName(prepared.Evaluation.Config), cancel);
         }
         finally
         {

@@ -115,7 +115,20 @@ public sealed class Job
             if (_steps.Count > 0)
             {
                 _steps[^1] = _steps[^1] with { Percent = percent };
-                Append("progress", new { step = _steps[^1].Name, percent });
+                Append("progress", new { step = _steps[^1].Name, percent, secondsLeft = _steps[^1].SecondsLeft });
+            }
+        }
+    }
+
+    /// <summary>The running step's estimate of the time it still needs, sent as a progress event.</summary>
+    internal void ReportTimeLeft(int secondsLeft)
+    {
+        lock (_gate)
+        {
+            if (_steps.Count > 0)
+            {
+                _steps[^1] = _steps[^1] with { SecondsLeft = secondsLeft };
+                Append("progress", new { step = _steps[^1].Name, percent = _steps[^1].Percent, secondsLeft });
             }
         }
     }

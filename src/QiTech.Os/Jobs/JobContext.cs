@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;
 
@@ -12,6 +13,9 @@ public sealed class JobContext(Job job)
     public void Step(string name) => job.BeginStep(name);
 
     public void Progress(int percent) => job.ReportProgress(Math.Clamp(percent, 0, 100));
+
+    /// <summary>How long the running step still needs, by its own estimate (rounded up to whole seconds).</summary>
+    public void TimeLeft(TimeSpan left) => job.ReportTimeLeft((int)Math.Ceiling(Math.Max(0, left.TotalSeconds)));
 
     public void Log(string line) => job.Log(line);
 
@@ -38,21 +42,28 @@ public sealed class JobContext(Job job)
             start.ArgumentList.Add(argument);
         }
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = Pump(process.StandardOutput);
-        var errors = Pump(process.StandardError);
         try
         {
-            await process.WaitForExitAsync(Cancel);
+            process.StandardInput.Close();
+            var output = Pump(process.StandardOutput);
+            var errors = Pump(process.StandardError);
+            try
+            {
+                await process.WaitForExitAsync(Cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw;
+            }
+            await Task.WhenAll(output, errors);
+            return process.ExitCode;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw;
+            ProcessPipes.Close(process);
         }
-        await Task.WhenAll(output, errors);
-        return process.ExitCode;
     }
 
     private async Task Pump(StreamReader reader)

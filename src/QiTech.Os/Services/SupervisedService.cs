@@ -399,6 +399,11 @@ internal sealed class SupervisedService : IDisposable
         {
             // The pipe closed with the process: nothing more to log.
         }
+        finally
+        {
+            // Process.Dispose leaves redirected streams open: free the pipe now, not at a GC.
+            reader.Dispose();
+        }
     }
 
     private Dictionary<string, string> BuildEnvironment(ServiceUnit unit, LoadedSystem system)

@@ -33,6 +33,18 @@ internal sealed class GitRunner
     {
         using var process = Start(args, workDir);
         using var kill = cancel.Register(() => KillTree(process));
+        try
+        {
+            return await RunStartedAsync(process, stdin, cancel);
+        }
+        finally
+        {
+            ProcessPipes.Close(process);
+        }
+    }
+
+    private async Task<GitResult> RunStartedAsync(Process process, byte[]? stdin, CancellationToken cancel)
+    {
         var stdoutTask = ReadAllAsync(process.StandardOutput.BaseStream);
         var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try

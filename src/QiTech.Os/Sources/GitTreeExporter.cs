@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Sources;
 
@@ -21,10 +23,24 @@ internal static class GitTreeExporter
         }
         var entries = Parse(list.StdoutText);
         Directory.CreateDirectory(destination);
-        var directories = new HashSet<string>(StringComparer.Ordinal) { "" };
-        var blobs = entries.Where(e => e.Type == "blob").ToList();
         using var process = git.Start(["-C", repository, "cat-file", "--batch"]);
         using var kill = cancel.Register(() => GitRunner.KillTree(process));
+        try
+        {
+            await WriteEntriesAsync(git, process, entries, commit, destination, cancel);
+        }
+        finally
+        {
+            // On any failure cat-file would wait for a reader forever: end it, then free its pipes.
+            GitRunner.KillTree(process);
+            ProcessPipes.Close(process);
+        }
+    }
+
+    private static async Task WriteEntriesAsync(GitRunner git, Process process, List<Entry> entries, GitCommitHash commit, string destination, CancellationToken cancel)
+    {
+        var directories = new HashSet<string>(StringComparer.Ordinal) { "" };
+        var blobs = entries.Where(e => e.Type == "blob").ToList();
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         var feed = Task.Run(async () =>
         {
@@ -37,9 +53,9 @@ internal static class GitTreeExporter
                 }
                 input.Close();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                // cat-file died; the read side reports it.
+                // cat-file died (or was ended); the read side reports it.
             }
         }, CancellationToken.None);
         var output = new BufferedStream(process.StandardOutput.BaseStream, 1 << 16);

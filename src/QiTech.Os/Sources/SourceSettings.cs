@@ -3,27 +3,30 @@ using QiTech.Os.Platform;
 namespace QiTech.Os.Sources;
 
 /// <summary>
-/// Which source the machine updates from: a URL named on the command line wins, then the
-/// override stored by the daemon (<c>R/var/lib/qitech/update-source</c>), then the
-/// configuration's (passed in by the caller).
+/// Which source the machine updates from: a URL named by the caller (command line or request)
+/// wins, then the override stored by the daemon (<c>R/var/lib/qitech/update-source</c>), then
+/// the configuration's: the URL the running system was built from (its
+/// <c>QITECH_OS_GIT_URL</c>).
 /// </summary>
 public static class SourceSettings
 {
     public static string OverrideFile(SystemLayout layout) => layout.ServiceStateDir + "/update-source";
 
-    public static SourceUrl Choose(SystemLayout layout, string? commandLine, string? fromConfiguration = null)
+    /// <param name="requested">The caller's URL, or null.</param>
+    /// <param name="requestedName">How errors name the caller's URL ("--source", "source").</param>
+    public static SourceUrl Choose(SystemLayout layout, string? requested, string requestedName = "--source")
     {
-        if (commandLine != null)
+        if (requested != null)
         {
-            return SourceUrl.ParseInput(commandLine, "--source");
+            return SourceUrl.ParseInput(requested, requestedName);
         }
         var file = OverrideFile(layout);
         if (File.Exists(file))
         {
             return SourceUrl.ParseInput(File.ReadAllText(file).Trim(), file);
         }
-        return fromConfiguration != null
-            ? SourceUrl.ParseInput(fromConfiguration, "configuration update source")
+        return RunningRelease.Read(layout).TryGetValue("QITECH_OS_GIT_URL", out var built) && built is not ("" or "unknown")
+            ? SourceUrl.ParseInput(built, "the running system's QITECH_OS_GIT_URL")
             : throw new Errors.BadInputException("no update source: pass --source URL or set one for the machine");
     }
 }

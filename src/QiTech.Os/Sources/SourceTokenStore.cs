@@ -43,6 +43,9 @@ public sealed class SourceTokenStore(SystemLayout layout)
 
     public void Clear() => File.Delete(TokenFile);
 
+    /// <summary>Something that hides the current token in text, without giving it out.</summary>
+    public TokenScrubber Scrubber() => new(Read());
+
     /// <summary>The token, or null when none is set.</summary>
     internal string? Read()
     {

@@ -8,4 +8,9 @@ public interface IUpdateProgress
     void Progress(int percent);
 
     void Log(string line);
+
+    /// <summary>How long the current step should still take (during "build packages", from earlier builds).</summary>
+    void TimeLeft(TimeSpan estimate)
+    {
+    }
 }

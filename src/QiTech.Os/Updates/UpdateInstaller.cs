@@ -9,7 +9,8 @@ namespace QiTech.Os.Updates;
 
 /// <summary>
 /// The update pipeline: fetch the ref's tree into the store, evaluate its configuration
-/// with the commit's version variables, build the system, activate it. Nothing is activated
+/// with the commit's version variables, build its packages from source, build the system,
+/// activate it. Nothing is activated
 /// unless everything built; a failure or cancellation before activation leaves the running
 /// system and its generations as they were (the store may keep finished, registered paths).
 /// </summary>
@@ -40,13 +41,16 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         }
         var info = resolved.Info;
         var version = new VersionInfo(info.CommitterTimestamp, info.Commit.Hex, info.Abbreviation, info.Url.Url);
-        cancel.ThrowIfCancellationRequested();
+        FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));
+        var prepared = SystemBuilder.Prepare(configFile, version, store, warning => progress.Log("warning: " + warning), cancel);
         progress.Progress(100);
 
-        FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));
+        progress.Step("build packages");
+        await SystemBuilder.BuildPackagesAsync(prepared, store, new PackageBuildReporter(progress, store.Layout.StoreDir), cancel: cancel);
+        progress.Progress(100);
 
         progress.Step("build system");
-        var system = SystemBuilder.Build(configFile, version, store, warning => progress.Log("warning: " + warning), cancel);
+        var system = SystemBuilder.Finish(prepared, store, cancel);
         progress.Log("system " + store.Render(system));
         progress.Progress(100);
 

@@ -70,7 +70,7 @@ public static class ActivateCommand
                 {
                     // Building only adds store paths; the daemon activates what was built.
                     using var store = LocalStore.Open(layout);
-                    systemText = Build(configFile, store, cancel);
+                    systemText = await BuildAsync(configFile, store, cancel);
                 }
                 return await ViaDaemonAsync(daemon, mode, name, systemText, number, wantsRollback, wantsOnce, cancel);
             }
@@ -85,7 +85,7 @@ public static class ActivateCommand
             if (configFile != null)
             {
                 // Build first: a configuration error stops here, before anything changes.
-                systemText = Build(configFile, session.Store, cancel);
+                systemText = await BuildAsync(configFile, session.Store, cancel);
             }
             ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback()
                 : number is { } g ? new ActivationTarget.Generation(g)
@@ -104,8 +104,9 @@ public static class ActivateCommand
         return command;
     }
 
-    private static string Build(string configFile, LocalStore store, CancellationToken cancel) =>
-        store.Render(SystemBuilder.Build(configFile, ConfigOption.Version(configFile), store, w => Console.Error.WriteLine("warning: " + w), cancel));
+    private static async Task<string> BuildAsync(string configFile, LocalStore store, CancellationToken cancel) =>
+        store.Render(await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
+            new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel));
 
     private static async Task<int> ViaDaemonAsync(
         DaemonClient daemon, ActivationMode mode, string name, string? storePath, GenerationNumber? number, bool rollback, bool once, CancellationToken cancel)
@@ -114,18 +115,32 @@ public static class ActivateCommand
         var jobId = once ? await daemon.BootOnceAsync(number!.Value.Value, cancel)
             : rollback ? await daemon.RollbackAsync(modeName, cancel)
             : await daemon.ActivateAsync(modeName, number == null ? storePath : null, number?.Value, cancel);
-        var job = await DaemonJobs.FollowAsync(daemon, jobId, cancel);
+        var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel) ?? throw new OperationCanceledException(cancel);
         if (once)
         {
             if (job.State == "succeeded" && DaemonOneShotBoot.From(job) is { } boot)
             {
                 PrintOnce(boot.Generation, boot.BootDefault, boot.BootLoader);
             }
-            return DaemonJobs.ExitCode(job);
+            return ExitCode(job, failureShown: false);
         }
         var activation = DaemonActivation.From(job);
         var code = activation == null ? 0 : ActivationSummary.From(activation).Print(name);
-        return Math.Max(code, DaemonJobs.ExitCode(job, failureAlreadyShown: activation is { Failures.Count: > 0 }));
+        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 }));
+    }
+
+    /// <summary>0 when the job succeeded; else 1, with its one-line cause unless the summary showed it.</summary>
+    private static int ExitCode(DaemonJob job, bool failureShown)
+    {
+        if (job.State == "succeeded")
+        {
+            return 0;
+        }
+        if (!failureShown)
+        {
+            Console.Error.WriteLine("error: " + (job.Error ?? $"job {job.Id} {job.State}"));
+        }
+        return 1;
     }
 
     private static void PrintOnce(int generation, int? bootDefault, string loader)

@@ -11,13 +11,14 @@ public static class BuildCommand
     {
         var config = ConfigOption.Create();
         var command = new Command("build", "Build the system of a configuration and print its store path; nothing else changes") { config };
-        command.SetAction((parse, cancel) =>
+        command.SetAction(async (parse, cancel) =>
         {
             var file = parse.GetValue(config)!;
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
-            var path = SystemBuilder.Build(file, ConfigOption.Version(file), store, w => Console.Error.WriteLine("warning: " + w), cancel);
+            var path = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file), store, new BuildLogProgress(store.Layout.StoreDir),
+                w => Console.Error.WriteLine("warning: " + w), cancel);
             Console.Out.WriteLine(store.Render(path));
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QiTech.Os.Client;
+using QiTech.Os.Errors;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
@@ -18,13 +19,18 @@ public static class StoreGcCommand
             using var daemon = DaemonClient.TryConnect(layout);
             if (daemon != null)
             {
-                // The job logs each path as "deleted …"/"would delete …": the same lines, to stdout.
-                var job = await DaemonJobs.FollowAsync(daemon, await daemon.GcAsync(dry, cancel), cancel, Console.Out.WriteLine);
-                if (DaemonGc.From(job) is { } gc)
+                var job = await DaemonJobFollower.FollowAsync(daemon, await daemon.CollectGarbageAsync(dry, cancel), cancel)
+                    ?? throw new OperationCanceledException(cancel);
+                if (job.State != "succeeded" || DaemonGc.From(job) is not { } gc)
                 {
-                    Summary(gc.Deleted.Count, gc.BytesFreed, dry);
+                    throw new QiTechOsException($"gc {job.Id} {job.State}: {job.Error}");
                 }
-                return DaemonJobs.ExitCode(job);
+                foreach (var path in gc.Deleted)
+                {
+                    Console.Out.WriteLine((dry ? "would delete " : "deleted ") + path);
+                }
+                Summary(gc.Deleted.Count, gc.BytesFreed, dry);
+                return 0;
             }
             using var store = LocalStore.Open(layout);
             var result = new GarbageCollector(store).Collect(dry, cancel);

@@ -14,12 +14,13 @@ public static class UpdateCommand
 
     public static Command Create()
     {
-        var command = new Command("update", "Update from git: list targets, read changelogs, manage the access token");
+        var command = new Command("update", "Update from git: list targets, read changelogs, manage the access token, install, cancel");
         command.Options.Add(Source);
         command.Subcommands.Add(UpdateTargetsCommand.Create());
         command.Subcommands.Add(UpdateChangelogCommand.Create());
         command.Subcommands.Add(UpdateTokenCommand.Create());
         command.Subcommands.Add(UpdateInstallCommand.Create());
+        command.Subcommands.Add(UpdateCancelCommand.Create());
         return command;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
+using QiTech.Os.Client;
 using QiTech.Os.Errors;
 using QiTech.Os.Sources;
 using QiTech.Os.Updates;
@@ -8,7 +9,9 @@ namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os update install REF [--switch|--boot|--test]</c>: fetch REF, build its
-/// system and activate it, printing each step as it starts.
+/// system and activate it, printing each step as it starts. When qitech-osd runs, it does
+/// the work as an update job that this command follows (and cancels when interrupted);
+/// otherwise the command works directly.
 /// </summary>
 public static class UpdateInstallCommand
 {
@@ -33,10 +36,18 @@ public static class UpdateInstallCommand
                 throw new BadInputException("update install: give at most one of --switch, --boot, --test");
             }
             var name = GitRefName.ParseInput(parse.GetValue(reference), "REF");
+            var mode = chosen.Count == 0 ? ActivationMode.Switch : chosen[0];
             var layout = GlobalOptions.Layout(parse);
+            var file = UpdateConfigFile.Check(parse.GetValue(configFile));
+            using var daemon = DaemonClient.TryConnect(layout);
+            if (daemon != null)
+            {
+                // The daemon owns the running services: it installs, so they follow the switch.
+                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), file, cancel);
+            }
             var url = SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source));
             using var session = await SystemSession.OpenAsync(parse, cancel);
-            var request = new UpdateRequest(url, name, chosen.Count == 0 ? ActivationMode.Switch : chosen[0], parse.GetValue(configFile)!);
+            var request = new UpdateRequest(url, name, mode, file);
             var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel);
             var system = session.Store.Render(result.Activation.System);
             Console.Out.WriteLine(result.Activation.Mode switch
@@ -52,6 +63,35 @@ public static class UpdateInstallCommand
             return result.Activation.Failures.Count > 0 ? 1 : 0;
         });
         return command;
+    }
+
+    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string file, CancellationToken cancel)
+    {
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file == UpdateRequest.DefaultConfigFile ? null : file, cancel);
+        Console.Error.WriteLine($"update {jobId} started in qitech-osd");
+        var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
+        if (job == null)
+        {
+            throw new OperationCanceledException(cancel);
+        }
+        if (job.State != "succeeded")
+        {
+            throw new QiTechOsException($"update {jobId} {job.State}: {job.Error}");
+        }
+        if (job.Result is { } result)
+        {
+            var abbreviation = result.GetProperty("abbreviation").GetString();
+            var activation = result.GetProperty("activation");
+            var system = activation.GetProperty("system").GetString();
+            var generation = activation.GetProperty("generation");
+            Console.Out.WriteLine(mode switch
+            {
+                ActivationMode.Switch => $"updated to {abbreviation}: generation {generation} ({system}) is current and the boot default",
+                ActivationMode.Boot => $"updated to {abbreviation}: generation {generation} ({system}) is the boot default from the next boot",
+                _ => $"testing {abbreviation}: {system} is current until the next boot",
+            });
+        }
+        return 0;
     }
 
     private sealed class TerminalProgress : IUpdateProgress

@@ -35,14 +35,14 @@ public sealed record JobJson(
         job.Id,
         job.Kind,
         job.State,
-        job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent)).ToList(),
+        job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent, s.SecondsLeft)).ToList(),
         job.Error,
         job.Created,
         job.Finished,
         job.Result);
 }
 
-public sealed record JobStepJson(string Name, JobState State, int? Percent);
+public sealed record JobStepJson(string Name, JobState State, int? Percent, int? SecondsLeft);
 
 public sealed record JobStartedJson(int JobId);
 
@@ -95,3 +95,17 @@ public sealed record GcJson(bool DryRun, IReadOnlyList<string> Deleted, long Byt
 public sealed record OneShotBootJson(int Generation, int? BootDefault, string BootLoader);
 
 public sealed record BootJson(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);
+
+public sealed record InstallRequest(string? Ref, string? Mode, string? Source, string? ConfigFile);
+
+/// <summary>An update job's result: what the ref resolved to, from where, and the activation.</summary>
+public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, string Url, string Source, ActivationJson Activation)
+{
+    public static UpdateJson From(Updates.UpdateRequest request, Updates.UpdateResult result, SystemLayout layout) => new(
+        request.Ref.Name,
+        result.Source.Info.Commit.Hex,
+        result.Source.Info.Abbreviation,
+        result.Source.Info.Url.Url,
+        layout.StoreDir.Render(result.Source.TreePath),
+        ActivationJson.From(result.Activation, layout));
+}

@@ -11,8 +11,12 @@ public static class JobResults
             ? Results.Accepted($"/v1/jobs/{job.Id}", new JobStartedJson(job.Id))
             : Busy(job);
 
+    /// <summary>409 naming the running job ("update 7 is running", "job 7 (gc) is running").</summary>
     public static IResult Busy(Job running) =>
-        ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, $"job {running.Id} ({running.Kind}) is running", running.Id);
+        ErrorMapping.ProblemResult(
+            StatusCodes.Status409Conflict,
+            running.Kind == "update" ? $"update {running.Id} is running" : $"job {running.Id} ({running.Kind}) is running",
+            running.Id);
 
     /// <summary>
     /// A short change that still counts as a job (one at a time, listed), answered when done:

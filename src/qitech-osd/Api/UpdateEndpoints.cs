@@ -1,12 +1,15 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
 using QiTech.Os.Sources;
+using QiTech.Os.Updates;
 
 namespace QiTech.Os.Daemon.Api;
 
 /// <summary>
 /// The machine's update source: its URL and private-repository token (write-only: answers
-/// say only whether one is set), the targets it offers and a changelog. Installing through
-/// the daemon is not served yet and answers 501, so clients can tell "absent" from "broken".
+/// say only whether one is set), the targets it offers, a changelog, and installing a ref
+/// as an <c>update</c> job (<see cref="UpdateJob"/>).
 /// </summary>
 public static class UpdateEndpoints
 {
@@ -64,8 +67,21 @@ public static class UpdateEndpoints
             return Results.Ok(new ChangelogJson(changelog.Ref, changelog.Text));
         });
 
-        group.MapPost("/install", () => ErrorMapping.ProblemResult(StatusCodes.Status501NotImplemented,
-            "installing an update through the daemon is not available in this version; use 'qitech-os update install REF'"));
+        group.MapPost("/install", (InstallRequest request, SystemHost host, JobRunner runner) =>
+        {
+            // Everything the request names is checked here, so bad input starts no job.
+            var name = GitRefName.ParseInput(request.Ref, "ref");
+            var mode = request.Mode switch
+            {
+                "switch" => ActivationMode.Switch,
+                "boot" => ActivationMode.Boot,
+                "test" => ActivationMode.Test,
+                _ => throw new BadInputException("mode: an update installs with switch, boot or test"),
+            };
+            var url = SourceSettings.Choose(host.Layout, request.Source, "source");
+            var update = new UpdateRequest(url, name, mode, UpdateConfigFile.Check(request.ConfigFile));
+            return JobResults.Start(runner, "update", context => UpdateJob.RunAsync(host, update, context));
+        });
     }
 
     private sealed record SourceRequest(string? Url);

@@ -61,7 +61,7 @@ public sealed class LocalAccessTests : IAsyncLifetime
     public async Task Daemon_problems_pass_through_as_problem_details()
     {
         var client = await host.Client().WithCsrfTokenAsync();
-        host.Daemon.StartFailure = new DaemonProblemException(409, "busy", "job 5 (update) is running", 5);
+        host.Daemon.StartFailure = new QiTech.Os.Client.DaemonException(409, "job 5 (update) is running", 5, "busy");
 
         var answer = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Switch), DaemonJson.Options);
 
@@ -91,7 +91,7 @@ public sealed class LocalAccessTests : IAsyncLifetime
         var client = host.Client();
 
         var ready = await client.GetFromJsonAsync<HealthReport>("/health");
-        host.Daemon.Failure = new DaemonUnavailableException("/run/qitech-os/daemon.sock", new IOException("refused"));
+        host.Daemon.Failure = new QiTech.Os.Client.DaemonUnavailableException("/run/qitech-os/daemon.sock", new IOException("refused"));
         var down = await client.GetAsync("/health");
 
         Assert.True(ready!.Ready);

@@ -34,6 +34,24 @@ public sealed class UpdateProgressTests : PageTest
     }
 
     [Fact]
+    public void A_running_update_shows_the_steps_still_to_come_and_the_time_left()
+    {
+        Daemon.AddJob(7, JobStates.Running, null,
+            new JobStep("fetch", JobStates.Succeeded, 100),
+            new JobStep("evaluate configuration", JobStates.Succeeded, 100),
+            new JobStep("build packages", JobStates.Running, 40, 150));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            ["fetch", "evaluate configuration", "build packages", "build system", "activate"],
+            page.FindAll("li.step .name").Select(e => e.TextContent)));
+        Assert.Equal(2, page.FindAll("li.step-pending").Count);
+        Assert.Equal("48", page.Find("#progress-bar").GetAttribute("value"));
+        Assert.Equal("about 2 min 30 s left", page.Find("#time-left").TextContent);
+    }
+
+    [Fact]
     public async Task Step_events_refresh_the_steps_and_done_shows_the_new_version()
     {
         Daemon.AddJob(7, JobStates.Running, null, Building);

@@ -68,7 +68,7 @@ public sealed class UpdateTests : PageTest
     [Fact]
     public void A_running_job_refuses_the_install_and_links_to_it()
     {
-        Daemon.StartFailure = new DaemonProblemException(409, "busy", "job 5 (update) is running", 5);
+        Daemon.StartFailure = new QiTech.Os.Client.DaemonException(409, "job 5 (update) is running", 5, "busy");
         var page = Render<Update>();
         page.WaitForAssertion(() => page.Find("button.target[data-ref='main']"));
 
@@ -106,7 +106,7 @@ public sealed class UpdateTests : PageTest
         var page = Render<Update>();
         page.WaitForAssertion(() => page.Find("button.target"));
 
-        page.Find("#source-url").Change("https://git.example/other.git");
+        page.Find("#source-url").Input("https://git.example/other.git");
         page.Find("#save-url").Click();
 
         Assert.Contains("set-url https://git.example/other.git", Daemon.Calls);

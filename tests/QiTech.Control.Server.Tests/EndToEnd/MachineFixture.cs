@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Playwright;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Client;
 
 namespace QiTech.Control.Server.Tests.EndToEnd;
 
@@ -20,7 +21,11 @@ public sealed class MachineFixture : IAsyncLifetime
 
     public MachineRoot Machine { get; } = new();
 
-    public DaemonClient Daemon { get; private set; } = null!;
+    /// <summary>The core client on the daemon's socket.</summary>
+    public DaemonClient Client { get; private set; } = null!;
+
+    /// <summary>The same daemon as the pages see it.</summary>
+    public DaemonGateway Daemon { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -55,7 +60,8 @@ public sealed class MachineFixture : IAsyncLifetime
         var second = Machine.AddSystem("v2.0.0");
 
         daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
-        Daemon = new DaemonClient(Machine.Layout.DaemonSocket);
+        Client = new DaemonClient(Machine.Layout.DaemonSocket);
+        Daemon = new DaemonGateway(Client);
         await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Daemon), "qitech-osd");
         FirstJobId = await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default);
         await RunJobAsync(FirstJobId);
@@ -111,7 +117,7 @@ public sealed class MachineFixture : IAsyncLifetime
         }
         playwright?.Dispose();
         serverProcess?.Dispose();
-        Daemon?.Dispose();
+        Client?.Dispose();
         daemonProcess?.Dispose();
         Machine.Dispose();
     }
@@ -124,7 +130,7 @@ public sealed class MachineFixture : IAsyncLifetime
         await serverProcess.WaitUntilAsync(async () => await HealthyAsync(http), "qitech-control-server");
     }
 
-    private static async Task<bool> AnswersAsync(DaemonClient daemon)
+    private static async Task<bool> AnswersAsync(DaemonGateway daemon)
     {
         try
         {

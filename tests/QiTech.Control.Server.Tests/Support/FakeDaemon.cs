@@ -103,7 +103,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         var generation = Generations.Single(g => g.Number == number.Value);
         if (generation.Current || generation.Booted || generation.BootDefault)
         {
-            throw new DaemonProblemException(409, "in use", $"generation {number}: is current, booted or the boot default");
+            throw new QiTech.Os.Client.DaemonException(409, $"generation {number}: is current, booted or the boot default", title: "in use");
         }
         Generations.Remove(generation);
         return Task.CompletedTask;

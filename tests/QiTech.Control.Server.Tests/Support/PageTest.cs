@@ -16,7 +16,7 @@ public abstract class PageTest : BunitContext
 
     protected FakeDaemon Daemon { get; } = FakeDaemon.WithMachine();
 
-    protected static DaemonUnavailableException Unreachable() =>
+    protected static QiTech.Os.Client.DaemonUnavailableException Unreachable() =>
         new("/run/qitech-os/daemon.sock", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
 
     protected string CurrentUri => Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri;

@@ -54,7 +54,7 @@ public sealed class TestHost : IAsyncDisposable
         var builder = ServerHost.CreateBuilder([.. args]);
         builder.WebHost.UseTestServer();
         var daemon = FakeDaemon.WithMachine();
-        builder.Services.RemoveAll<DaemonClient>();
+        builder.Services.RemoveAll<DaemonGateway>();
         builder.Services.AddSingleton(daemon);
         ServerHost.AddDaemonInterfaces<FakeDaemon>(builder.Services);
         var logs = new CapturingLoggerProvider();

@@ -20,7 +20,7 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
     public GeneratedFilesValidatorTests()
     {
         using var store = LocalStore.Open(new SystemLayout(temp.Combine("build"), new StoreDirectory(StoreDirectory.Default)));
-        system = store.PhysicalPath(SystemBuilder.Build(RepoFiles.Combine("configuration", "machine.yaml"), VersionInfo.Unknown, store));
+        system = store.PhysicalPath(SystemBuilder.Build(ExampleConfiguration.CopyTo(temp.Combine("config")), VersionInfo.Unknown, store));
         root = temp.Combine("root");
         Directory.CreateDirectory(root);
         Run("cp", "-a", Path.Combine(system, "etc"), Path.Combine(root, "etc"));

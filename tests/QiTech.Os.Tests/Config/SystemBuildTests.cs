@@ -16,7 +16,7 @@ public sealed class SystemBuildTests
     {
         using var temp = new TempDir();
         var source = temp.Combine("source");
-        RepoFiles.CopyTree(RepoFiles.Combine("configuration"), Path.Combine(source, "configuration"));
+        ExampleConfiguration.CopyTo(Path.Combine(source, "configuration"));
         var commit = GitRepo.CommitAll(source);
         GitRepo.Run(temp.Path, "clone", "-q", source, temp.Combine("clone-a"));
         Directory.CreateDirectory(temp.Combine("elsewhere", "deeper"));
@@ -42,7 +42,7 @@ public sealed class SystemBuildTests
         using var temp = new TempDir();
         using var store = LocalStore.Open(new SystemLayout(temp.Path, new StoreDirectory(StoreDirectory.Default)));
         var version = new VersionInfo("2026-01-02T03:04:05+01:00", new string('a', 40), "v1.2.0", "https://example.com/control.git");
-        var system = SystemBuilder.Build(RepoFiles.Combine("configuration", "machine.yaml"), version, store);
+        var system = SystemBuilder.Build(ExampleConfiguration.CopyTo(temp.Combine("config")), version, store);
         var root = store.PhysicalPath(system);
 
         Assert.Equal("qitech-os-system-qitech", system.Name);
@@ -82,7 +82,7 @@ public sealed class SystemBuildTests
     public void Changing_one_option_changes_only_the_files_it_concerns()
     {
         using var config = new ConfigFiles();
-        var example = RepoFiles.Combine("configuration", "machine.yaml");
+        var example = ExampleConfiguration.CopyTo(config.PathOf("example"));
         config.Write("main.yaml", $"imports: ['{example}']\n");
         var before = config.Render();
         config.Write("main.yaml", $"imports: ['{example}']\nboot:\n  kernel:\n    sysctl:\n      vm.swappiness: !force 60\n");
@@ -99,7 +99,7 @@ public sealed class SystemBuildTests
     {
         using var temp = new TempDir();
         var dir = temp.Combine("config");
-        RepoFiles.CopyTree(RepoFiles.Combine("configuration"), dir);
+        ExampleConfiguration.CopyTo(dir);
         var kiosk = Path.Combine(dir, "modules", "kiosk.yaml");
         File.WriteAllText(kiosk, File.ReadAllText(kiosk).Replace("user: qitech", "user: operator", StringComparison.Ordinal));
         var root = temp.Combine("root");
@@ -126,7 +126,7 @@ public sealed class SystemBuildTests
     {
         using var temp = new TempDir();
         var dir = temp.Combine("config");
-        RepoFiles.CopyTree(RepoFiles.Combine("configuration"), dir);
+        ExampleConfiguration.CopyTo(dir);
         var path = BuildWithCli(temp.Combine("root"), Path.Combine(dir, "machine.yaml"));
         Assert.Contains("QITECH_OS_GIT_COMMIT=unknown\n", File.ReadAllText(temp.Combine("root") + path + "/qitech-os-release"), StringComparison.Ordinal);
     }

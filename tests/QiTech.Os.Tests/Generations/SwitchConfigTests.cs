@@ -12,7 +12,8 @@ public sealed class SwitchConfigTests : IDisposable
     [Fact]
     public void Should_build_the_example_configuration_and_switch_to_it()
     {
-        var config = RepoFiles.Combine("configuration", "machine.yaml");
+        using var dir = new TempDir("qitech-config");
+        var config = ExampleConfiguration.CopyTo(dir.Combine("config"));
         var built = _root.Cli("build", "--config", config);
         Assert.True(built.ExitCode == 0, built.Stderr);
 

@@ -46,5 +46,51 @@ public sealed class UpdateInstallTests : IDisposable
         Assert.Contains("at most one of --switch, --boot, --test", r.Stderr);
     }
 
+    [Fact]
+    public void Packages_are_built_between_evaluation_and_the_system_and_only_once_per_commit()
+    {
+        _repo.Write("tools/greeting.txt", "hi\n");
+        _repo.Write("machine.yaml", """
+            system:
+              hostName: pkg
+            packages:
+              greeter:
+                build:
+                  source: ./tools
+                  script: |
+                    echo compiling
+                    mkdir -p "$out/share"; cp "$src/greeting.txt" "$out/share/"
+            environment:
+              systemPackages: [greeter]
+            """);
+        _repo.Commit("a package built from source", 6);
+
+        var first = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+        var second = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var steps = first.Stderr.Split('\n').Where(l => l.StartsWith("==> ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["==> fetch", "==> evaluate configuration", "==> build packages", "==> build system", "==> activate"], steps);
+        Assert.Contains("    greeter> compiling\n", first.Stderr, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("    greeter is already built: /qitech/store/", second.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("greeter> compiling", second.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failing_package_build_activates_nothing()
+    {
+        _repo.Write("machine.yaml", "packages:\n  broken:\n    build:\n      script: echo no compiler here; exit 7\n");
+        _repo.Commit("a package that cannot build", 6);
+
+        var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("==> build packages", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: build of 'broken' failed: the builder exited with code 7; last 1 log lines:\n  no compiler here\nfull log: ", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("==> build system", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Root, "qitech/profiles")) && Directory.EnumerateFileSystemEntries(Path.Combine(Root, "qitech/profiles"), "system-*").Any());
+    }
+
     public void Dispose() => _temp.Dispose();
 }

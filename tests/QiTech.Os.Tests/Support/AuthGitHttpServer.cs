@@ -8,7 +8,9 @@ namespace QiTech.Os.Tests.Support;
 /// <summary>
 /// A private git remote over HTTP: the real <c>git http-backend</c> behind Basic
 /// authentication that accepts only one token as password. Records every request line so
-/// tests can check that the token never travels in a URL.
+/// tests can check that the token never travels in a URL. With <see cref="Stall"/> set it
+/// holds authorised requests unanswered, as a remote that stopped answering, so a fetch
+/// hangs with git and its helpers alive.
 /// </summary>
 public sealed class AuthGitHttpServer : IDisposable
 {
@@ -16,6 +18,8 @@ public sealed class AuthGitHttpServer : IDisposable
     private readonly string _projectRoot;
     private readonly string _token;
     private readonly Task _loop;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _held = new(0);
 
     public AuthGitHttpServer(string projectRoot, string token)
     {
@@ -37,6 +41,12 @@ public sealed class AuthGitHttpServer : IDisposable
 
     public int Unauthorized { get; private set; }
 
+    /// <summary>While true, authorised requests are held open until the server is disposed.</summary>
+    public bool Stall { get; set; }
+
+    /// <summary>Completes when a request is being held (so git is waiting for this server).</summary>
+    public Task WaitForHeldRequestAsync(CancellationToken cancel) => _held.WaitAsync(cancel);
+
     private async Task Serve()
     {
         while (_listener.IsListening)
@@ -50,14 +60,18 @@ public sealed class AuthGitHttpServer : IDisposable
             {
                 return;
             }
-            try
+            // Each request on its own: a held one must not block the next.
+            _ = Task.Run(async () =>
             {
-                await Handle(context);
-            }
-            catch (Exception e) when (e is IOException or HttpListenerException)
-            {
-                // The client went away.
-            }
+                try
+                {
+                    await Handle(context);
+                }
+                catch (Exception e) when (e is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException)
+                {
+                    // The client went away, or the server stopped.
+                }
+            });
         }
     }
 
@@ -76,6 +90,11 @@ public sealed class AuthGitHttpServer : IDisposable
             response.AddHeader("WWW-Authenticate", "Basic realm=\"machines\"");
             response.Close();
             return;
+        }
+        if (Stall)
+        {
+            _held.Release();
+            await Task.Delay(Timeout.Infinite, _stop.Token);
         }
         var url = request.Url!;
         var psi = new ProcessStartInfo("git", ["http-backend"])
@@ -169,6 +188,7 @@ public sealed class AuthGitHttpServer : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
         _listener.Stop();
         _listener.Close();
         _loop.Wait(TimeSpan.FromSeconds(5));

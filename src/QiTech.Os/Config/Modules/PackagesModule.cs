@@ -5,7 +5,8 @@ namespace QiTech.Os.Config.Modules;
 
 /// <summary>
 /// <c>packages.&lt;name&gt;</c> says where a package's store path comes from: a prebuilt
-/// directory beside the configuration (added to the store) or a path already in the store.
+/// directory beside the configuration (added to the store), a path already in the store, or
+/// a build from source in the sandbox (a script, or a .NET project; see <see cref="PackageDerivations"/>).
 /// <c>environment.systemPackages</c> → <c>sw/&lt;name&gt;</c> links, and <c>sw/bin</c> links to
 /// every program in their <c>bin/</c>.
 /// </summary>
@@ -14,15 +15,32 @@ public sealed class PackagesModule : IConfigModule
     private static readonly OptionPath Packages = OptionPath.Parse("packages");
     private static readonly OptionPath SystemPackages = OptionPath.Parse("environment.systemPackages");
 
+    /// <summary>A relative path of plain names (it reaches the build script): no <c>..</c>, no quotes or shell characters.</summary>
+    private const string ProjectPattern = @"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\.(cs|fs|vb)proj$";
+
     public string Name => "packages";
 
     public void Declare(OptionSet options)
     {
         options.Declare("packages", AttrsOf(Submodule(p => p
-            .Declare("path", NullOr(LocalFile), null, "A prebuilt directory (relative to this file) added to the store as the package.", "./prebuilt/qitech-control-server")
-            .Declare("storePath", NullOr(Str), null, "A path already in the store, e.g. /qitech/store/<hash>-name."))),
-            EmptySet, "Where each package's store path comes from, by package name.",
-            "{ qitech-control-server: { path: ./prebuilt/qitech-control-server } }");
+            .Declare("path", NullOr(LocalFile), null, "A prebuilt directory (relative to this file) added to the store as the package.", "./prebuilt/tool")
+            .Declare("storePath", NullOr(Str), null, "A path already in the store, e.g. /qitech/store/<hash>-name.")
+            .Declare("build.script", NullOr(Lines), null,
+                "Build the package from source: a script run by /bin/sh -eu in the build sandbox (no network; the host's /usr, $src and nothing else; HOME and the clock are fixed) that must create $out. "
+                + "Its store path comes from the script, the source and the host's userland version, so an unchanged package is never rebuilt.",
+                "mkdir -p \"$out/bin\"; cp \"$src/tool.sh\" \"$out/bin/tool\"")
+            .Declare("build.source", NullOr(SourceDirectory), null,
+                "A directory (relative to this file) the build script reads as $src (read-only). Inside a git work tree only the files git would commit are taken (tracked, or untracked and not ignored).",
+                "./tools")
+            .Declare("dotnet.source", NullOr(SourceDirectory), null,
+                "Build the package by publishing a .NET project in the sandbox: the source directory (relative to this file), taken as git would commit it inside a work tree. "
+                + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash first); the host's .NET SDK version is part of the store path.",
+                "..")
+            .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
+                "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
+                "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),
+            EmptySet, "Where each package's store path comes from, by package name: exactly one of path, storePath, build.script, dotnet.project.",
+            "{ tool: { build: { script: 'mkdir -p $out/bin; cp $src/tool $out/bin/', source: ./tools } } }");
         options.Declare("environment.systemPackages", ListOf(Package), EmptyList, "Packages linked into the system's sw/.", "[qitech-control-server]");
     }
 
@@ -32,7 +50,16 @@ public sealed class PackagesModule : IConfigModule
         {
             var path = Packages.Append(name);
             checks.Assert(Nix.StorePath.IsValidName(name), path, $"'{name}' is not a valid store path name");
-            checks.Assert(package["path"] is null ^ package["storePath"] is null, path, "set exactly one of path and storePath");
+            var origins = (package["path"] is null ? 0 : 1) + (package["storePath"] is null ? 0 : 1) + (PackageDerivations.IsBuilt(package) ? 1 : 0);
+            checks.Assert(origins == 1, path, "set exactly one of path, storePath, build.script and dotnet.project");
+            checks.Assert(package.Set("build")["source"] is null || package.Set("build").Str("script") != null, path.Append("build").Append("source"),
+                "a build source needs build.script");
+            var dotnet = package.Set("dotnet");
+            checks.Assert(dotnet["source"] is null == dotnet["project"] is null, path.Append("dotnet"), "set both dotnet.source and dotnet.project");
+            if (dotnet["source"] is LocalPath source && dotnet.Str("project") is { } project)
+            {
+                checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
+            }
             if (package.Str("storePath") is { } storePath)
             {
                 checks.Assert(Regex.IsMatch(storePath, @"^(/[^/\s]+)+/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+_?=.-]+$"), path.Append("storePath"), $"'{storePath}' is not a store path");
@@ -59,7 +86,9 @@ public sealed class PackagesModule : IConfigModule
     public static string StorePathOf(EvaluatedConfig config, string name)
     {
         var package = config.Set("packages").Set(name);
-        return package["path"] is LocalPath local ? config.Importer.Import(local) : package.Str("storePath")!;
+        return package["path"] is LocalPath local ? config.Importer.Import(local)
+            : PackageDerivations.IsBuilt(package) ? PackageDerivations.OutputOf(config, name, package)
+            : package.Str("storePath")!;
     }
 
     /// <summary>
@@ -68,7 +97,8 @@ public sealed class PackagesModule : IConfigModule
     /// </summary>
     public static string StorePathOrStandIn(EvaluatedConfig config, string name) =>
         config.Set("packages").TryGetValue(name, out var p) && p is IReadOnlyDictionary<string, object?> package
-            && (package["path"] is LocalPath || package["storePath"] is string)
+            && (package["path"] is LocalPath ? 1 : 0) + (package["storePath"] is string ? 1 : 0) + (PackageDerivations.IsBuilt(package) ? 1 : 0) == 1
+            && (!PackageDerivations.IsBuilt(package) || PackageDerivations.CanDerive(package))
             ? StorePathOf(config, name)
             : "/undeclared-package/" + name;
 
@@ -80,9 +110,12 @@ public sealed class PackagesModule : IConfigModule
             var storePath = StorePathOf(config, name);
             var origin = config.LocationOf(Packages.Append(name));
             tree.AddSymlink("sw/" + name, storePath, origin, Packages.Append(name));
-            if (config.Set("packages").Set(name)["path"] is LocalPath local && Directory.Exists(Path.Combine(local.FullPath, "bin")))
+            // A prebuilt directory shows its programs before it is added; any other package
+            // once it is in the store (a package built from source: after its build).
+            var contents = config.Set("packages").Set(name)["path"] is LocalPath local ? local.FullPath : config.Importer.Contents(storePath);
+            if (contents != null && Directory.Exists(Path.Combine(contents, "bin")))
             {
-                foreach (var program in Directory.GetFileSystemEntries(Path.Combine(local.FullPath, "bin")).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                foreach (var program in Directory.GetFileSystemEntries(Path.Combine(contents, "bin")).Select(Path.GetFileName).Order(StringComparer.Ordinal))
                 {
                     if (binOwners.TryGetValue(program!, out var owner))
                     {

@@ -12,6 +12,7 @@ public static class OptionTypes
     public static readonly PackageType Package = new();
     public static readonly PathType AbsolutePath = new(PathKind.OnTarget);
     public static readonly PathType LocalFile = new(PathKind.Local);
+    public static readonly PathType SourceDirectory = new(PathKind.Source);
     public static readonly IntType Port = new(1, 65535);
 
     public static IntType IntBetween(long min, long max) => new(min, max);

@@ -6,12 +6,18 @@ namespace QiTech.Os.Config.Types;
 /// A path. <see cref="PathKind.OnTarget"/>: an absolute path on the machine being configured
 /// (a home directory). <see cref="PathKind.Local"/>: a file beside the configuration, relative
 /// to the YAML file that names it, copied into the store when the system is built.
+/// <see cref="PathKind.Source"/>: a local directory that is a package's source.
 /// </summary>
 public sealed class PathType(PathKind kind) : ScalarOptionType
 {
     public const string OnTargetPattern = "^/[A-Za-z0-9._+@:/-]*$";
 
-    public override string Name => kind == PathKind.OnTarget ? "absolute path" : "path";
+    public override string Name => kind switch
+    {
+        PathKind.OnTarget => "absolute path",
+        PathKind.Source => "source directory",
+        _ => "path",
+    };
 
     public override object? Check(OptionPath path, Definition definition)
     {
@@ -38,7 +44,11 @@ public sealed class PathType(PathKind kind) : ScalarOptionType
         {
             throw ConfigException.At(definition.Location, path, $"path '{text}' does not exist");
         }
-        return new LocalPath(full);
+        if (kind == PathKind.Source && !Directory.Exists(full))
+        {
+            throw ConfigException.At(definition.Location, path, $"path '{text}' is not a directory");
+        }
+        return new LocalPath(full) { IsSource = kind == PathKind.Source };
     }
 
     public override JsonObject JsonSchema() => kind == PathKind.OnTarget
@@ -50,4 +60,5 @@ public enum PathKind
 {
     OnTarget,
     Local,
+    Source,
 }

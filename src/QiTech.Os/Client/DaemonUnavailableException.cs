@@ -1,6 +1,6 @@
 using QiTech.Os.Errors;
 
-namespace QiTech.Control.Server.Daemon;
+namespace QiTech.Os.Client;
 
 /// <summary>The daemon's socket is missing or does not answer; trying again later may work.</summary>
 public sealed class DaemonUnavailableException(string socketPath, Exception inner)

@@ -1,13 +1,14 @@
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.EndToEnd;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Client;
 using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 
 namespace QiTech.Control.Server.Tests.Daemon;
 
-/// <summary>The typed client against the real <c>qitech-osd</c>: answers, refusals, events, logs.</summary>
+/// <summary>The pages' view of the real <c>qitech-osd</c> over the core client: answers, refusals, events, logs.</summary>
 [Collection(MachineCollection.Name)]
-public sealed class DaemonClientTests(MachineFixture fixture)
+public sealed class DaemonGatewayTests(MachineFixture fixture)
 {
     [Fact]
     public async Task Status_and_generations_carry_the_installed_versions()
@@ -26,7 +27,7 @@ public sealed class DaemonClientTests(MachineFixture fixture)
     {
         var current = (await fixture.Daemon.GetStatusAsync(default)).Current!;
 
-        var refused = await Assert.ThrowsAsync<DaemonProblemException>(() =>
+        var refused = await Assert.ThrowsAsync<DaemonException>(() =>
             fixture.Daemon.DeleteGenerationAsync(new GenerationNumber(current.Number), default));
 
         Assert.Equal(409, refused.Status);
@@ -63,7 +64,8 @@ public sealed class DaemonClientTests(MachineFixture fixture)
     [Fact]
     public async Task A_missing_socket_is_reported_as_unavailable_and_transient()
     {
-        using var nowhere = new DaemonClient(Path.Combine(fixture.Machine.Dir, "no-daemon.sock"));
+        using var client = new DaemonClient(Path.Combine(fixture.Machine.Dir, "no-daemon.sock"));
+        var nowhere = new DaemonGateway(client);
 
         var error = await Assert.ThrowsAsync<DaemonUnavailableException>(() => nowhere.GetStatusAsync(default));
 

@@ -1,0 +1,32 @@
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Build;
+
+/// <summary>What building a configuration's packages reports, package by package (every method optional).</summary>
+public interface IPackageBuildProgress
+{
+    /// <summary>A package's build starts (<paramref name="index"/> from 0 of <paramref name="count"/>).</summary>
+    void Starting(string package, int index, int count)
+    {
+    }
+
+    /// <summary>One line the package's builder printed.</summary>
+    void Log(string package, string line)
+    {
+    }
+
+    /// <summary>The package is in the store: <paramref name="built"/> is false when it already was and nothing ran.</summary>
+    void Finished(string package, StorePath output, bool built, TimeSpan duration)
+    {
+    }
+
+    /// <summary>Share of the packages done, 0–100.</summary>
+    void Percent(int percent)
+    {
+    }
+
+    /// <summary>How long the remaining builds should take, from the last build of each.</summary>
+    void TimeLeft(TimeSpan estimate)
+    {
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using QiTech.Os.Store;
+
+namespace QiTech.Os.Build;
+
+/// <summary>
+/// Builds a configuration's packages one after the other in the sandbox, reporting each
+/// (starting, log lines, finished or already built), the share done and, from earlier
+/// builds of the same packages, the time left. Each successful build's duration is recorded.
+/// </summary>
+public sealed class PackageSetBuilder(LocalStore store)
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    private readonly DerivationBuilder _builder = new(store);
+    private readonly BuildTimes _times = new(store.Layout);
+
+    /// <summary>
+    /// Builds every derivation whose outputs are not valid yet (with <paramref name="check"/>:
+    /// rebuilds every one and fails when the bits differ). Cancelling kills the running
+    /// sandbox; what finished before stays registered, nothing partial does.
+    /// </summary>
+    public async Task<IReadOnlyList<BuildResult>> BuildAsync(IReadOnlyList<Derivation> derivations, IPackageBuildProgress? progress = null,
+        bool check = false, CancellationToken cancel = default)
+    {
+        progress ??= new NoProgress();
+        var resolved = derivations.Select(_builder.Resolve).ToList();
+        // Estimates for what will really run: a valid output costs nothing.
+        var estimates = resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid) ? _times.Last(r.Derivation.Name) : TimeSpan.Zero).ToList();
+        var results = new List<BuildResult>();
+        progress.Percent(0);
+        for (var i = 0; i < derivations.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var name = derivations[i].Name;
+            progress.Starting(name, i, derivations.Count);
+            var clock = Stopwatch.StartNew();
+            var later = estimates.Skip(i + 1).Aggregate(TimeSpan.Zero, (sum, e) => sum + (e ?? TimeSpan.Zero));
+            var index = i;
+            void Tick()
+            {
+                var elapsed = clock.Elapsed;
+                if (estimates[index] is { } last && last > TimeSpan.Zero)
+                {
+                    var left = last - elapsed;
+                    progress.TimeLeft((left > TimeSpan.Zero ? left : TimeSpan.Zero) + later);
+                    var share = Math.Min(elapsed / last, 0.99);
+                    progress.Percent((int)((index + share) * 100 / derivations.Count));
+                }
+            }
+            using var ticker = new Timer(_ => Tick(), null, TimeSpan.Zero, TickInterval);
+            var options = new BuildOptions { Check = check, Log = new LineProgress(line => progress.Log(name, line)) };
+            var result = await _builder.BuildAsync(derivations[i], options, cancel);
+            await ticker.DisposeAsync();
+            if (result.Built && !check)
+            {
+                _times.Record(name, clock.Elapsed);
+            }
+            results.Add(result);
+            progress.Finished(name, result.Out, result.Built, clock.Elapsed);
+            progress.Percent((i + 1) * 100 / derivations.Count);
+        }
+        return results;
+    }
+
+    /// <summary>Reports at once on the builder's thread: <see cref="Progress{T}"/> would post lines out of order.</summary>
+    private sealed class LineProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+
+    private sealed class NoProgress : IPackageBuildProgress;
+}

@@ -1,0 +1,107 @@
+using QiTech.Os.Build;
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Config;
+
+/// <summary>
+/// The derivations of the packages a configuration builds from source
+/// (<c>packages.&lt;name&gt;.build</c>, <c>packages.&lt;name&gt;.dotnet</c>). Their output paths are
+/// known from the inputs alone, so evaluation names them before anything is built.
+/// </summary>
+public static class PackageDerivations
+{
+    /// <summary>The builder of script packages; it runs with <c>-eu</c> (stop at the first failing command or unset variable).</summary>
+    public const string Shell = "/bin/sh";
+
+    /// <summary>Every package built from source, by name, in name order.</summary>
+    public static IReadOnlyList<Derivation> All(EvaluatedConfig config) =>
+        [.. config.Set("packages").Entries()
+            .Where(e => IsBuilt(e.Value))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .Select(e => Of(config, e.Name, e.Value))];
+
+    /// <summary>True when the package has a build script or a .NET project.</summary>
+    public static bool IsBuilt(IReadOnlyDictionary<string, object?> package) =>
+        package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null;
+
+    /// <summary>True when the derivation can be made: what it names is complete (the checks report the rest).</summary>
+    public static bool CanDerive(IReadOnlyDictionary<string, object?> package) =>
+        package.Set("build").Str("script") != null || package.Set("dotnet").Str("project") != null && package.Set("dotnet")["source"] is LocalPath;
+
+    /// <summary>The store path (rendered) the package's build gives.</summary>
+    public static string OutputOf(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package) =>
+        config.Importer.StoreDir.Render(new DerivationHasher(config.Importer.StoreDir).Resolve(Of(config, name, package)).Out);
+
+    public static Derivation Of(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package)
+    {
+        var importer = config.Importer;
+        var build = package.Set("build");
+        if (build.Str("script") is { } script)
+        {
+            var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/bin:/bin" };
+            var inputs = new HashSet<StorePath>();
+            if (build["source"] is LocalPath source)
+            {
+                var sourcePath = importer.ImportSource(source);
+                env["src"] = sourcePath;
+                inputs.Add(Parse(importer.StoreDir, sourcePath));
+            }
+            return new Derivation
+            {
+                Name = name,
+                Builder = Shell,
+                Args = ["-eu", "-c", script],
+                Env = env,
+                InputPaths = inputs,
+                HostInputs = HostInputs.BaseSystem(),
+            };
+        }
+        var dotnet = package.Set("dotnet");
+        if (dotnet["source"] is not LocalPath dotnetSource || dotnet.Str("project") is not { } project)
+        {
+            throw new InvalidOperationException($"package '{name}' is not built from source");
+        }
+        var sourceDir = dotnetSource.FullPath;
+        var feed = NuGetFeedOf(importer, sourceDir, project);
+        return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource)), project, importer.StoreDir,
+            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), HostInputs.DotnetSdkCached()], linkPrograms: true);
+    }
+
+    /// <summary>
+    /// The feed of every package the lock files of the project and of the projects it
+    /// references pin (each restores with its own lock file), or null without lock files.
+    /// </summary>
+    private static string? NuGetFeedOf(ILocalPathImporter importer, string sourceDir, string project)
+    {
+        var lockFiles = LockFiles(Path.Combine(sourceDir, project));
+        return lockFiles.Count == 0 ? null : importer.ImportNuGetFeed([.. lockFiles.SelectMany(NuGetLockFile.Read)]);
+    }
+
+    /// <summary>The <c>packages.lock.json</c> beside a project file and beside every project it references.</summary>
+    public static IReadOnlyList<string> LockFiles(string projectFile)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(projectFile)]);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current) || !File.Exists(current))
+            {
+                continue;
+            }
+            var document = System.Xml.Linq.XDocument.Load(current);
+            foreach (var reference in document.Descendants().Where(e => e.Name.LocalName == "ProjectReference"))
+            {
+                if (reference.Attribute("Include")?.Value is { } include)
+                {
+                    pending.Push(Path.GetFullPath(include.Replace('\\', '/'), Path.GetDirectoryName(current)!));
+                }
+            }
+        }
+        return [.. seen.Select(p => Path.Combine(Path.GetDirectoryName(p)!, "packages.lock.json")).Where(File.Exists).Order(StringComparer.Ordinal)];
+    }
+
+    private static StorePath Parse(StoreDirectory storeDir, string rendered) =>
+        storeDir.TryParse(rendered, out var path, out var error)
+            ? path
+            : throw new InvalidOperationException($"'{rendered}' {error.Describe()}");
+}

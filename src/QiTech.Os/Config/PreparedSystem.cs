@@ -1,0 +1,6 @@
+using QiTech.Os.Build;
+
+namespace QiTech.Os.Config;
+
+/// <summary>A configuration evaluated against the store, with the derivations of the packages it builds from source.</summary>
+public sealed record PreparedSystem(Evaluation Evaluation, IReadOnlyList<Derivation> Packages);

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Config;
+
+/// <summary>
+/// The files of a package's source directory that belong in the store. Inside a git work
+/// tree: exactly what git tracks or would track (tracked, plus untracked files not ignored;
+/// deleted files skipped), so build outputs, <c>bin/</c> and <c>obj/</c> never come along and
+/// a clean checkout gives the same tree as the commit itself. Outside git: the directory as it is.
+/// </summary>
+public sealed class SourceSnapshot : IDisposable
+{
+    /// <summary>The store name of every source tree, as the update's commit tree: so the folder's name never matters.</summary>
+    public const string StoreName = "source";
+
+    private readonly string? _temp;
+
+    private SourceSnapshot(string path, string? temp)
+    {
+        Path = path;
+        _temp = temp;
+    }
+
+    /// <summary>The directory to add or hash: the original one, or a filtered copy.</summary>
+    public string Path { get; }
+
+    public static SourceSnapshot Take(string directory, CancellationToken cancel = default)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new Errors.BadInputException($"source '{directory}' is not a directory");
+        }
+        if (TrackedFiles(directory) is not { } files)
+        {
+            return new SourceSnapshot(directory, null);
+        }
+        var temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "qitech-source-" + Guid.NewGuid().ToString("N"));
+        var root = System.IO.Path.Combine(temp, StoreName);
+        try
+        {
+            Directory.CreateDirectory(root);
+            foreach (var relative in files)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Copy(System.IO.Path.Combine(directory, relative), System.IO.Path.Combine(root, relative));
+            }
+            return new SourceSnapshot(root, temp);
+        }
+        catch
+        {
+            TreeRemover.Remove(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The files git would commit from <paramref name="directory"/> down, or null outside a work tree.</summary>
+    private static List<string>? TrackedFiles(string directory)
+    {
+        var inside = RunGit(directory, ["rev-parse", "--is-inside-work-tree"]);
+        if (inside is not { ExitCode: 0 } || inside.Value.Output.Trim() != "true")
+        {
+            return null;
+        }
+        var listed = RunGit(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+        if (listed is not { ExitCode: 0 } result)
+        {
+            throw new Errors.QiTechOsException($"cannot list the files of source '{directory}': git ls-files failed: {listed?.Error.Trim()}");
+        }
+        return result.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static void Copy(string from, string to)
+    {
+        var info = new FileInfo(from);
+        if (info.LinkTarget is { } target)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+            File.CreateSymbolicLink(to, target);
+        }
+        else if (info.Exists)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+            File.Copy(from, to);
+        }
+        // Else deleted in the work tree (still in the index), or a submodule's directory: not part of the tree.
+    }
+
+    private static (int ExitCode, string Output, string Error)? RunGit(string directory, IReadOnlyList<string> args)
+    {
+        var psi = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        // The repository's own config must not run programs while files are listed.
+        foreach (var arg in (string[])["-c", "core.fsmonitor=false", .. args])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(name);
+        }
+        psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        Process process;
+        try
+        {
+            process = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // No git on this machine: the directory is taken as it is.
+        }
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output, error.Result);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_temp != null)
+        {
+            TreeRemover.Remove(_temp);
+        }
+    }
+}

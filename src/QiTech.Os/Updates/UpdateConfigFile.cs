@@ -1,0 +1,21 @@
+using QiTech.Os.Errors;
+
+namespace QiTech.Os.Updates;
+
+/// <summary>The configuration file an update builds: a plain relative path inside the commit's tree.</summary>
+public static class UpdateConfigFile
+{
+    /// <summary>Returns <paramref name="text"/>, or the default when null; refuses anything that could leave the tree.</summary>
+    public static string Check(string? text)
+    {
+        if (text == null)
+        {
+            return UpdateRequest.DefaultConfigFile;
+        }
+        if (text.Length == 0 || text.StartsWith('/') || text.Any(char.IsControl) || text.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            throw new BadInputException($"configuration file '{string.Concat(text.Select(c => char.IsControl(c) ? "?" : c.ToString()))}' must be a plain relative path in the repository");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,67 @@
+using QiTech.Os.Client;
+
+namespace QiTech.Os.Cli.Commands;
+
+/// <summary>
+/// Follows a daemon job in the terminal: step changes and log lines to stderr as they come.
+/// When the command is interrupted (Ctrl-C, SIGTERM) the job is cancelled in the daemon
+/// before the command exits, so nothing keeps running that nobody watches.
+/// </summary>
+public static class DaemonJobFollower
+{
+    /// <summary>How long an interrupted command waits for the daemon to confirm the cancel.</summary>
+    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(8);
+
+    /// <returns>The finished job, or null when the command was interrupted (the job was asked to cancel).</returns>
+    public static async Task<DaemonJob?> FollowAsync(DaemonClient daemon, int jobId, CancellationToken cancel)
+    {
+        try
+        {
+            await PrintEventsAsync(daemon, jobId, cancel);
+            return await daemon.JobAsync(jobId, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"interrupted: cancelling job {jobId}");
+            try
+            {
+                await daemon.CancelJobAsync(jobId, CancellationToken.None);
+            }
+            catch (DaemonException e) when (e.Status == 409)
+            {
+                // It ended meanwhile.
+            }
+            using var wait = new CancellationTokenSource(CancelWait);
+            try
+            {
+                await PrintEventsAsync(daemon, jobId, wait.Token, outcomeOnly: true);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"job {jobId} did not confirm the cancel within {CancelWait.TotalSeconds:0} s; see 'qitech-os status'");
+            }
+            return null;
+        }
+    }
+
+    private static async Task PrintEventsAsync(DaemonClient daemon, int jobId, CancellationToken cancel, bool outcomeOnly = false)
+    {
+        await foreach (var e in daemon.JobEventsAsync(jobId, cancel))
+        {
+            var step = e.AsStep();
+            var text = step != null
+                ? step.State switch
+                {
+                    "running" => $"==> {step.Name}",
+                    "succeeded" => null,
+                    _ => $"==> {step.Name}: {step.State}",
+                }
+                : e.AsLogLine() is { } line ? "    " + line : null;
+            // After a cancel the history was printed already: only how the step ended is new.
+            if (text != null && (!outcomeOnly || step is { State: "cancelled" or "failed" }))
+            {
+                Console.Error.WriteLine(text);
+            }
+        }
+    }
+}

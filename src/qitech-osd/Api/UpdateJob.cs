@@ -1,0 +1,64 @@
+using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
+using QiTech.Os.Sources;
+using QiTech.Os.Updates;
+
+namespace QiTech.Os.Daemon.Api;
+
+/// <summary>
+/// The <c>update</c> job: <see cref="UpdateInstaller"/> with its steps, percent, time left and
+/// log lines going to the job. A cancel kills the programs the update runs (git, builds) and
+/// ends the job "cancelled" with nothing activated; once activation has begun it completes,
+/// since it rolls forward. The source's token is scrubbed from everything the job tells.
+/// </summary>
+public static class UpdateJob
+{
+    public static async Task RunAsync(SystemHost host, UpdateRequest request, JobContext context)
+    {
+        var scrubber = new SourceTokenStore(host.Layout).Scrubber();
+        var progress = new JobUpdateProgress(context, scrubber);
+        progress.Log($"updating to {request.Ref} from {request.Source}");
+        UpdateResult result;
+        try
+        {
+            result = await new UpdateInstaller(host.LocalStore, host.Manager).InstallAsync(request, progress, context.Cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && context.Cancel.IsCancellationRequested)
+        {
+            // A program killed by the cancel fails in its own way; the cause is the cancel.
+            throw new OperationCanceledException("cancelled", e, context.Cancel);
+        }
+        catch (QiTechOsException e) when (scrubber.Finds(e.Message))
+        {
+            throw new QiTechOsException(scrubber.Scrub(e.Message), e.ExitCode);
+        }
+        var activation = result.Activation;
+        context.SetResult(UpdateJson.From(request, result, host.Layout));
+        if (context.Cancel.IsCancellationRequested)
+        {
+            progress.Log("the cancel came after activation had begun; an activation always completes");
+        }
+        if (!activation.Succeeded)
+        {
+            foreach (var failure in activation.Failures)
+            {
+                foreach (var line in failure.LastLogLines)
+                {
+                    progress.Log($"{failure.Unit}: {line}");
+                }
+            }
+            throw new QiTechOsException($"{string.Join(", ", activation.Failures.Select(f => $"{f.Unit} failed to {f.Action}: {f.Reason}"))}; the previous generation is one rollback away");
+        }
+    }
+
+    private sealed class JobUpdateProgress(JobContext context, TokenScrubber scrubber) : IUpdateProgress
+    {
+        public void Step(string name) => context.Step(name);
+
+        public void Progress(int percent) => context.Progress(percent);
+
+        public void Log(string line) => context.Log(scrubber.Scrub(line));
+
+        public void TimeLeft(TimeSpan estimate) => context.TimeLeft(estimate);
+    }
+}
