@@ -97,6 +97,29 @@ public sealed class CliThroughDaemonTests : IDisposable
     }
 
     [Fact]
+    public async Task Switch_config_builds_here_and_the_daemon_activates_what_was_built()
+    {
+        _root.Ok("switch", "--system", System("v1"));
+        using var dir = new TempDir("qitech-config");
+        var file = dir.Combine("machine.yaml");
+        File.WriteAllText(file, "system:\n  hostName: machine\nnetworking:\n  firewall:\n    enable: false\nsystemd:\n  services:\n    app:\n"
+            + "      wantedBy: [multi-user.target]\n      serviceConfig:\n        ExecStart: /bin/sleep 1000\n        Environment: LABEL=built\n");
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var client = daemon.Client();
+        var built = _root.Ok("build", "--config", file).Trim();
+
+        var r = _root.Cli("switch", "--config", file);
+        var (status, label) = await Observe(client);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains($"generation 2 ({built}) is current and the boot default\n", r.StdoutText);
+        Assert.Contains("stopped: steady.service\n", r.StdoutText);
+        Assert.Equal((built, "built"), (status.CurrentSystem, label));
+        Assert.Equal("inactive", Service(status, "steady.service").State);
+        Assert.Equal(["switch"], await JobKinds(client));
+    }
+
+    [Fact]
     public async Task Rollback_switch_to_a_generation_delete_and_gc_go_through_the_daemon()
     {
         var v1 = System("v1");
