@@ -20,6 +20,7 @@ internal sealed class SupervisedService : IDisposable
     private readonly ServicePidFiles _pidFiles;
     private readonly Queue<DateTime> _recentStarts = new();
     private int? _pid;
+    private Task _output = Task.CompletedTask;
     private Task? _loop;
     private CancellationTokenSource? _lifetime;
 
@@ -77,6 +78,9 @@ internal sealed class SupervisedService : IDisposable
             Unit = unit;
             System = system;
             LastError = null;
+            // The start limit ends crash loops of automatic restarts; a start asked for (a
+            // switch to a fixed version, an operator's restart) begins a fresh count.
+            _recentStarts.Clear();
             State = ServiceState.Starting;
             _lifetime = new CancellationTokenSource();
             started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -301,6 +305,9 @@ internal sealed class SupervisedService : IDisposable
         {
             _pid = null;
         }
+        // The last lines reach the log before the exit does (a oneshot's caller reads them);
+        // bounded, since a process that escaped the group may hold the pipe open.
+        await Task.WhenAny(_output, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
         process.Dispose();
         if (lifetime.IsCancellationRequested)
         {
@@ -320,6 +327,7 @@ internal sealed class SupervisedService : IDisposable
     private Process? Launch(ServiceUnit unit, LoadedSystem system, ExecCommand command, CancellationToken lifetime, out string? cause)
     {
         cause = null;
+        _output = Task.CompletedTask;
         Dictionary<string, string> environment;
         try
         {
@@ -380,8 +388,7 @@ internal sealed class SupervisedService : IDisposable
             _startedAt = DateTimeOffset.UtcNow;
             _pidFiles.Record(Name, process.Id);
             Log.WriteLine($"qitech-osd: started pid {process.Id}: {string.Join(' ', words)}");
-            _ = PumpAsync(process.StandardOutput);
-            _ = PumpAsync(process.StandardError);
+            _output = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
             return process;
         }
     }

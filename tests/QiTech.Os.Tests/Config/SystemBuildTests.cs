@@ -64,7 +64,7 @@ public sealed class SystemBuildTests
         {
             $"ExecStart={server}/bin/qitech-control-server", "User=qitech-service", "Environment=\"ASPNETCORE_URLS=http://0.0.0.0:3001\"",
             "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK",
-            "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech", "Restart=always", "LimitRTPRIO=99",
+            "Environment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"", "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech", "Restart=always", "LimitRTPRIO=99",
         })
         {
             Assert.Contains(line + "\n", unit, StringComparison.Ordinal);
@@ -76,6 +76,24 @@ public sealed class SystemBuildTests
         var closure = QiTech.Os.Generations.SystemClosure.Open(store.Layout, system);
         Assert.Equal("v1.2.0", closure.Release().Abbreviation);
         Assert.Equal(["qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"], closure.Units().Keys);
+    }
+
+    [Fact]
+    public void A_new_version_restarts_the_server_and_leaves_the_other_units_running()
+    {
+        using var temp = new TempDir();
+        using var store = LocalStore.Open(new SystemLayout(temp.Path, new StoreDirectory(StoreDirectory.Default)));
+        var config = ExampleConfiguration.CopyTo(temp.Combine("config"));
+        var v1 = SystemBuilder.Build(config, new VersionInfo("2026-01-02T03:04:05+01:00", new string('a', 40), "v1", "https://example.com/control.git"), store);
+        var v2 = SystemBuilder.Build(config, new VersionInfo("2026-01-03T03:04:05+01:00", new string('b', 40), "v2", "https://example.com/control.git"), store);
+
+        var plan = QiTech.Os.Activation.ActivationPlan.Compute(
+            QiTech.Os.Generations.SystemClosure.Open(store.Layout, v1), QiTech.Os.Generations.SystemClosure.Open(store.Layout, v2));
+
+        Assert.Equal(["qitech-control-server.service"], plan.Restart);
+        Assert.Contains("qitech-kiosk.service", plan.Unchanged);
+        Assert.Empty(plan.Start);
+        Assert.Empty(plan.Stop);
     }
 
     [Fact]

@@ -126,6 +126,20 @@ public sealed class SupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_start_asked_for_after_the_start_limit_runs_the_fixed_unit()
+    {
+        Load(new() { ["loop.service"] = "[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=10ms\n" });
+        await Assert.ThrowsAsync<ServiceStartException>(() => _supervisor.StartAsync("loop.service", CancellationToken.None));
+        await Until(async () => (await Status("loop.service")).State == ServiceState.Failed, "failed");
+
+        // The next version fixes the unit: switching to it must not inherit the old crash count.
+        Load(new() { ["loop.service"] = "[Service]\nExecStart=/bin/sleep 1000\nRestart=always\nRestartSec=10ms\n" });
+        await _supervisor.StartAsync("loop.service", CancellationToken.None);
+
+        Assert.Equal(ServiceState.Running, (await Status("loop.service")).State);
+    }
+
+    [Fact]
     public async Task Restart_no_leaves_a_failed_service_failed_and_a_clean_exit_inactive()
     {
         Load(new()

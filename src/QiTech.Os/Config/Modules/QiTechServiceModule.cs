@@ -74,6 +74,12 @@ public sealed class QiTechServiceModule : IConfigModule
             ["QITECH_CONTROL_PORT"] = port,
             ["QITECH_STATE_DIRECTORY"] = "/var/lib/" + stateDirectory,
         };
+        // The version in the unit itself, as the original sets it: a new version changes this
+        // unit, so activation restarts the server (and only it) and it reports what runs.
+        foreach (var (key, value) in VersionModule.Of(config).Variables)
+        {
+            environment[key] = value;
+        }
         foreach (var (key, value) in config.Set("services.qitech.environment"))
         {
             environment[key] = value;
