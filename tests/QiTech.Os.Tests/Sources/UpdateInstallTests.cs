@@ -92,5 +92,35 @@ public sealed class UpdateInstallTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(Root, "qitech/profiles")) && Directory.EnumerateFileSystemEntries(Path.Combine(Root, "qitech/profiles"), "system-*").Any());
     }
 
+    [Fact]
+    public void A_commit_gives_the_same_package_installed_as_an_update_and_built_from_a_clone()
+    {
+        // The fixture holds an executable and a symlink: both must enter the store alike.
+        _repo.Write("machine.yaml", """
+            packages:
+              tree:
+                build:
+                  source: .
+                  script: cd "$src"; find . -printf '%p %y %m\n' | sort > "$out"
+            environment:
+              systemPackages: [tree]
+            """);
+        _repo.Commit("a package of the whole tree", 6);
+        var clone = _temp.Combine("elsewhere", "clone");
+        Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
+        _repo.Git("clone", "-q", _repo.Path, clone);
+
+        var local = OurCli.Run("--root", _temp.Combine("local-root"), "build", "--config", Path.Combine(clone, "machine.yaml"));
+        var update = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(local.ExitCode == 0, local.Stderr);
+        Assert.True(update.ExitCode == 0, update.Stderr);
+        var fromClone = File.ResolveLinkTarget(_temp.Combine("local-root") + local.StdoutText.Trim() + "/sw/tree", false)!.ToString();
+        var installed = File.ResolveLinkTarget(Root + File.ResolveLinkTarget(Root + "/run/current-system", false)!.ToString() + "/sw/tree", false)!.ToString();
+        Assert.Equal(fromClone, installed);
+        Assert.Contains("./run.sh f 555\n", File.ReadAllText(Root + installed), StringComparison.Ordinal);
+        Assert.Contains("./link-to-readme l 777\n", File.ReadAllText(Root + installed), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
