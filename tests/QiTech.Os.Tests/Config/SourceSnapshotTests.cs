@@ -48,6 +48,22 @@ public sealed class SourceSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void A_work_tree_git_refuses_is_an_error_not_a_plain_folder()
+    {
+        var repo = _temp.Combine("foreign");
+        Directory.CreateDirectory(repo);
+        File.WriteAllText(Path.Combine(repo, "a.txt"), "a\n");
+        GitRepo.CommitAll(repo);
+        // Owned by someone else: git refuses to work in it ("dubious ownership").
+        Assert.Equal(0, ProcessRunner.Run("chown", ["-R", "nobody", repo]).ExitCode);
+
+        var e = Assert.Throws<QiTech.Os.Errors.QiTechOsException>(() => SourceSnapshot.Take(repo));
+
+        Assert.Contains($"cannot list the files of source '{repo}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dubious ownership", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Outside_git_takes_the_folder_as_it_is()
     {
         var dir = _temp.Combine("plain");
