@@ -25,13 +25,14 @@ public sealed class SourceSnapshot : IDisposable
     /// <summary>The directory to add or hash: the original one, or a filtered copy.</summary>
     public string Path { get; }
 
-    public static SourceSnapshot Take(string directory, CancellationToken cancel = default)
+    /// <param name="asGitWouldCommit">False for a directory that is not a checkout whatever lies around it (a part of a store path).</param>
+    public static SourceSnapshot Take(string directory, CancellationToken cancel = default, bool asGitWouldCommit = true)
     {
         if (!Directory.Exists(directory))
         {
             throw new Errors.BadInputException($"source '{directory}' is not a directory");
         }
-        if (TrackedFiles(directory) is not { } files)
+        if (!asGitWouldCommit || TrackedFiles(directory) is not { } files)
         {
             return new SourceSnapshot(directory, null);
         }

@@ -122,5 +122,25 @@ public sealed class UpdateInstallTests : IDisposable
         Assert.Contains("./link-to-readme l 777\n", File.ReadAllText(Root + installed), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_source_inside_the_installed_tree_is_taken_whole_even_when_the_root_lies_in_a_work_tree()
+    {
+        _repo.Write("tools/greeting.txt", "hi\n");
+        _repo.Write("machine.yaml", "packages:\n  greeter:\n    build:\n      source: ./tools\n      script: cat \"$src/greeting.txt\" > \"$out\"\n");
+        _repo.Commit("a package from a subfolder", 6);
+        // A demo root inside a checkout that ignores it: git must not decide what the tree holds.
+        var outer = _temp.Combine("outer");
+        Directory.CreateDirectory(outer);
+        File.WriteAllText(Path.Combine(outer, ".gitignore"), "root/\n");
+        GitRepo.CommitAll(outer);
+        var root = Path.Combine(outer, "root");
+
+        var r = OurCli.Run("--root", root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var package = Assert.Single(Directory.GetFiles(Path.Combine(root, "qitech", "store"), "*-greeter"));
+        Assert.Equal("hi\n", File.ReadAllText(package));
+    }
+
     public void Dispose() => _temp.Dispose();
 }
