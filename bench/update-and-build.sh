@@ -2,8 +2,10 @@
 # Times, in one run on a generated fixture repository:
 #  - listing update targets on a cold and on a warm mirror;
 #  - a sandboxed `dotnet publish` of a small ASP.NET app against a plain one (the sandbox's
-#    overhead as a ratio).
-# Usage: bench/update-and-build.sh [--no-publish]
+#    overhead as a ratio);
+#  - the control server built as the configuration builds it (source as git would commit it,
+#    pinned NuGet feed, sandboxed publish) against a plain `dotnet publish` of the same commit.
+# Usage: bench/update-and-build.sh [--no-publish] [--no-control-server]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli="$here/qitech-os"
@@ -38,7 +40,7 @@ printf 'update targets, warm mirror : %6.2f s (best of 2: %.2f s)\n' "$(elapsed 
 t0=$(now); git -C "$repo" for-each-ref >/dev/null; git -C "$repo" log -n 20 --format=%H >/dev/null; t1=$(now)
 printf '  (plain git on the source    : %6.2f s)\n' "$(elapsed "$t0" "$t1")"
 
-if [[ "${1:-}" == "--no-publish" ]]; then exit 0; fi
+if [[ " $* " == *" --no-publish "* ]]; then exit 0; fi
 
 app="$work/app"
 mkdir -p "$app"
@@ -75,3 +77,33 @@ t0=$(now)
 "$cli" --root "$work/build-root" derivation dotnet-publish "$app" --project app.csproj >/dev/null 2>&1
 t1=$(now)
 printf 'same package again (cached) : %6.2f s\n' "$(elapsed "$t0" "$t1")"
+
+if [[ " $* " == *" --no-control-server "* ]]; then exit 0; fi
+
+# The control server of this repository's HEAD: a clean clone, so both sides see the same files.
+control="$work/control"
+git clone -q "$here" "$control"
+cat > "$work/server.yaml" <<YAML
+system:
+  hostName: bench
+packages:
+  qitech-control-server:
+    dotnet:
+      source: $control
+      project: src/QiTech.Control.Server/QiTech.Control.Server.csproj
+environment:
+  systemPackages: [qitech-control-server]
+YAML
+t0=$(now)
+DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$control/src/QiTech.Control.Server/QiTech.Control.Server.csproj" \
+  -c Release -o "$work/server-plain" -p:NuGetAudit=false >/dev/null
+t1=$(now)
+"$cli" --root "$work/server-root" build --config "$work/server.yaml" >/dev/null 2>&1
+t2=$(now)
+"$cli" --root "$work/server-root" build --config "$work/server.yaml" >/dev/null 2>&1
+t3=$(now)
+plain_s=$(elapsed "$t0" "$t1"); sandbox_s=$(elapsed "$t1" "$t2")
+printf 'control server, plain publish     : %6.2f s\n' "$plain_s"
+printf 'control server, build --config    : %6.2f s (source snapshot, NuGet feed, sandboxed publish)\n' "$sandbox_s"
+printf 'control server, ratio             : %6.2f\n' "$(echo "scale=4; $sandbox_s / $plain_s" | bc)"
+printf 'control server, unchanged rebuild : %6.2f s\n' "$(elapsed "$t2" "$t3")"

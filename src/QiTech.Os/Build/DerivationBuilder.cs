@@ -149,8 +149,9 @@ public sealed class DerivationBuilder
             var rebuilt = NarHasher.HashPath(built[name]).Hash;
             if (rebuilt != registered)
             {
+                var where = TreeDifference.First(_store.PhysicalPath(path), built[name]) is { } file ? $", first at {file}" : "";
                 throw new BuildException(
-                    $"build of '{resolved.Derivation.Name}' is not reproducible: output '{name}' ({_store.Render(path)}) has NAR hash {registered.ToSri()} in the store but {rebuilt.ToSri()} when rebuilt; log: {logPath}",
+                    $"build of '{resolved.Derivation.Name}' is not reproducible: output '{name}' ({_store.Render(path)}) has NAR hash {registered.ToSri()} in the store but {rebuilt.ToSri()} when rebuilt{where}; log: {logPath}",
                     logPath);
             }
             outHash = name == "out" ? rebuilt : outHash;

@@ -30,11 +30,15 @@ public static class DotnetPackage
         {
             "set -eu",
             "mkdir -p /build/empty-feed",
-            "cp -r \"$src\" /build/src",
+            "cp -r --preserve=timestamps \"$src\" /build/src",
             "chmod -R u+w /build/src",
             "cd /build/src",
             $"dotnet restore '{project}' {restoreSource}",
             $"dotnet publish '{project}' --no-restore -c Release -o \"{publishDir}\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
+            // Static web assets carry each file's modification time as Last-Modified, and files
+            // compressed during the build have the build's time: they get SOURCE_DATE_EPOCH's.
+            "stamp=\"$(LC_ALL=C date -u -d \"@$SOURCE_DATE_EPOCH\" '+%a, %d %b %Y %H:%M:%S GMT')\"",
+            $"find \"{publishDir}\" -name '*.staticwebassets.endpoints.json' -exec sed -i -E \"s/(\\\"Name\\\":\\\"Last-Modified\\\",\\\"Value\\\":\\\")[^\\\"]*/\\1$stamp/g\" {{}} +",
         };
         if (linkPrograms)
         {

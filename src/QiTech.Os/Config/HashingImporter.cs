@@ -31,7 +31,7 @@ public sealed class HashingImporter(StoreDirectory storeDir, string? physicalSto
         {
             return inStore;
         }
-        using var snapshot = SourceSnapshot.Take(path.FullPath);
+        using var snapshot = SourceSnapshot.Take(path.FullPath, asGitWouldCommit: !IsInside(path.FullPath, physicalStoreDir));
         var (narHash, _) = NarHasher.HashPath(snapshot.Path);
         return storeDir.Render(computer.MakeSourcePath(narHash, SourceSnapshot.StoreName, []));
     });
@@ -63,6 +63,13 @@ public sealed class HashingImporter(StoreDirectory storeDir, string? physicalSto
         var physical = physicalStoreDir + "/" + path.BaseName;
         return Path.Exists(physical) ? physical : null;
     }
+
+    /// <summary>
+    /// True for a path inside the store (part of an update's commit tree): it is taken as it
+    /// is, even when the root lies inside some git work tree that ignores it.
+    /// </summary>
+    internal static bool IsInside(string fullPath, string? physicalStoreDir) =>
+        physicalStoreDir != null && fullPath.StartsWith(physicalStoreDir.TrimEnd('/') + "/", StringComparison.Ordinal);
 
     /// <summary>The store path a directory is, when it is one (directly under the physical store directory).</summary>
     internal static string? StorePathOf(string fullPath, string? physicalStoreDir, StoreDirectory storeDir)

@@ -88,7 +88,15 @@ public static class PackageDerivations
             {
                 continue;
             }
-            var document = System.Xml.Linq.XDocument.Load(current);
+            System.Xml.Linq.XDocument document;
+            try
+            {
+                document = System.Xml.Linq.XDocument.Load(current);
+            }
+            catch (System.Xml.XmlException e)
+            {
+                throw new Errors.BadInputException($"{current}:{e.LineNumber}:{e.LinePosition}: not a valid project file: {e.Message}");
+            }
             foreach (var reference in document.Descendants().Where(e => e.Name.LocalName == "ProjectReference"))
             {
                 if (reference.Attribute("Include")?.Value is { } include)

@@ -25,13 +25,14 @@ public sealed class SourceSnapshot : IDisposable
     /// <summary>The directory to add or hash: the original one, or a filtered copy.</summary>
     public string Path { get; }
 
-    public static SourceSnapshot Take(string directory, CancellationToken cancel = default)
+    /// <param name="asGitWouldCommit">False for a directory that is not a checkout whatever lies around it (a part of a store path).</param>
+    public static SourceSnapshot Take(string directory, CancellationToken cancel = default, bool asGitWouldCommit = true)
     {
         if (!Directory.Exists(directory))
         {
             throw new Errors.BadInputException($"source '{directory}' is not a directory");
         }
-        if (TrackedFiles(directory) is not { } files)
+        if (!asGitWouldCommit || TrackedFiles(directory) is not { } files)
         {
             return new SourceSnapshot(directory, null);
         }
@@ -58,9 +59,19 @@ public sealed class SourceSnapshot : IDisposable
     private static List<string>? TrackedFiles(string directory)
     {
         var inside = RunGit(directory, ["rev-parse", "--is-inside-work-tree"]);
-        if (inside is not { ExitCode: 0 } || inside.Value.Output.Trim() != "true")
+        if (inside is not { } answer || answer.ExitCode != 0 && answer.Error.Contains("not a git repository", StringComparison.Ordinal))
         {
             return null;
+        }
+        if (answer.ExitCode != 0)
+        {
+            // A work tree git refuses (another owner, a broken .git) must not silently pass as a
+            // plain folder: its build outputs would enter the store.
+            throw new Errors.QiTechOsException($"cannot list the files of source '{directory}': {answer.Error.Trim()}");
+        }
+        if (answer.Output.Trim() != "true")
+        {
+            return null; // Inside a .git directory or a bare repository.
         }
         var listed = RunGit(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
         if (listed is not { ExitCode: 0 } result)
@@ -105,6 +116,7 @@ public sealed class SourceSnapshot : IDisposable
             psi.Environment.Remove(name);
         }
         psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        psi.Environment["LC_ALL"] = "C"; // its messages are read below
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
         Process process;
         try

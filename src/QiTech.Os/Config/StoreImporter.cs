@@ -21,7 +21,7 @@ public sealed class StoreImporter(LocalStore store, CancellationToken cancel = d
         {
             return inStore;
         }
-        using var snapshot = SourceSnapshot.Take(path.FullPath, cancel);
+        using var snapshot = SourceSnapshot.Take(path.FullPath, cancel, asGitWouldCommit: !HashingImporter.IsInside(path.FullPath, store.Layout.PhysicalStoreDir));
         return store.Render(store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel));
     });
 

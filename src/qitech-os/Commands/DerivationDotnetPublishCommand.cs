@@ -1,12 +1,14 @@
 using System.CommandLine;
 using QiTech.Os.Build;
+using QiTech.Os.Config;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os derivation dotnet-publish DIR --project P</c>: add a source tree to the
-/// store, fetch the NuGet packages its lock files pin, and publish the project in the sandbox.
+/// store (inside a git work tree: what git would commit), fetch the NuGet packages the lock
+/// files of the project and its project references pin, and publish the project in the sandbox.
 /// </summary>
 public static class DerivationDotnetPublishCommand
 {
@@ -28,8 +30,13 @@ public static class DerivationDotnetPublishCommand
             {
                 throw new QiTech.Os.Errors.BadInputException($"--project '{projectPath}': no such file in {sourceDir}");
             }
-            var source = store.AddPath(sourceDir, "source", cancel);
-            var lockFiles = Directory.EnumerateFiles(sourceDir, "packages.lock.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            // As a configuration's package: what git would commit, so local build outputs stay out.
+            QiTech.Os.Nix.StorePath source;
+            using (var snapshot = SourceSnapshot.Take(sourceDir, cancel))
+            {
+                source = store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel);
+            }
+            var lockFiles = PackageDerivations.LockFiles(Path.Combine(sourceDir, projectPath));
             QiTech.Os.Nix.StorePath? feed = null;
             if (lockFiles.Count > 0)
             {

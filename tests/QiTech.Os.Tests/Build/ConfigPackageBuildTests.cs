@@ -105,6 +105,34 @@ public sealed class ConfigPackageBuildTests : IDisposable
     }
 
     [Fact]
+    public void Check_rebuilds_each_package_and_passes_when_the_bits_are_the_same()
+    {
+        WriteConfig(GoodScript);
+
+        var r = OurCli.Run("--root", Root, "build", "--config", Config, "--check");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("built slow-tool in", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("checking slow-tool (1/1)", r.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"slow-tool rebuilt with the same bits: /qitech/store/[a-z0-9]{32}-slow-tool\n", r.Stderr);
+        Assert.Equal(Build().StdoutText, r.StdoutText);
+    }
+
+    [Fact]
+    public void Check_fails_naming_the_package_and_the_first_differing_file()
+    {
+        WriteConfig("mkdir -p \"$out/bin\" \"$out/share\"\necho fixed > \"$out/bin/a\"\ncat /proc/sys/kernel/random/uuid > \"$out/share/stamp\"");
+        var first = Build();
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        var r = OurCli.Run("--root", Root, "build", "--config", Config, "--check");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Empty(r.StdoutText);
+        Assert.Matches(@"error: build of 'slow-tool' is not reproducible: output 'out' \(/qitech/store/[a-z0-9]{32}-slow-tool\) has NAR hash sha256-\S+ in the store but sha256-\S+ when rebuilt, first at share/stamp; log: \S+\.check\.log\n", r.Stderr);
+    }
+
+    [Fact]
     public void A_failing_script_fails_the_build_with_its_last_lines_and_registers_nothing()
     {
         WriteConfig("for i in $(seq 1 40); do echo step $i; done\necho 'fatal: the compiler broke' >&2\nfalse\necho never");

@@ -15,6 +15,26 @@ public sealed class ConfigErrorTests
             "{dir}/main.yaml:3:5: services.qitech.prot: unknown option; did you mean 'services.qitech.port'?"
         },
         {
+            "a project path climbing out of its source",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n      project: ../other/app.csproj\n"],
+            "{dir}/main.yaml:5:16: packages.app.dotnet.project: expected relative path of a project file, got string '../other/app.csproj'"
+        },
+        {
+            "a project that is not in the source",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n      project: app.csproj\n"],
+            "{dir}/main.yaml:5:16: packages.app.dotnet.project: assertion failed: no project 'app.csproj' in {dir}"
+        },
+        {
+            "a .NET source without a project",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n"],
+            "{dir}/main.yaml:2:3: packages.app: assertion failed: set exactly one of path, storePath, build.script and dotnet.project"
+        },
+        {
+            "a build source that is a file",
+            ["main.yaml", "packages:\n  tool:\n    build:\n      script: mkdir $out\n      source: main.yaml\n"],
+            "{dir}/main.yaml:5:15: packages.tool.build.source: path 'main.yaml' is not a directory"
+        },
+        {
             "unknown top-level option without a close name",
             ["main.yaml", "system:\n  hostName: a\nwallpaper: blue.png\n"],
             "{dir}/main.yaml:3:1: wallpaper: unknown option"

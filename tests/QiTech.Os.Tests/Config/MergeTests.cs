@@ -111,7 +111,7 @@ public sealed class MergeTests
         Assert.DoesNotContain("qitech-service", off.ReadText("configuration.json")!.Split("\"users\"")[1], StringComparison.Ordinal);
         config.Write("main.yaml", "packages:\n  qitech-control-server: { path: ./server }\nservices:\n  qitech:\n    enable: true\n    port: 3002\n");
         var on = config.Render();
-        Assert.Contains("Environment=\"ASPNETCORE_URLS=http://0.0.0.0:3002\"", on.ReadText("etc/systemd/system/qitech-control-server.service"), StringComparison.Ordinal);
+        Assert.Contains("Environment=\"ControlServer__Port=3002\"", on.ReadText("etc/systemd/system/qitech-control-server.service"), StringComparison.Ordinal);
         Assert.Contains("u qitech-service", on.ReadText("etc/sysusers.d/qitech.conf"), StringComparison.Ordinal);
         Assert.Contains("tcp dport { 3002 } accept", on.ReadText("etc/nftables/qitech-firewall.nft"), StringComparison.Ordinal);
     }

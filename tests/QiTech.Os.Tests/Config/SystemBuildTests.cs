@@ -62,7 +62,7 @@ public sealed class SystemBuildTests
         var unit = File.ReadAllText(Path.Combine(root, "etc/systemd/system/qitech-control-server.service"));
         foreach (var line in new[]
         {
-            $"ExecStart={server}/bin/qitech-control-server", "User=qitech-service", "Environment=\"ASPNETCORE_URLS=http://0.0.0.0:3001\"",
+            $"ExecStart={server}/bin/qitech-control-server", "User=qitech-service", "Environment=\"ControlServer__Port=3001\"",
             "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK",
             "Environment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"", "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech", "Restart=always", "LimitRTPRIO=99",
         })

@@ -92,5 +92,55 @@ public sealed class UpdateInstallTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(Root, "qitech/profiles")) && Directory.EnumerateFileSystemEntries(Path.Combine(Root, "qitech/profiles"), "system-*").Any());
     }
 
+    [Fact]
+    public void A_commit_gives_the_same_package_installed_as_an_update_and_built_from_a_clone()
+    {
+        // The fixture holds an executable and a symlink: both must enter the store alike.
+        _repo.Write("machine.yaml", """
+            packages:
+              tree:
+                build:
+                  source: .
+                  script: cd "$src"; find . -printf '%p %y %m\n' | sort > "$out"
+            environment:
+              systemPackages: [tree]
+            """);
+        _repo.Commit("a package of the whole tree", 6);
+        var clone = _temp.Combine("elsewhere", "clone");
+        Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
+        _repo.Git("clone", "-q", _repo.Path, clone);
+
+        var local = OurCli.Run("--root", _temp.Combine("local-root"), "build", "--config", Path.Combine(clone, "machine.yaml"));
+        var update = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(local.ExitCode == 0, local.Stderr);
+        Assert.True(update.ExitCode == 0, update.Stderr);
+        var fromClone = File.ResolveLinkTarget(_temp.Combine("local-root") + local.StdoutText.Trim() + "/sw/tree", false)!.ToString();
+        var installed = File.ResolveLinkTarget(Root + File.ResolveLinkTarget(Root + "/run/current-system", false)!.ToString() + "/sw/tree", false)!.ToString();
+        Assert.Equal(fromClone, installed);
+        Assert.Contains("./run.sh f 555\n", File.ReadAllText(Root + installed), StringComparison.Ordinal);
+        Assert.Contains("./link-to-readme l 777\n", File.ReadAllText(Root + installed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_source_inside_the_installed_tree_is_taken_whole_even_when_the_root_lies_in_a_work_tree()
+    {
+        _repo.Write("tools/greeting.txt", "hi\n");
+        _repo.Write("machine.yaml", "packages:\n  greeter:\n    build:\n      source: ./tools\n      script: cat \"$src/greeting.txt\" > \"$out\"\n");
+        _repo.Commit("a package from a subfolder", 6);
+        // A demo root inside a checkout that ignores it: git must not decide what the tree holds.
+        var outer = _temp.Combine("outer");
+        Directory.CreateDirectory(outer);
+        File.WriteAllText(Path.Combine(outer, ".gitignore"), "root/\n");
+        GitRepo.CommitAll(outer);
+        var root = Path.Combine(outer, "root");
+
+        var r = OurCli.Run("--root", root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var package = Assert.Single(Directory.GetFiles(Path.Combine(root, "qitech", "store"), "*-greeter"));
+        Assert.Equal("hi\n", File.ReadAllText(package));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

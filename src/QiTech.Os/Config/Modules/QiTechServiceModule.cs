@@ -70,7 +70,9 @@ public sealed class QiTechServiceModule : IConfigModule
         }
         var environment = new Dictionary<string, object?>
         {
-            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{port}",
+            // The server's own setting (ControlServer:Port): it listens on loopback there, and
+            // on its HTTPS port too when remote access is configured.
+            ["ControlServer__Port"] = port,
             ["QITECH_CONTROL_PORT"] = port,
             ["QITECH_STATE_DIRECTORY"] = "/var/lib/" + stateDirectory,
         };

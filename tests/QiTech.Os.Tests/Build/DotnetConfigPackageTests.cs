@@ -1,0 +1,91 @@
+using QiTech.Os.Nar;
+using QiTech.Os.Tests.Support;
+
+namespace QiTech.Os.Tests.Build;
+
+/// <summary>
+/// A small .NET console app with one NuGet package, pinned by its lock file, declared as
+/// <c>packages.*.dotnet</c> and published in the sandbox by the real CLI.
+/// </summary>
+public sealed class DotnetConfigPackageTests : IDisposable
+{
+    private readonly TempDir _temp = new("qitech-dotnet-pkg");
+
+    public void Dispose() => _temp.Dispose();
+
+    private const string Project = """
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <AssemblyName>hello-yaml</AssemblyName>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Nullable>enable</Nullable>
+            <InvariantGlobalization>true</InvariantGlobalization>
+            <RestorePackagesWithLockFile>true</RestorePackagesWithLockFile>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="YamlDotNet" Version="16.3.0" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private const string Program = """
+        var yaml = new YamlDotNet.Serialization.SerializerBuilder().Build().Serialize(new Dictionary<string, int> { ["answer"] = 42 });
+        Console.Write(yaml);
+        """;
+
+    private const string Machine = """
+        system:
+          hostName: dotnet-test
+        packages:
+          hello-yaml:
+            dotnet:
+              source: .
+              project: app/App.csproj
+        environment:
+          systemPackages: [hello-yaml]
+
+        """;
+
+    [Fact]
+    public void Two_clones_in_different_folders_publish_the_same_store_path_with_the_same_bits()
+    {
+        var source = _temp.Combine("source");
+        Directory.CreateDirectory(Path.Combine(source, "app"));
+        File.WriteAllText(Path.Combine(source, "app", "App.csproj"), Project);
+        File.WriteAllText(Path.Combine(source, "app", "Program.cs"), Program);
+        File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine);
+        File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
+        // The developer's restore writes the lock file that pins the package by hash.
+        var restore = ProcessRunner.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        Assert.True(restore.ExitCode == 0, restore.StdoutText + restore.Stderr);
+        Assert.Contains("\"YamlDotNet\"", File.ReadAllText(Path.Combine(source, "app", "packages.lock.json")), StringComparison.Ordinal);
+        GitRepo.CommitAll(source);
+        GitRepo.Run(_temp.Path, "clone", "-q", source, _temp.Combine("clone-a"));
+        Directory.CreateDirectory(_temp.Combine("elsewhere", "deeper"));
+        GitRepo.Run(_temp.Path, "clone", "-q", source, _temp.Combine("elsewhere", "deeper", "clone-b"));
+        // Build outputs beside the source (ignored by git) must not reach the package.
+        Directory.CreateDirectory(_temp.Combine("clone-a", "app", "bin"));
+        File.WriteAllText(_temp.Combine("clone-a", "app", "bin", "stale.dll"), "left over from a local build");
+
+        var a = OurCli.Run("--root", _temp.Combine("root-a"), "build", "--config", _temp.Combine("clone-a", "machine.yaml"));
+        var b = OurCli.Run("--root", _temp.Combine("root-b"), "build", "--config", _temp.Combine("elsewhere", "deeper", "clone-b", "machine.yaml"));
+
+        Assert.True(a.ExitCode == 0, a.Stderr);
+        Assert.True(b.ExitCode == 0, b.Stderr);
+        Assert.Equal(a.StdoutText, b.StdoutText);
+        var system = a.StdoutText.Trim();
+        var program = File.ResolveLinkTarget(_temp.Combine("root-a") + system + "/sw/bin/hello-yaml", returnFinalTarget: false)!.FullName;
+        Assert.Matches(@"^/qitech/store/[a-z0-9]{32}-hello-yaml/bin/hello-yaml$", program);
+        var package = Path.GetDirectoryName(Path.GetDirectoryName(program))!;
+        Assert.Equal(NarHasher.HashPath(_temp.Combine("root-a") + package).Hash, NarHasher.HashPath(_temp.Combine("root-b") + package).Hash);
+        var sourceInStore = Assert.Single(Directory.GetDirectories(_temp.Combine("root-a", "qitech", "store"), "*-source"));
+        Assert.True(File.Exists(Path.Combine(sourceInStore, "app", "Program.cs")));
+        Assert.False(Directory.Exists(Path.Combine(sourceInStore, "app", "bin")));
+        // The apphost runs through its bin/ link, on the host's runtime.
+        var run = ProcessRunner.Run(_temp.Combine("root-a") + program, []);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("answer: 42\n", run.StdoutText);
+    }
+}
