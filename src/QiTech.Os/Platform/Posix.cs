@@ -106,6 +106,21 @@ internal static unsafe partial class Posix
     public static partial int flock(int fd, int operation);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int lchown(byte* path, uint owner, uint group);
+
+    /// <summary>Gives a path (never a link's target) to an owner; throws naming the path.</summary>
+    public static void Chown(string path, uint owner, uint group)
+    {
+        fixed (byte* p = Z(path))
+        {
+            if (lchown(p, owner, group) != 0)
+            {
+                throw Error("cannot change owner", path);
+            }
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial nint fdopendir(int fd);
 
     [LibraryImport("libc", EntryPoint = "readdir64", SetLastError = true)]

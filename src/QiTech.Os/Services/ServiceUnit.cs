@@ -34,6 +34,9 @@ public sealed record ServiceUnit
     /// <summary>True for <c>WorkingDirectory=-/path</c>: a missing directory is not an error.</summary>
     public bool WorkingDirectoryOptional { get; init; }
 
+    /// <summary>StateDirectory= names: folders under /var/lib made (and given to User=) before each start.</summary>
+    public IReadOnlyList<string> StateDirectories { get; init; } = [];
+
     public string? User { get; init; }
 
     public string? Group { get; init; }

@@ -349,6 +349,10 @@ internal sealed class SupervisedService : IDisposable
             cause = $"{command.Location}: program '{words[0]}' not found or not executable";
             return null;
         }
+        if (!PrepareStateDirectories(unit, environment, out cause))
+        {
+            return null;
+        }
         var workingDirectory = ResolveWorkingDirectory(unit, environment, out cause);
         if (workingDirectory == null)
         {
@@ -473,6 +477,42 @@ internal sealed class SupervisedService : IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// As systemd: each StateDirectory= exists under /var/lib before the start (owned by User=
+    /// when the supervisor is root), and $STATE_DIRECTORY names them, so a unit whose
+    /// WorkingDirectory= is its state folder starts on a fresh machine.
+    /// </summary>
+    private bool PrepareStateDirectories(ServiceUnit unit, Dictionary<string, string> environment, out string? cause)
+    {
+        cause = null;
+        if (unit.StateDirectories.Count == 0)
+        {
+            return true;
+        }
+        var account = unit.User != null && Posix.GetEffectiveUserId() == 0 ? HostAccounts.FindUser(unit.User) : null;
+        var physical = new List<string>();
+        foreach (var name in unit.StateDirectories)
+        {
+            var directory = _mapper.ResolvePhysical(_mapper.Map("/var/lib/" + name));
+            try
+            {
+                Directory.CreateDirectory(directory);
+                if (account != null)
+                {
+                    Posix.Chown(directory, account.Uid, account.Gid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                cause = $"StateDirectory={name}: {e.Message}";
+                return false;
+            }
+            physical.Add(directory);
+        }
+        environment["STATE_DIRECTORY"] = string.Join(':', physical);
+        return true;
     }
 
     private string? ResolveWorkingDirectory(ServiceUnit unit, Dictionary<string, string> environment, out string? cause)

@@ -92,6 +92,7 @@ public static class UnitFileParser
         private string? _typeWhere;
         private string? _workingDirectory;
         private bool _workingDirectoryOptional;
+        private readonly List<string> _stateDirectories = [];
         private string? _user;
         private string? _group;
         private RestartPolicy _restart = RestartPolicy.No;
@@ -156,6 +157,21 @@ public static class UnitFileParser
                         RequireAbsolute(_workingDirectory, "WorkingDirectory", where);
                     }
                     break;
+                case ("Service", "StateDirectory"):
+                    if (value.Length == 0)
+                    {
+                        _stateDirectories.Clear();
+                        break;
+                    }
+                    foreach (var directory in value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (directory.StartsWith('/') || directory.Split('/').Any(s => s is "" or "." or ".."))
+                        {
+                            throw new UnitFileException(where, $"StateDirectory={directory} must be a relative path below /var/lib without '.' or '..'");
+                        }
+                        _stateDirectories.Add(directory);
+                    }
+                    break;
                 case ("Service", "User"):
                     _user = value;
                     break;
@@ -208,6 +224,7 @@ public static class UnitFileParser
                 EnvironmentFiles = _environmentFiles,
                 WorkingDirectory = _workingDirectory,
                 WorkingDirectoryOptional = _workingDirectoryOptional,
+                StateDirectories = _stateDirectories,
                 User = _user,
                 Group = _group,
                 Restart = _restart,

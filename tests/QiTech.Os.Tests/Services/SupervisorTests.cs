@@ -1,4 +1,5 @@
 using QiTech.Os.Activation;
+using QiTech.Os.Platform;
 using QiTech.Os.Services;
 using QiTech.Os.Store;
 using QiTech.Os.Tests.Support;
@@ -96,6 +97,24 @@ public sealed class SupervisorTests : IAsyncLifetime
         await _supervisor.StartAsync("run.service", CancellationToken.None);
 
         Assert.Contains($"ran {_root.Physical(script)}/bin/run with {_root.Physical(script)}/bin", Log("run.service"));
+    }
+
+    [Fact]
+    public async Task StateDirectory_is_made_for_the_service_and_given_to_its_user()
+    {
+        Load(new()
+        {
+            ["state.service"] = "[Service]\nType=oneshot\nUser=nobody\nStateDirectory=app/data\nWorkingDirectory=/var/lib/app/data\n"
+                + "ExecStart=/bin/sh -c 'echo \"in $(pwd) state $STATE_DIRECTORY\"'\n",
+        });
+
+        await _supervisor.StartAsync("state.service", CancellationToken.None);
+
+        var directory = _root.Physical("/var/lib/app/data");
+        Assert.Contains($"in {directory} state {directory}", Log("state.service"));
+        // User= applies only when the supervisor is root (as the tests and CI run).
+        var owner = Posix.GetEffectiveUserId() == 0 ? HostAccounts.FindUser("nobody")!.Uid : Posix.GetEffectiveUserId();
+        Assert.Equal(owner, Posix.Stat(directory).Uid);
     }
 
     [Fact]

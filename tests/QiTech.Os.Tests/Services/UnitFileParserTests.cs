@@ -51,6 +51,7 @@ public sealed class UnitFileParserTests
     }
 
     [Theory]
+    [InlineData("[Service]\nExecStart=/bin/true\nStateDirectory=../etc\n", ":3: StateDirectory=../etc must be a relative path")]
     [InlineData("[Service]\nExecStart=/bin/true\nRestart=on-abnormal\n", ":3: Restart=on-abnormal is not supported")]
     [InlineData("[Service]\nType=forking\nExecStart=/bin/true\n", ":2: Type=forking is not supported")]
     [InlineData("[Service]\nExecStart=@/bin/sh sh\n", ":2: ExecStart prefix '@'")]
