@@ -48,6 +48,7 @@ public static class SystemBuilder
     public static async Task<StorePath> BuildAsync(string configFile, VersionInfo version, LocalStore store, IPackageBuildProgress? progress = null,
         Action<string>? warn = null, CancellationToken cancel = default)
     {
+        using var unrooted = store.HoldOffGarbageCollection();
         var prepared = Prepare(configFile, version, store, warn, cancel);
         await BuildPackagesAsync(prepared, store, progress, cancel: cancel);
         return Finish(prepared, store, cancel);

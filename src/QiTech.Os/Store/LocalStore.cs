@@ -169,6 +169,13 @@ public sealed class LocalStore : IDisposable
 
     internal string GcLockPath => Path.Combine(Layout.StateDir, "gc.lock");
 
+    /// <summary>
+    /// Keeps the garbage collector out until disposed: paths added meanwhile are not rooted yet
+    /// (a package before the system that refers to it, a system before its generation), and a
+    /// collection would delete them. A collection waits for this.
+    /// </summary>
+    public IDisposable HoldOffGarbageCollection() => FileLock.Acquire(GcLockPath, exclusive: false);
+
     internal string StoreLockPath => Path.Combine(Layout.StateDir, "store.lock");
 
     /// <summary>

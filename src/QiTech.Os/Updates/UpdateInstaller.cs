@@ -27,6 +27,8 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
             throw new BadInputException($"configuration file '{request.ConfigFile}' must be a plain relative path in the repository");
         }
 
+        // From the fetched tree to the new generation's link, nothing new is rooted yet.
+        using var unrooted = store.HoldOffGarbageCollection();
         progress.Step("fetch");
         var source = GitSource.Open(store.Layout, request.Source);
         var resolved = await source.FetchToStoreAsync(request.Ref, store, cancel);

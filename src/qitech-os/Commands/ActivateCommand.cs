@@ -82,6 +82,8 @@ public static class ActivateCommand
                 PrintOnce(number.Value.Value, manager.State().BootDefault?.Value, loader);
                 return 0;
             }
+            // The built system is unrooted until its generation exists: no collection in between.
+            using var unrooted = configFile != null ? session.Store.HoldOffGarbageCollection() : null;
             if (configFile != null)
             {
                 // Build first: a configuration error stops here, before anything changes.

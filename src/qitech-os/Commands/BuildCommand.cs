@@ -20,6 +20,7 @@ public static class BuildCommand
         {
             var file = parse.GetValue(config)!;
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
+            using var unrooted = store.HoldOffGarbageCollection();
             var prepared = SystemBuilder.Prepare(file, ConfigOption.Version(file), store, w => Console.Error.WriteLine("warning: " + w), cancel);
             await SystemBuilder.BuildPackagesAsync(prepared, store, new BuildLogProgress(store.Layout.StoreDir), cancel: cancel);
             if (parse.GetValue(check))

@@ -201,6 +201,27 @@ public sealed class ConfigPackageBuildTests : IDisposable
         Assert.Empty(Directory.EnumerateDirectories(Root + "/qitech/var/builds"));
     }
 
+    [Fact]
+    public void A_collection_during_a_switch_waits_for_the_new_generation()
+    {
+        WriteConfig("echo started\nsleep 2\n" + GoodScript);
+        using var cli = OurCli.Start(["--root", Root, "switch", "--config", Config]);
+        var logDir = Root + "/var/log/qitech/builds";
+        WaitUntil(() => Directory.Exists(logDir) && Directory.EnumerateFiles(logDir, "*-slow-tool.log").Any(f => File.ReadAllText(f).Contains("started", StringComparison.Ordinal)));
+
+        // Nothing the switch added is rooted before its generation exists: the source, the
+        // package, the system. The collection waits, then finds them all rooted.
+        var gc = OurCli.Run("--root", Root, "store", "gc");
+        cli.WaitForExit();
+
+        Assert.Equal(0, gc.ExitCode);
+        Assert.Equal(0, cli.ExitCode);
+        var system = File.ResolveLinkTarget(Root + "/run/current-system", returnFinalTarget: false)!.ToString();
+        Assert.Equal(0, OurCli.Run("--root", Root, "store", "path-info", "--closure", system).ExitCode);
+        Assert.Equal("hello from the source\n", File.ReadAllText(ShareOf(system)));
+        Assert.Equal(0, OurCli.Run("--root", Root, "store", "verify").ExitCode);
+    }
+
     /// <summary>Live processes whose command line holds the marker (the sandbox and the script in it).</summary>
     private static List<int> ProcessesWith(string marker)
     {
