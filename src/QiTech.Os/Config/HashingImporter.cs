@@ -25,16 +25,20 @@ public sealed class HashingImporter(StoreDirectory storeDir, string? physicalSto
         return storeDir.Render(computer.MakeSourcePath(narHash, StoreName(path), []));
     });
 
-    public string ImportSource(LocalPath path) => known.GetOrAdd("source:" + path.FullPath, _ =>
+    public string ImportSource(LocalPath path, IReadOnlyList<string>? include = null) => known.GetOrAdd(SourceKey(path, include), _ =>
     {
-        if (StorePathOf(path.FullPath, physicalStoreDir, storeDir) is { } inStore)
+        if (include == null && StorePathOf(path.FullPath, physicalStoreDir, storeDir) is { } inStore)
         {
             return inStore;
         }
-        using var snapshot = SourceSnapshot.Take(path.FullPath, asGitWouldCommit: !IsInside(path.FullPath, physicalStoreDir));
+        using var snapshot = SourceSnapshot.Take(path.FullPath, asGitWouldCommit: !IsInside(path.FullPath, physicalStoreDir), include: include);
         var (narHash, _) = NarHasher.HashPath(snapshot.Path);
         return storeDir.Render(computer.MakeSourcePath(narHash, SourceSnapshot.StoreName, []));
     });
+
+    /// <summary>What one import of a source is remembered by: the folder and the part of it taken.</summary>
+    internal static string SourceKey(LocalPath path, IReadOnlyList<string>? include) =>
+        "source:" + path.FullPath + (include == null ? "" : "\0" + string.Join('\0', include));
 
     public string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages) =>
         known.GetOrAdd("nuget:" + string.Join(' ', packages.Select(p => p.FileName + "=" + p.ContentHash).Order(StringComparer.Ordinal)), _ =>

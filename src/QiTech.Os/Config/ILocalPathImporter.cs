@@ -21,7 +21,8 @@ public interface ILocalPathImporter
     /// would commit when it lies in a work tree (see <see cref="SourceSnapshot"/>); a directory
     /// that is already a store path (an update's commit tree) as it is.
     /// </summary>
-    string ImportSource(LocalPath path);
+    /// <param name="include">Only these relative paths (files or folders) of the source, when given.</param>
+    string ImportSource(LocalPath path, IReadOnlyList<string>? include = null);
 
     /// <summary>Where the files of a (rendered) store path lie on this machine, or null when it is not there (yet).</summary>
     string? Contents(string storePath);

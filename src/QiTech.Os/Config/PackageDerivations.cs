@@ -63,7 +63,8 @@ public static class PackageDerivations
         }
         var sourceDir = dotnetSource.FullPath;
         var feed = NuGetFeedOf(importer, sourceDir, project);
-        return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource)), project, importer.StoreDir,
+        var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
+        return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
             feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), HostInputs.DotnetSdkCached()], linkPrograms: true);
     }
 

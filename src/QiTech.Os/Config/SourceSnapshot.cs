@@ -26,13 +26,20 @@ public sealed class SourceSnapshot : IDisposable
     public string Path { get; }
 
     /// <param name="asGitWouldCommit">False for a directory that is not a checkout whatever lies around it (a part of a store path).</param>
-    public static SourceSnapshot Take(string directory, CancellationToken cancel = default, bool asGitWouldCommit = true)
+    /// <param name="include">Only these relative paths (a file, or a folder and all below it), when given.</param>
+    public static SourceSnapshot Take(string directory, CancellationToken cancel = default, bool asGitWouldCommit = true, IReadOnlyList<string>? include = null)
     {
         if (!Directory.Exists(directory))
         {
             throw new Errors.BadInputException($"source '{directory}' is not a directory");
         }
-        if (!asGitWouldCommit || TrackedFiles(directory) is not { } files)
+        var files = asGitWouldCommit ? TrackedFiles(directory) : null;
+        if (include != null)
+        {
+            // The same files whether listed by git in a clone or walked in a commit's tree.
+            files = (files ?? AllFiles(directory)).Where(f => include.Any(i => f == i || f.StartsWith(i + "/", StringComparison.Ordinal))).ToList();
+        }
+        if (files == null)
         {
             return new SourceSnapshot(directory, null);
         }
@@ -79,6 +86,29 @@ public sealed class SourceSnapshot : IDisposable
             throw new Errors.QiTechOsException($"cannot list the files of source '{directory}': git ls-files failed: {listed?.Error.Trim()}");
         }
         return result.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every file and link below <paramref name="directory"/> (relative, sorted); linked folders are not entered.</summary>
+    private static List<string> AllFiles(string directory)
+    {
+        var result = new List<string>();
+        var pending = new Stack<string>([directory]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in new DirectoryInfo(current).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo && entry.LinkTarget == null)
+                {
+                    pending.Push(entry.FullName);
+                }
+                else
+                {
+                    result.Add(System.IO.Path.GetRelativePath(directory, entry.FullName));
+                }
+            }
+        }
+        result.Sort(StringComparer.Ordinal);
+        return result;
     }
 
     private static void Copy(string from, string to)

@@ -15,13 +15,13 @@ public sealed class StoreImporter(LocalStore store, CancellationToken cancel = d
     public string Import(LocalPath path) => path.IsSource ? ImportSource(path) :
         known.GetOrAdd(path.FullPath, _ => store.Render(store.AddPath(path.FullPath, HashingImporter.StoreName(path), cancel)));
 
-    public string ImportSource(LocalPath path) => known.GetOrAdd("source:" + path.FullPath, _ =>
+    public string ImportSource(LocalPath path, IReadOnlyList<string>? include = null) => known.GetOrAdd(HashingImporter.SourceKey(path, include), _ =>
     {
-        if (HashingImporter.StorePathOf(path.FullPath, store.Layout.PhysicalStoreDir, StoreDir) is { } inStore && store.IsValid(store.ParsePath(inStore)))
+        if (include == null && HashingImporter.StorePathOf(path.FullPath, store.Layout.PhysicalStoreDir, StoreDir) is { } inStore && store.IsValid(store.ParsePath(inStore)))
         {
             return inStore;
         }
-        using var snapshot = SourceSnapshot.Take(path.FullPath, cancel, asGitWouldCommit: !HashingImporter.IsInside(path.FullPath, store.Layout.PhysicalStoreDir));
+        using var snapshot = SourceSnapshot.Take(path.FullPath, cancel, asGitWouldCommit: !HashingImporter.IsInside(path.FullPath, store.Layout.PhysicalStoreDir), include);
         return store.Render(store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel));
     });
 

@@ -49,6 +49,32 @@ public sealed class DotnetConfigPackageTests : IDisposable
         """;
 
     [Fact]
+    public void With_include_a_change_outside_it_keeps_the_package_and_a_change_inside_rebuilds_it()
+    {
+        var source = _temp.Combine("repo");
+        Directory.CreateDirectory(Path.Combine(source, "app"));
+        File.WriteAllText(Path.Combine(source, "app", "App.csproj"), Project);
+        File.WriteAllText(Path.Combine(source, "app", "Program.cs"), Program);
+        File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine.Replace("      source: .\n", "      source: .\n      include: [app]\n", StringComparison.Ordinal));
+        GitRepo.CommitAll(source);
+        using var store = QiTech.Os.Store.LocalStore.Open(new QiTech.Os.Platform.SystemLayout(_temp.Combine("root"), new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default)));
+        string PackagePath()
+        {
+            var prepared = QiTech.Os.Config.SystemBuilder.Prepare(Path.Combine(source, "machine.yaml"), QiTech.Os.Config.VersionInfo.Unknown, store);
+            return store.Render(new QiTech.Os.Build.DerivationHasher(store.Layout.StoreDir).Resolve(Assert.Single(prepared.Packages)).Out);
+        }
+
+        var before = PackagePath();
+        File.AppendAllText(Path.Combine(source, "machine.yaml"), "# only the configuration changed\n");
+        var configurationChanged = PackagePath();
+        File.AppendAllText(Path.Combine(source, "app", "Program.cs"), "// the code changed\n");
+        var codeChanged = PackagePath();
+
+        Assert.Equal(before, configurationChanged);
+        Assert.NotEqual(before, codeChanged);
+    }
+
+    [Fact]
     public void Two_clones_in_different_folders_publish_the_same_store_path_with_the_same_bits()
     {
         var source = _temp.Combine("source");

@@ -48,6 +48,34 @@ public sealed class SourceSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Included_paths_give_the_same_files_from_a_work_tree_and_from_a_plain_copy_of_the_commit()
+    {
+        var repo = _temp.Combine("repo");
+        Directory.CreateDirectory(Path.Combine(repo, "src", "app"));
+        Directory.CreateDirectory(Path.Combine(repo, "configuration"));
+        Directory.CreateDirectory(Path.Combine(repo, "srcs"));
+        File.WriteAllText(Path.Combine(repo, "src", "app", "App.csproj"), "<Project />\n");
+        File.WriteAllText(Path.Combine(repo, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(repo, "configuration", "machine.yaml"), "system: {}\n");
+        File.WriteAllText(Path.Combine(repo, "srcs", "not-src.txt"), "a prefix, not the folder\n");
+        File.WriteAllText(Path.Combine(repo, ".gitignore"), "bin/\n");
+        GitRepo.CommitAll(repo);
+        Directory.CreateDirectory(Path.Combine(repo, "src", "app", "bin"));
+        File.WriteAllText(Path.Combine(repo, "src", "app", "bin", "App.dll"), "output\n");
+        // The commit's tree as an update has it: a plain folder (here: a copy without .git and bin/).
+        var tree = _temp.Combine("tree");
+        Assert.Equal(0, ProcessRunner.Run("git", ["-C", repo, "worktree", "add", "--detach", tree]).ExitCode);
+        File.Delete(Path.Combine(tree, ".git")); // no longer a work tree: walked as it is
+        string[] include = ["src", "Directory.Build.props"];
+
+        using var fromClone = SourceSnapshot.Take(repo, include: include);
+        using var fromTree = SourceSnapshot.Take(tree, asGitWouldCommit: false, include: include);
+
+        Assert.Equal(["Directory.Build.props", "src/app/App.csproj"], FilesIn(fromClone.Path));
+        Assert.Equal(FilesIn(fromClone.Path), FilesIn(fromTree.Path));
+    }
+
+    [Fact]
     public void A_work_tree_git_refuses_is_an_error_not_a_plain_folder()
     {
         var repo = _temp.Combine("foreign");

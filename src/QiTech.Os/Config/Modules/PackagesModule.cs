@@ -16,6 +16,7 @@ public sealed class PackagesModule : IConfigModule
     private static readonly OptionPath SystemPackages = OptionPath.Parse("environment.systemPackages");
 
     /// <summary>A relative path of plain names (it reaches the build script): no <c>..</c>, no quotes or shell characters.</summary>
+    private const string IncludePattern = @"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*$";
     private const string ProjectPattern = @"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\.(cs|fs|vb)proj$";
 
     public string Name => "packages";
@@ -36,6 +37,9 @@ public sealed class PackagesModule : IConfigModule
                 "Build the package by publishing a .NET project in the sandbox: the source directory (relative to this file), taken as git would commit it inside a work tree. "
                 + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash first); the host's .NET SDK version is part of the store path.",
                 "..")
+            .Declare("dotnet.include", NullOr(ListOf(Matching(IncludePattern, "relative path inside the source"))), null,
+                "Only these files and folders of dotnet.source (relative to it) enter the build, so a change elsewhere in the repository (its configuration, its docs) rebuilds nothing. Default: all of it.",
+                "[src, Directory.Build.props, Directory.Packages.props]")
             .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
                 "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
                 "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),
@@ -59,6 +63,8 @@ public sealed class PackagesModule : IConfigModule
             if (dotnet["source"] is LocalPath source && dotnet.Str("project") is { } project)
             {
                 checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
+                checks.Assert(dotnet["include"] is not IReadOnlyList<object?> include || include.Any(i => project.StartsWith((string)i! + "/", StringComparison.Ordinal) || project == (string)i!),
+                    path.Append("dotnet").Append("include"), $"the project '{project}' is not in any included path");
             }
             if (package.Str("storePath") is { } storePath)
             {
