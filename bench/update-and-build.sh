@@ -5,7 +5,10 @@
 #    overhead as a ratio);
 #  - the control server built as the configuration builds it (source as git would commit it,
 #    pinned NuGet feed, sandboxed publish) against a plain `dotnet publish` of the same commit.
-# Usage: bench/update-and-build.sh [--no-publish] [--no-control-server]
+#  - updates of this repository through `update install`: the first (builds the server and
+#    the CLI), one to a commit that changes only the configuration (no package rebuilt), and
+#    one to a commit that changes the server's code (a real sandboxed publish).
+# Usage: bench/update-and-build.sh [--no-publish] [--no-control-server] [--no-updates]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli="$here/qitech-os"
@@ -107,3 +110,21 @@ printf 'control server, plain publish     : %6.2f s\n' "$plain_s"
 printf 'control server, build --config    : %6.2f s (source snapshot, NuGet feed, sandboxed publish)\n' "$sandbox_s"
 printf 'control server, ratio             : %6.2f\n' "$(echo "scale=4; $sandbox_s / $plain_s" | bc)"
 printf 'control server, unchanged rebuild : %6.2f s\n' "$(elapsed "$t2" "$t3")"
+
+if [[ " $* " == *" --no-updates "* ]]; then exit 0; fi
+
+# Updates of this repository's HEAD as a machine takes them: fetch, evaluate, build, switch.
+machine="$work/machine-repo"
+git clone -q "$control" "$machine"
+git -C "$machine" tag bench-1
+sed -i 's/^        QiTech Control OS\./        QiTech Control OS (configuration changed)./' "$machine/configuration/machine.yaml"
+git -C "$machine" commit -qam "configuration only" && git -C "$machine" tag bench-2
+echo "// changed code" >> "$machine/src/QiTech.Control.Server/ServerVersion.cs"
+git -C "$machine" commit -qam "server code" && git -C "$machine" tag bench-3
+update_root="$work/update-root"
+install() { "$cli" --root "$update_root" update install "$1" --source "$machine" --config-file configuration/demo.yaml >/dev/null 2>&1; }
+t0=$(now); install bench-1; t1=$(now); install bench-2; t2=$(now); install bench-3; t3=$(now)
+[ "$(ls "$update_root/qitech/profiles" | grep -c link)" -eq 3 ] || { echo "expected three generations" >&2; exit 1; }
+printf 'update install, first (builds server + CLI) : %6.2f s\n' "$(elapsed "$t0" "$t1")"
+printf 'update install, configuration change only   : %6.2f s (no package rebuilt)\n' "$(elapsed "$t1" "$t2")"
+printf 'update install, server code change          : %6.2f s (server and CLI published in the sandbox)\n' "$(elapsed "$t2" "$t3")"
