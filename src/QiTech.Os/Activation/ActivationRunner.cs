@@ -128,7 +128,7 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            failures.Add(new UnitFailure(unit, action, e.Message, LastLogLines(unit)));
+            failures.Add(new UnitFailure(unit, action, e is Services.ServiceStartException start ? start.Cause : e.Message, LastLogLines(unit)));
         }
     }
 

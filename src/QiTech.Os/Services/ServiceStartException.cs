@@ -8,5 +8,8 @@ public sealed class ServiceStartException(string unit, string cause, IReadOnlyLi
 {
     public string Unit { get; } = unit;
 
+    /// <summary>Why, without the unit's name (for reports that name the unit already).</summary>
+    public string Cause { get; } = cause;
+
     public IReadOnlyList<string> LastLogLines { get; } = lastLogLines;
 }

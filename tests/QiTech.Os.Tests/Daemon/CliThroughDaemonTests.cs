@@ -196,6 +196,7 @@ public sealed class CliThroughDaemonTests : IDisposable
 
         Assert.True(r.ExitCode == 1, r.Stderr);
         Assert.Contains("error: app.service failed to restart: ", r.Stderr);
+        Assert.DoesNotContain("failed to restart: app.service", r.Stderr); // the unit is named once
         Assert.Matches(@"\n  \| \S+ cannot open /etc/app\.conf\n", r.Stderr);
         Assert.EndsWith("the previous generation is one 'qitech-os switch --rollback' away\n", r.Stderr);
         Assert.Contains($"generation 2 ({broken}) is current and the boot default", r.StdoutText);
