@@ -21,7 +21,7 @@ public sealed record DaemonService(string Name, string State, int? Pid, long? Up
 public sealed record DaemonJobStep(string Name, string State, int? Percent, int? SecondsLeft = null);
 
 /// <summary>A job: <see cref="State"/> is running, succeeded, failed or cancelled; <see cref="Result"/> depends on the kind.</summary>
-public sealed record DaemonJob(int Id, string Kind, string State, IReadOnlyList<DaemonJobStep> Steps, string? Error, JsonElement? Result);
+public sealed record DaemonJob(int Id, string Kind, string State, IReadOnlyList<DaemonJobStep> Steps, string? Error, JsonElement? Result, int? ExitCode = null);
 
 /// <summary>One Server-Sent Event: <see cref="Type"/> step, log, progress or done; <see cref="Data"/> is JSON.</summary>
 public sealed record DaemonEvent(int? Id, string Type, string Data)

@@ -34,6 +34,9 @@ public sealed class Job
 
     public string? Error { get; private set; }
 
+    /// <summary>What the CLI exits with for this job once it ended: 0, 2 for bad input, else 1.</summary>
+    public int? ExitCode { get; private set; }
+
     /// <summary>What the job produced (serialised as JSON), set when it succeeds or fails with details.</summary>
     public object? Result { get; internal set; }
 
@@ -141,13 +144,14 @@ public sealed class Job
         }
     }
 
-    internal void Finish(JobState state, string? error)
+    internal void Finish(JobState state, string? error, int exitCode)
     {
         lock (_gate)
         {
             FinishOpenStep(state);
             State = state;
             Error = error;
+            ExitCode = exitCode;
             Finished = DateTimeOffset.UtcNow;
             Append("done", new { state = state.ToString().ToLowerInvariant(), error });
         }

@@ -71,6 +71,7 @@ public sealed class JobRunner
     {
         var state = JobState.Succeeded;
         string? error = null;
+        var exitCode = 0;
         try
         {
             await work(new JobContext(job));
@@ -79,21 +80,24 @@ public sealed class JobRunner
         {
             state = JobState.Cancelled;
             error = "cancelled";
+            exitCode = 1;
         }
         catch (QiTechOsException e)
         {
             state = JobState.Failed;
             error = e.Message;
+            exitCode = e.ExitCode;
         }
         catch (Exception e)
         {
             state = JobState.Failed;
             error = $"internal error: {e.GetType().Name}: {e.Message}";
+            exitCode = 1;
         }
         lock (_gate)
         {
             _running = null;
         }
-        job.Finish(state, error);
+        job.Finish(state, error, exitCode);
     }
 }

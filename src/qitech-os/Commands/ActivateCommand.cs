@@ -142,7 +142,7 @@ public static class ActivateCommand
         {
             Console.Error.WriteLine("error: " + (job.Error ?? $"job {job.Id} {job.State}"));
         }
-        return 1;
+        return job.ExitCode is > 0 and var code ? code : 1;
     }
 
     private static void PrintOnce(int generation, int? bootDefault, string loader)

@@ -76,7 +76,7 @@ public static class UpdateInstallCommand
         }
         if (job.State != "succeeded")
         {
-            throw new QiTechOsException($"update {jobId} {job.State}: {job.Error}");
+            throw new QiTechOsException($"update {jobId} {job.State}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
         }
         if (job.Result is { } result)
         {

@@ -27,6 +27,7 @@ public sealed record JobJson(
     JobState State,
     IReadOnlyList<JobStepJson> Steps,
     string? Error,
+    int? ExitCode,
     DateTimeOffset Created,
     DateTimeOffset? Finished,
     object? Result)
@@ -37,6 +38,7 @@ public sealed record JobJson(
         job.State,
         job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent, s.SecondsLeft)).ToList(),
         job.Error,
+        job.ExitCode,
         job.Created,
         job.Finished,
         job.Result);

@@ -229,6 +229,7 @@ public sealed class UpdateJobTests : IDisposable
             var status = await client.StatusAsync();
 
             Assert.Equal("failed", job.State);
+            Assert.Equal(badConfig ? 2 : 1, job.ExitCode); // a configuration error is bad input, as without a daemon
             Assert.Matches(badConfig
                 ? @"/machine\.yaml:2:13: system\.hostName: expected host name"
                 : @"^build of 'tool' failed: the builder exited with code 7; last 1 log lines:\n  no compiler here\n", job.Error);
@@ -238,6 +239,10 @@ public sealed class UpdateJobTests : IDisposable
             Assert.Empty(JobProcesses.AfterSettling(_root.Root, daemon.Pid));
             descriptors.Add(Directory.GetFiles($"/proc/{daemon.Pid}/fd").Length);
         }
+
+        var cli = _root.Cli("update", "install", "broken", "--source", _repo.Path);
+        Assert.True(cli.ExitCode == 2, cli.Stderr);
+        Assert.Contains("system.hostName: expected host name", cli.Stderr);
 
         Assert.Equal(["system-1-link"], SystemInvariants.Generations(_root));
         Assert.Equal("running", (await client.StatusAsync()).Services.Single(s => s.Name == "app.service").State);
