@@ -8,10 +8,13 @@ namespace QiTech.Os.Sources;
 /// </summary>
 public static class RunningRelease
 {
-    public static IReadOnlyDictionary<string, string> Read(SystemLayout layout)
+    public static IReadOnlyDictionary<string, string> Read(SystemLayout layout) => ReadFile(layout, "qitech-os-release");
+
+    /// <summary>A KEY=VALUE file at the top of the running system (empty when there is none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadFile(SystemLayout layout, string name)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var file = ResolveCurrentSystem(layout) + "/qitech-os-release";
+        var file = ResolveCurrentSystem(layout) + "/" + name;
         if (!File.Exists(file))
         {
             return values;

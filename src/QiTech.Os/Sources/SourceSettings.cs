@@ -5,8 +5,8 @@ namespace QiTech.Os.Sources;
 /// <summary>
 /// Which source the machine updates from: a URL named by the caller (command line or request)
 /// wins, then the override stored by the daemon (<c>R/var/lib/qitech/update-source</c>), then
-/// the configuration's: the URL the running system was built from (its
-/// <c>QITECH_OS_GIT_URL</c>).
+/// the running configuration's <c>system.update.source</c>, then the URL the running system was
+/// built from (its <c>QITECH_OS_GIT_URL</c>).
 /// </summary>
 public static class SourceSettings
 {
@@ -24,6 +24,10 @@ public static class SourceSettings
         if (File.Exists(file))
         {
             return SourceUrl.ParseInput(File.ReadAllText(file).Trim(), file);
+        }
+        if (RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).TryGetValue("source", out var configured))
+        {
+            return SourceUrl.ParseInput(configured, "the running configuration's system.update.source");
         }
         return RunningRelease.Read(layout).TryGetValue("QITECH_OS_GIT_URL", out var built) && built is not ("" or "unknown")
             ? SourceUrl.ParseInput(built, "the running system's QITECH_OS_GIT_URL")

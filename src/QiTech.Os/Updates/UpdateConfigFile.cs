@@ -5,6 +5,14 @@ namespace QiTech.Os.Updates;
 /// <summary>The configuration file an update builds: a plain relative path inside the commit's tree.</summary>
 public static class UpdateConfigFile
 {
+    /// <summary>
+    /// <paramref name="text"/> checked, or else the running configuration's
+    /// <c>system.update.configFile</c>, or else the default.
+    /// </summary>
+    public static string Check(string? text, Platform.SystemLayout layout) =>
+        text != null ? Check(text)
+        : Check(Sources.RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).GetValueOrDefault("configFile"));
+
     /// <summary>Returns <paramref name="text"/>, or the default when null; refuses anything that could leave the tree.</summary>
     public static string Check(string? text)
     {

@@ -21,10 +21,9 @@ public static class UpdateInstallCommand
         var switchNow = new Option<bool>("--switch") { Description = "Activate now and make it the boot default (the default)" };
         var boot = new Option<bool>("--boot") { Description = "Make it the boot default; activate at the next boot" };
         var test = new Option<bool>("--test") { Description = "Activate now without a generation; a reboot returns" };
-        var configFile = new Option<string>("--config-file")
+        var configFile = new Option<string?>("--config-file")
         {
-            Description = "Configuration file at the repository's root",
-            DefaultValueFactory = _ => UpdateRequest.DefaultConfigFile,
+            Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml)",
         };
         var command = new Command("install", "Fetch REF, build its system and activate it") { reference, switchNow, boot, test, configFile };
         command.SetAction(async (parse, cancel) =>
@@ -38,12 +37,13 @@ public static class UpdateInstallCommand
             var name = GitRefName.ParseInput(parse.GetValue(reference), "REF");
             var mode = chosen.Count == 0 ? ActivationMode.Switch : chosen[0];
             var layout = GlobalOptions.Layout(parse);
-            var file = UpdateConfigFile.Check(parse.GetValue(configFile));
+            var fileOption = parse.GetValue(configFile);
+            var file = UpdateConfigFile.Check(fileOption, layout);
             using var daemon = DaemonClient.TryConnect(layout);
             if (daemon != null)
             {
                 // The daemon owns the running services: it installs, so they follow the switch.
-                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), file, cancel);
+                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), fileOption, cancel);
             }
             var url = SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source));
             using var session = await SystemSession.OpenAsync(parse, cancel);
@@ -65,9 +65,9 @@ public static class UpdateInstallCommand
         return command;
     }
 
-    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string file, CancellationToken cancel)
+    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, CancellationToken cancel)
     {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file == UpdateRequest.DefaultConfigFile ? null : file, cancel);
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file, cancel);
         Console.Error.WriteLine($"update {jobId} started in qitech-osd");
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
         if (job == null)

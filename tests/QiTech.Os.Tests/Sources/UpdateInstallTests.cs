@@ -28,6 +28,39 @@ public sealed class UpdateInstallTests : IDisposable
     }
 
     [Fact]
+    public void The_running_configuration_names_the_source_and_the_file_the_next_update_builds()
+    {
+        var config = $"system:\n  hostName: first\n  update:\n    source: {_repo.Path}\n    configFile: conf/machine.yaml\n";
+        _repo.Write("conf/machine.yaml", config);
+        _repo.Commit("configuration in a folder", 6);
+        _repo.Git("tag", "first");
+        _repo.Write("conf/machine.yaml", config.Replace("hostName: first", "hostName: second", StringComparison.Ordinal));
+        _repo.Commit("second host name", 7);
+
+        var first = OurCli.Run("--root", Root, "update", "install", "first", "--source", _repo.Path, "--config-file", "conf/machine.yaml");
+        // Neither --source nor --config-file: both come from the running system's configuration.
+        var second = OurCli.Run("--root", Root, "update", "install", "main");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var layout = new QiTech.Os.Platform.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
+        Assert.Equal("second\n", File.ReadAllText(QiTech.Os.Platform.RootedPath.Resolve(layout, "/etc/hostname")));
+    }
+
+    [Fact]
+    public void A_configuration_naming_a_transport_trick_as_its_source_is_refused_with_its_place()
+    {
+        _repo.Write("machine.yaml", "system:\n  update:\n    source: 'ext::sh -c id'\n");
+        _repo.Commit("a source that runs a program", 6);
+
+        var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("machine.yaml:3:13: system.update.source:", r.Stderr);
+        Assert.DoesNotContain("==> activate", r.Stderr);
+    }
+
+    [Fact]
     public void A_ref_without_a_configuration_is_refused_before_building()
     {
         var r = OurCli.Run("--root", Root, "update", "install", "v1.0", "--source", _repo.Path);

@@ -7,6 +7,7 @@ public static class AllModules
     [
         new SystemModule(),
         new VersionModule(),
+        new UpdateModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),
