@@ -164,12 +164,12 @@ public sealed class MergeTests
         using var config = new ConfigFiles();
         config.Write("main.yaml", "");
         var tree = config.Render();
-        // The firewall is on unless turned off, and the version variables reach every service and session.
+        // The firewall is on unless turned off, the version variables reach every service and session, and updates know which file to build.
         Assert.Equal([
             "configuration.json", "etc", "etc/environment", "etc/hostname", "etc/nftables/qitech-firewall.nft", "etc/qitech-os-release",
             "etc/systemd/system.conf.d/qitech-environment.conf", "etc/systemd/system/default.target",
             "etc/systemd/system/multi-user.target.wants/qitech-firewall.service", "etc/systemd/system/qitech-firewall.service",
-            "kernel-params", "qitech-os-release", "sw",
+            "kernel-params", "qitech-os-release", "sw", "update-settings",
         ], tree.Paths);
     }
 
