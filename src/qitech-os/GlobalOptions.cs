@@ -8,7 +8,7 @@ public static class GlobalOptions
 {
     public static readonly Option<string?> Root = new("--root")
     {
-        Description = "System root to work on (default: $QITECH_ROOT, else /)",
+        Description = "System root to work on, absolute or relative to the working folder (default: $QITECH_ROOT, else /)",
         Recursive = true,
     };
 
@@ -20,13 +20,19 @@ public static class GlobalOptions
 
     public static SystemLayout Layout(ParseResult parse)
     {
+        var root = parse.GetValue(Root);
+        if (root is { Length: > 0 } && !root.StartsWith('/'))
+        {
+            // A root named on the command line is the operator's own folder: relative to where they stand.
+            root = Path.GetFullPath(root);
+        }
         try
         {
-            return SystemLayout.FromOptions(parse.GetValue(Root), parse.GetValue(StoreDir));
+            return SystemLayout.FromOptions(root, parse.GetValue(StoreDir));
         }
         catch (ArgumentException e)
         {
-            throw new QiTech.Os.Errors.BadInputException(e.Message);
+            throw new QiTech.Os.Errors.BadInputException(e.ParamName == null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
         }
     }
 }

@@ -92,4 +92,17 @@ public sealed class BadInputTests : IDisposable
         File.CreateSymbolicLink(_root.Physical("/qitech/profiles/system-2-link"), "/tmp/elsewhere");
         Assert.Contains("not a store path", Refused("switch", "--system", _v2));
     }
+
+    [Fact]
+    public void A_relative_root_is_the_folder_under_the_working_directory()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Combine("tree", "etc"));
+        File.WriteAllText(dir.Combine("tree", "etc", "motd"), "hello\n");
+
+        var added = OurCli.RunIn(dir.Path, "--root", "machine", "store", "add", "tree");
+
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        Assert.True(Directory.Exists(dir.Combine("machine", "qitech", "store", Path.GetFileName(added.StdoutText.Trim()))));
+    }
 }

@@ -10,6 +10,10 @@ public static class OurCli
     public static ProcessRunner.Result Run(IEnumerable<string> args, byte[]? stdin, IDictionary<string, string>? env = null) =>
         ProcessRunner.Run("dotnet", [Dll, .. args], stdin, env);
 
+    /// <summary>Runs the CLI from <paramref name="workingDirectory"/>, for relative paths on its command line.</summary>
+    public static ProcessRunner.Result RunIn(string workingDirectory, params string[] args) =>
+        ProcessRunner.Run("dotnet", [Dll, .. args], cwd: workingDirectory);
+
     /// <summary>Starts the CLI without waiting, for tests that kill it at a moment of their choosing.</summary>
     public static System.Diagnostics.Process Start(IEnumerable<string> args)
     {
