@@ -28,9 +28,9 @@ public sealed class UpdateModule : IConfigModule
 
     public void Check(EvaluatedConfig config, ConfigChecks checks)
     {
-        if (config.Get(Source) is string url && !SourceUrl.TryParse(url, out _, out var error))
+        if (config.Get(Source) is string url)
         {
-            checks.Assert(false, Source, $"'{GitRefName.Printable(url)}' {error.Describe()}");
+            checks.Assert(SourceUrl.TryParse(url, out _, out var error), Source, $"'{GitRefName.Printable(url)}' {error.Describe()}");
         }
     }
 
