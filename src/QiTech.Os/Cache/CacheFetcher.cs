@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using QiTech.Os.Errors;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -71,15 +72,22 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         var clock = Stopwatch.StartNew();
         var remaining = new HashSet<StorePath>(plan.Keys);
         using var gcHold = store.HoldOffGarbageCollection();
+        long lastReport = 0;
         void Report(string? finished)
         {
+            // Byte-level reports at most twice a second; each finished path always.
+            var now = clock.ElapsedMilliseconds;
+            var last = Interlocked.Read(ref lastReport);
+            if (finished is null && now - last < 500 || finished is null && Interlocked.CompareExchange(ref lastReport, now, last) != last)
+            {
+                return;
+            }
             var done = Interlocked.Read(ref bytesDone);
             TimeSpan? left = done > 0 && clock.Elapsed > TimeSpan.FromMilliseconds(200)
                 ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (bytesTotal - done) / done)
                 : null;
             progress?.Report(new CacheProgress(pathsDone, plan.Count, done, bytesTotal, left, finished));
         }
-        Report(null);
         while (remaining.Count > 0)
         {
             // A layer: every path whose references (other than itself) are already valid.
@@ -91,7 +99,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             await Parallel.ForEachAsync(layer, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (path, token) =>
             {
                 var (info, cache) = plan[path];
-                if (await ImportAsync(info, cache, n => { Interlocked.Add(ref bytesDone, n); }, token))
+                if (await ImportAsync(info, cache, n => { Interlocked.Add(ref bytesDone, n); Report(null); }, token))
                 {
                     lock (added)
                     {
@@ -158,7 +166,20 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         using var temp = TempTree.Create(store.TmpDir);
         using var narHashing = new HashingStream();
         // The NAR parser reads synchronously; run it off the caller's thread.
-        await Task.Run(() =>
+        await Task.Run(() => ReadNar(), cancel);
+        void ReadNar()
+        {
+            try
+            {
+                ReadNarUnchecked();
+            }
+            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException))
+            {
+                // A corrupt compressed stream surfaces as the decompressor's own exception type.
+                throw new CacheException($"{store.Render(info.Path)}: {place} is damaged: {e.Message}");
+            }
+        }
+        void ReadNarUnchecked()
         {
             using var nar = info.Compression.Decompress(new NonClosing(compressed), place);
             using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), store.Links, place);
@@ -167,7 +188,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             reader.ExpectEnd();
             // What the decompressor did not need still counts towards the file's hash.
             compressed.CopyTo(Stream.Null);
-        }, cancel);
+        }
         if (info.FileSize is { } fileSize && compressed.Count != fileSize)
         {
             throw new CacheException($"{store.Render(info.Path)}: {place} is {compressed.Count} bytes, not the FileSize {fileSize}");

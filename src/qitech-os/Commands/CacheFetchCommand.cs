@@ -24,11 +24,9 @@ public static class CacheFetchCommand
                 var fetcher = new CacheFetcher(store, caches, keys);
                 var added = await fetcher.FetchAsync(roots, new SynchronousProgress<CacheProgress>(p =>
                 {
-                    if (p.Finished is { } path)
-                    {
-                        var left = p.TimeLeft is { } t ? $", about {Math.Ceiling(t.TotalSeconds)} s left" : "";
-                        Console.Error.WriteLine($"[{p.PathsDone}/{p.PathsTotal}] {ByteSize.Format(p.BytesDone)} of {ByteSize.Format(p.BytesTotal)}{left}: {path}");
-                    }
+                    var left = p.TimeLeft is { } t ? $", about {Math.Ceiling(t.TotalSeconds)} s left" : ", estimating";
+                    var what = p.Finished is { } path ? $": {path}" : "";
+                    Console.Error.WriteLine($"[{p.PathsDone}/{p.PathsTotal} paths] {ByteSize.Format(p.BytesDone)} of {ByteSize.Format(p.BytesTotal)}{left}{what}");
                 }), cancel);
                 Console.Error.WriteLine($"fetched {added.Count} paths");
                 foreach (var root in roots)
