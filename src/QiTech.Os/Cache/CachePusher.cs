@@ -41,7 +41,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             return;
         }
-        var temp = Path.GetTempFileName();
+        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
         try
         {
             await File.WriteAllTextAsync(temp, $"StoreDir: {store.Layout.StoreDir}\nWantMassQuery: 1\nPriority: 40\n", cancel);
@@ -56,7 +56,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     private async Task<long> PushOneAsync(StorePath path, CancellationToken cancel)
     {
         var info = store.QueryPathInfo(path) ?? throw new CacheException($"{store.Render(path)}: not a valid store path");
-        var temp = Path.Combine(Path.GetTempPath(), $"qitech-push-{Environment.ProcessId}-{Guid.NewGuid():N}.nar.zst");
+        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
         try
         {
             // One read of the tree: NAR bytes are hashed (to check the store) and compressed;
@@ -96,6 +96,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             }
             var narInfo = new NarInfo(path, url, CacheCompression.Zstd, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
+            File.Delete(temp);
             await File.WriteAllTextAsync(temp, narInfo.Render(store.Layout.StoreDir), cancel);
             await cache.WriteAsync(NarInfo.FileName(path), temp, "text/x-nix-narinfo", cancel);
             return fileSize;
