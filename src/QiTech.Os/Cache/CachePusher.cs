@@ -14,9 +14,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
 {
     public const string CacheInfoFile = "nix-cache-info";
 
-    public async Task<CachePushResult> PushAsync(IEnumerable<StorePath> roots, IProgress<string>? log, CancellationToken cancel)
+    public async Task<CachePushResult> PushAsync(IEnumerable<StorePath> roots, IProgress<string>? log, CancellationToken cancel,
+        IReadOnlySet<StorePath>? exclude = null)
     {
-        var closure = store.Closure(roots).Order().ToList();
+        var closure = store.Closure(roots).Where(p => exclude is null || !exclude.Contains(p)).Order().ToList();
         var pushed = 0;
         long bytes = 0;
         await WriteCacheInfoAsync(cancel);
