@@ -38,8 +38,9 @@ public static class UnitFileParser
         {
             var lineNumber = index + 1;
             var line = lines[index].Trim();
-            // A trailing backslash continues the line, joined with a space, as systemd does.
-            while (line.EndsWith('\\') && index + 1 < lines.Length)
+            // A trailing backslash that is not itself escaped continues the line, joined with a
+            // space, as systemd does (a doubled backslash at the end is an escaped one and ends the line).
+            while (EndsWithContinuation(line) && index + 1 < lines.Length)
             {
                 index++;
                 var next = lines[index].Trim();
@@ -76,6 +77,8 @@ public static class UnitFileParser
         }
         return unit.Build();
     }
+
+    private static bool EndsWithContinuation(string line) => (line.Length - line.TrimEnd('\\').Length) % 2 == 1;
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 
@@ -132,11 +135,13 @@ public static class UnitFileParser
                     AddExecStart(value, where);
                     break;
                 case ("Service", "Environment"):
-                    _environment.AddRange(EnvironmentAssignments.ParseDirective(value, out var cause));
+                    var assignments = EnvironmentAssignments.ParseDirective(value, out var cause);
                     if (cause != null)
                     {
                         throw new UnitFileException(where, cause);
                     }
+                    // systemd expands specifiers in each assignment after unquoting it.
+                    _environment.AddRange(assignments.Select(a => new KeyValuePair<string, string>(a.Key, ResolveSpecifiers(a.Value, where))));
                     break;
                 case ("Service", "EnvironmentFile"):
                     if (value.Length == 0)
