@@ -37,19 +37,21 @@ public static class UnitFileParser
         for (var index = 0; index < lines.Length; index++)
         {
             var lineNumber = index + 1;
-            var line = lines[index].Trim();
-            // A trailing backslash that is not itself escaped continues the line, joined with a
-            // space, as systemd does (a doubled backslash at the end is an escaped one and ends the line).
+            // A backslash that is the line's very last character and not itself escaped continues
+            // the line, joined with a space, as systemd does; two backslashes, or a backslash and
+            // a space, end it.
+            var line = lines[index];
             while (EndsWithContinuation(line) && index + 1 < lines.Length)
             {
                 index++;
-                var next = lines[index].Trim();
-                if (next.StartsWith('#') || next.StartsWith(';'))
+                var next = lines[index];
+                if (next.TrimStart().StartsWith('#') || next.TrimStart().StartsWith(';'))
                 {
                     continue;
                 }
                 line = line[..^1] + " " + next;
             }
+            line = line.Trim();
             if (line.Length == 0 || line[0] is '#' or ';')
             {
                 continue;
