@@ -2,7 +2,7 @@ using static QiTech.Os.Config.Types.OptionTypes;
 
 namespace QiTech.Os.Config.Modules;
 
-/// <summary><c>system.hostName</c> → <c>etc/hostname</c>.</summary>
+/// <summary><c>system.hostName</c> → <c>etc/hostname</c>; <c>system.allowedPaths</c>, which <see cref="ConfigRepository"/> reads before evaluation.</summary>
 public sealed class SystemModule : IConfigModule
 {
     public const string HostNamePattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
