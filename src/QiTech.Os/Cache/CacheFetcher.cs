@@ -173,7 +173,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             {
                 ReadNarUnchecked();
             }
-            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException))
+            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException or IOException or UnauthorizedAccessException))
             {
                 // A corrupt compressed stream surfaces as the decompressor's own exception type.
                 throw new CacheException($"{store.Render(info.Path)}: {place} is damaged: {e.Message}");
