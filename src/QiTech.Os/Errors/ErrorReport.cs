@@ -16,9 +16,13 @@ public static class ErrorReport
     public static (string Line, int ExitCode) Describe(Exception exception)
     {
         var e = Unwrap(exception);
+        if (e is QiTechOsException known)
+        {
+            // Ours: one line, or deliberately followed by context (a failed build's last log lines).
+            return (known.Message, known.ExitCode);
+        }
         var (text, code) = e switch
         {
-            QiTechOsException known => (known.Message, known.ExitCode),
             // .NET's texts name the path ("Access to the path '/x' is denied.", "No space left on device : '/x'").
             DirectoryNotFoundException missing => (missing.Message + NotADirectoryHint(missing.Message), 1),
             UnauthorizedAccessException or IOException => (e.Message, 1),
