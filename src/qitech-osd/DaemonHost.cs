@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QiTech.Os.Access;
 using QiTech.Os.Daemon.Api;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
@@ -29,7 +30,7 @@ public static class DaemonHost
         builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
         builder.Services.AddSingleton(host);
         builder.Services.AddSingleton(new JobRunner());
-        builder.Services.AddSingleton(new AccessPolicy(options.Group));
+        builder.Services.AddSingleton(AccessPolicy.ForThisProcess(options.Group));
         await using var app = builder.Build();
         app.Use(ErrorMapping.Middleware);
         app.Use(AccessControl.Middleware);

@@ -45,8 +45,11 @@ public static class JobStates
 
 public sealed record JobStarted(long JobId);
 
-/// <summary>The update source; the token itself never comes back, only whether one is set.</summary>
-public sealed record UpdateSource(string? Url, bool HasToken);
+/// <summary>
+/// The update source; the token itself never comes back, only whether one is set.
+/// <see cref="TokenCleared"/>: the change that answered this cleared a token set for another host.
+/// </summary>
+public sealed record UpdateSource(string? Url, bool HasToken, bool TokenCleared = false);
 
 /// <summary>
 /// One tag, branch or commit to update to. <see cref="Date"/> is the commit date as sent

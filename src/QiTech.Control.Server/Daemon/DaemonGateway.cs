@@ -72,7 +72,11 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
         return new UpdateSource(source.Url, source.HasToken);
     }
 
-    public Task SetSourceUrlAsync(string url, CancellationToken cancel) => client.SetUpdateSourceAsync(url, cancel);
+    public async Task<UpdateSource> SetSourceUrlAsync(string url, CancellationToken cancel)
+    {
+        var source = await client.SetUpdateSourceAsync(url, cancel);
+        return new UpdateSource(source.Url, source.HasToken, source.TokenCleared);
+    }
 
     public Task SetTokenAsync(string token, CancellationToken cancel) => client.SetUpdateTokenAsync(token, cancel);
 

@@ -192,9 +192,18 @@ public sealed class DaemonClient : IDisposable
     public async Task<DaemonUpdateSource> UpdateSourceAsync(CancellationToken cancel = default) =>
         await GetJsonAsync("v1/update/source", DaemonClientJson.Default.DaemonUpdateSource, cancel);
 
-    /// <summary>Sets the update source (a URL or a local repository path); the daemon checks it first.</summary>
-    public async Task SetUpdateSourceAsync(string url, CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Put, "v1/update/source", JsonContent.Create(new UrlBody(url), DaemonClientJson.Default.UrlBody), cancel);
+    /// <summary>
+    /// Sets the update source (a URL or a local repository path); the daemon checks it first.
+    /// The answer says whether a token set for another host was cleared.
+    /// </summary>
+    public async Task<DaemonUpdateSource> SetUpdateSourceAsync(string url, CancellationToken cancel = default)
+    {
+        const string path = "v1/update/source";
+        using var timeout = CallTimeout(cancel);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(new UrlBody(url), DaemonClientJson.Default.UrlBody) },
+            HttpCompletionOption.ResponseContentRead, timeout.Token);
+        return await ReadJsonAsync(response, path, DaemonClientJson.Default.DaemonUpdateSource, timeout.Token);
+    }
 
     public async Task SetUpdateTokenAsync(string token, CancellationToken cancel = default) =>
         await SendForJsonAsync(HttpMethod.Put, "v1/update/token", JsonContent.Create(new TokenBody(token), DaemonClientJson.Default.TokenBody), cancel);

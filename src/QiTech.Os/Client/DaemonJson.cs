@@ -37,8 +37,12 @@ public sealed record DaemonProblem(string? Title, int? Status, string? Detail, i
 
 public sealed record DaemonJobStarted(int JobId);
 
-/// <summary>The update source; <see cref="HasToken"/> says whether a private-repository token is set (it is never returned).</summary>
-public sealed record DaemonUpdateSource(string? Url, bool HasToken);
+/// <summary>
+/// The update source; <see cref="HasToken"/> says whether a private-repository token is set (it
+/// is never returned); <see cref="TokenCleared"/>, in the answer to a change, that the change
+/// cleared a token set for another host.
+/// </summary>
+public sealed record DaemonUpdateSource(string? Url, bool HasToken, bool TokenCleared = false);
 
 /// <summary>A tag, branch or commit of the update source; <see cref="Date"/> is the commit date in ISO 8601.</summary>
 public sealed record DaemonUpdateTarget(string Kind, string Name, string Commit, string? Date, string? Subject, bool OlderThanRunning, bool Running);

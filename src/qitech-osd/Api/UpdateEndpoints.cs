@@ -8,8 +8,9 @@ namespace QiTech.Os.Daemon.Api;
 
 /// <summary>
 /// The machine's update source: its URL and private-repository token (write-only: answers
-/// say only whether one is set), the targets it offers, a changelog, and installing a ref
-/// as an <c>update</c> job (<see cref="UpdateJob"/>).
+/// say only whether one is set; bound to the https host of the source it was set for), the
+/// targets it offers, a changelog, and installing a ref as an <c>update</c> job
+/// (<see cref="UpdateJob"/>).
 /// </summary>
 public static class UpdateEndpoints
 {
@@ -21,7 +22,7 @@ public static class UpdateEndpoints
         {
             var file = SourceSettings.OverrideFile(host.Layout);
             var url = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken));
+            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken, false));
         });
 
         group.MapPut("/source", (SourceRequest request, SystemHost host) =>
@@ -32,7 +33,10 @@ public static class UpdateEndpoints
             // Written beside and renamed, so a reader never sees half a URL.
             File.WriteAllText(file + ".new", url.Url + "\n");
             File.Move(file + ".new", file, overwrite: true);
-            return Results.Ok(new SourceJson(url.Url, new SourceTokenStore(host.Layout).HasToken));
+            // The token stays with the host it was set for: a source elsewhere clears it.
+            var tokens = new SourceTokenStore(host.Layout);
+            var cleared = tokens.ClearUnlessFor(url);
+            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared));
         });
 
         group.MapPut("/token", (TokenRequest request, SystemHost host) =>
@@ -41,7 +45,8 @@ public static class UpdateEndpoints
             {
                 throw new BadInputException("token: must not be empty (DELETE /v1/update/token clears it)");
             }
-            new SourceTokenStore(host.Layout).Set(request.Token);
+            // The token belongs to the machine's source as it is now.
+            new SourceTokenStore(host.Layout).Set(request.Token, SourceSettings.Choose(host.Layout, null));
             return Results.NoContent();
         });
 
@@ -88,7 +93,8 @@ public static class UpdateEndpoints
 
     private sealed record TokenRequest(string? Token);
 
-    private sealed record SourceJson(string? Url, bool HasToken);
+    /// <param name="TokenCleared">True when this change of source cleared a token set for another host.</param>
+    private sealed record SourceJson(string? Url, bool HasToken, bool TokenCleared);
 
     private sealed record TargetJson(string Kind, string Name, string Commit, string Date, string Subject, bool OlderThanRunning, bool Running);
 
