@@ -62,12 +62,6 @@ public static class ServerHost
                 }));
             }
         });
-        if (!options.Remote.Enabled)
-        {
-            // The kiosk only: a page of another site that resolves its name to 127.0.0.1 is refused.
-            builder.Configuration["AllowedHosts"] ??= "localhost;127.0.0.1;[::1]";
-        }
-
         var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
         builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout, StoreDir));
         builder.Services.AddSingleton(s => new DaemonGateway(
@@ -104,9 +98,11 @@ public static class ServerHost
                 cookie.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
             });
-        builder.Services.AddSingleton<IAuthorizationHandler, LocalOrSignedInRequirement>();
+        builder.Services.AddSingleton<IConnectionOwner, SockDiagConnectionOwner>();
+        builder.Services.AddSingleton(s => new KioskPeer(s.GetRequiredService<IConnectionOwner>(), options.DaemonGroup, socket, s.GetRequiredService<ILogger<KioskPeer>>()));
+        builder.Services.AddSingleton<IAuthorizationHandler, KioskOrSignedInHandler>();
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new LocalOrSignedInRequirement()).Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KioskOrSignedInRequirement()).Build());
         return builder;
     }
 
@@ -131,6 +127,7 @@ public static class ServerHost
         {
             app.UseHsts();
         }
+        app.UseMiddleware<LoopbackHostCheck>();
         app.UseWebSockets();
         app.UseMiddleware<SameOriginCheck>();
         app.UseAuthentication();

@@ -13,7 +13,7 @@ public static class DaemonCommandLine
         var root = new Option<string?>("--root") { Description = "System root (default: $QITECH_ROOT, else /)" };
         var storeDir = new Option<string?>("--store-dir") { Description = "Logical store directory (default: /qitech/store)" };
         var embedded = new Option<bool>("--embedded") { Description = "Be init: boot the default generation and supervise its services (no systemd, no root needed)" };
-        var group = new Option<string>("--group") { Description = "Members of this group may change the system (root always may)", DefaultValueFactory = _ => "qitech" };
+        var group = new Option<string>("--group") { Description = "Members of this group may change the system (root always may)", DefaultValueFactory = _ => Access.AccessPolicy.DefaultGroup };
         var logMaxBytes = new Option<long>("--log-max-bytes") { Description = "Size bound of one service log file before it rotates", DefaultValueFactory = _ => new SupervisorOptions().LogMaxBytes };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated log files kept per service", DefaultValueFactory = _ => new SupervisorOptions().LogKeep };
         var debug = new Option<bool>("--debug") { Description = "On an unexpected error, print its stack trace too" };

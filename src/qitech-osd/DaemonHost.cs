@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using QiTech.Os.Contract;
+using QiTech.Os.Access;
 using QiTech.Os.Daemon.Api;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
@@ -32,7 +33,7 @@ public static class DaemonHost
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(host);
         builder.Services.AddSingleton(new JobRunner());
-        builder.Services.AddSingleton(new AccessPolicy(options.Group));
+        builder.Services.AddSingleton(AccessPolicy.ForThisProcess(options.Group));
         await using var app = builder.Build();
         app.Use(ErrorMapping.Middleware);
         app.Use(AccessControl.Middleware);

@@ -12,11 +12,8 @@ public static class UpdateApi
         api.MapGet("/update/source", (IUpdateSourceSettings daemon, CancellationToken cancel) => daemon.GetSourceAsync(cancel))
             .WithSummary("The source URL and whether a token is set (the token is never returned)");
         api.MapPut("/update/source", async (SourceRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
-            {
-                await daemon.SetSourceUrlAsync(ApiInput.SourceUrl(request.Url), cancel);
-                return TypedResults.NoContent();
-            })
-            .WithSummary("Set the source URL");
+                TypedResults.Ok(await daemon.SetSourceUrlAsync(ApiInput.SourceUrl(request.Url), cancel)))
+            .WithSummary("Set the source URL; a token set for another host is cleared (tokenCleared: true)");
         api.MapPut("/update/token", async (TokenRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
             {
                 await daemon.SetTokenAsync(ApiInput.Token(request.Token), cancel);

@@ -58,7 +58,7 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task<SourceJson> GetSourceAsync(CancellationToken cancel) => client.UpdateSourceAsync(cancel);
 
-    public Task SetSourceUrlAsync(string url, CancellationToken cancel) => client.SetUpdateSourceAsync(url, cancel);
+    public Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel) => client.SetUpdateSourceAsync(url, cancel);
 
     public Task SetTokenAsync(string token, CancellationToken cancel) => client.SetUpdateTokenAsync(token, cancel);
 

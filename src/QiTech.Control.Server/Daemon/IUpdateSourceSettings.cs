@@ -10,7 +10,8 @@ public interface IUpdateSourceSettings
 {
     Task<SourceJson> GetSourceAsync(CancellationToken cancel);
 
-    Task SetSourceUrlAsync(string url, CancellationToken cancel);
+    /// <summary>Sets the URL; a token set for another host is cleared, and the answer says so.</summary>
+    Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel);
 
     Task SetTokenAsync(string token, CancellationToken cancel);
 

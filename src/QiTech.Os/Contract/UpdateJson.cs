@@ -24,8 +24,12 @@ public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, 
         ActivationJson.From(result.Activation));
 }
 
-/// <summary>The update source; <see cref="HasToken"/> says whether a private-repository token is set (it is never returned).</summary>
-public sealed record SourceJson(string? Url, bool HasToken);
+/// <summary>
+/// The update source; <see cref="HasToken"/> says whether a private-repository token is set (it is
+/// never returned); <see cref="TokenCleared"/>, in the answer to a change, that the change cleared a
+/// token set for another host.
+/// </summary>
+public sealed record SourceJson(string? Url, bool HasToken, bool TokenCleared = false);
 
 /// <summary><c>PUT /v1/update/source</c>: a URL or a local repository path, checked before it is stored.</summary>
 public sealed record SourceRequest(string Url);

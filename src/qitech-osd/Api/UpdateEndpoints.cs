@@ -9,8 +9,9 @@ namespace QiTech.Os.Daemon.Api;
 
 /// <summary>
 /// The machine's update source: its URL and private-repository token (write-only: answers
-/// say only whether one is set), the targets it offers, a changelog, and installing a ref
-/// as an <c>update</c> job (<see cref="UpdateJob"/>).
+/// say only whether one is set; bound to the https host of the source it was set for), the
+/// targets it offers, a changelog, and installing a ref as an <c>update</c> job
+/// (<see cref="UpdateJob"/>).
 /// </summary>
 public static class UpdateEndpoints
 {
@@ -20,7 +21,7 @@ public static class UpdateEndpoints
         {
             var file = SourceSettings.OverrideFile(host.Layout);
             var url = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken));
+            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken, false));
         });
 
         app.MapPut(DaemonEndpoints.SetSource.Route, (SourceRequest request, SystemHost host) =>
@@ -31,7 +32,10 @@ public static class UpdateEndpoints
             // Written beside and renamed, so a reader never sees half a URL.
             File.WriteAllText(file + ".new", url.Url + "\n");
             File.Move(file + ".new", file, overwrite: true);
-            return Results.Ok(new SourceJson(url.Url, new SourceTokenStore(host.Layout).HasToken));
+            // The token stays with the host it was set for: a source elsewhere clears it.
+            var tokens = new SourceTokenStore(host.Layout);
+            var cleared = tokens.ClearUnlessFor(url);
+            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared));
         });
 
         app.MapPut(DaemonEndpoints.SetToken.Route, (TokenRequest request, SystemHost host) =>
@@ -40,7 +44,8 @@ public static class UpdateEndpoints
             {
                 throw new BadInputException("token: must not be empty (DELETE /v1/update/token clears it)");
             }
-            new SourceTokenStore(host.Layout).Set(request.Token);
+            // The token belongs to the machine's source as it is now.
+            new SourceTokenStore(host.Layout).Set(request.Token, SourceSettings.Choose(host.Layout, null));
             return Results.NoContent();
         });
 

@@ -164,11 +164,18 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         return Task.FromResult(new SourceJson(SourceUrl, token is not null));
     }
 
-    public Task SetSourceUrlAsync(string url, CancellationToken cancel)
+    public Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel)
     {
         Record($"set-url {url}");
+        // As the daemon: a token stays with the host it was set for.
+        var sameHost = QiTech.Os.Sources.SourceOrigin.TryOf(url, out var to) && QiTech.Os.Sources.SourceOrigin.TryOf(SourceUrl ?? "", out var from) && to == from;
+        var cleared = token is not null && !sameHost;
+        if (cleared)
+        {
+            token = null;
+        }
         SourceUrl = url;
-        return Task.CompletedTask;
+        return Task.FromResult(new SourceJson(url, token is not null, cleared));
     }
 
     public Task SetTokenAsync(string value, CancellationToken cancel)

@@ -62,6 +62,8 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
         Assert.Contains(passwd, l => l.StartsWith("qitech-service:x:", StringComparison.Ordinal) && l.EndsWith(":QiTech Control server:/:/usr/sbin/nologin", StringComparison.Ordinal));
         var realtime = File.ReadAllLines(Path.Combine(root, "etc/group")).Single(l => l.StartsWith("realtime:", StringComparison.Ordinal));
         Assert.EndsWith(":qitech,qitech-service", realtime, StringComparison.Ordinal);
+        // The group the daemon admits: the kiosk user's own, with the server's user as a member.
+        Assert.Contains("qitech:x:1000:qitech-service", File.ReadAllLines(Path.Combine(root, "etc/group")));
 
         var tmpfiles = ProcessRunner.Run("systemd-tmpfiles", ["--root=" + root, "--create"]);
         Assert.True(tmpfiles.ExitCode == 0 && tmpfiles.Stderr.Length == 0, tmpfiles.Stderr);

@@ -113,9 +113,11 @@ public sealed class DaemonEndpointsTests : IDisposable
 
         var source = Called(DaemonEndpoints.SetSource, await client.SetUpdateSourceAsync(repo.Path));
         Assert.Equal(new SourceJson(repo.Path, false), source);
-        await client.SetUpdateTokenAsync("secret-token");
+        // A token belongs to an https source; for this local one the daemon refuses it, as a typed problem.
+        var refused = await Assert.ThrowsAsync<DaemonException>(() => client.SetUpdateTokenAsync("secret-token"));
         _called.Add(DaemonEndpoints.SetToken);
-        Assert.True(Called(DaemonEndpoints.Source, await client.UpdateSourceAsync()).HasToken);
+        Assert.Equal(400, refused.Status);
+        Assert.False(Called(DaemonEndpoints.Source, await client.UpdateSourceAsync()).HasToken);
         await client.ClearUpdateTokenAsync();
         _called.Add(DaemonEndpoints.ClearToken);
         Assert.False((await client.UpdateSourceAsync()).HasToken);

@@ -157,11 +157,17 @@ public sealed class DaemonTests : IDisposable
             var read = AsNobody("http://qitech-osd/v1/status");
             var reboot = AsNobody("-X", "POST", "http://qitech-osd/v1/reboot");
             var restart = AsNobody("-X", "POST", "http://qitech-osd/v1/services/app/restart");
+            var targets = AsNobody("http://qitech-osd/v1/update/targets");
+            var changelog = AsNobody("http://qitech-osd/v1/update/changelog?ref=main");
 
             Assert.EndsWith("\n200", read);
             Assert.EndsWith("\n403", reboot);
             Assert.Contains("uid 65534 may only read: changing the system needs root or membership of group 'qitech'", reboot);
             Assert.EndsWith("\n403", restart);
+            // Reads that contact the update source use the machine's token: they need the same right.
+            Assert.EndsWith("\n403", targets);
+            Assert.Contains("uid 65534 may only read: reading from the update source (with its token) needs root or membership of group 'qitech'", targets);
+            Assert.EndsWith("\n403", changelog);
             using var client = daemon.Client();
             Assert.Empty(await GetJobs(client));
             Assert.Equal(0, (await client.StatusAsync()).Services.Single().Restarts);

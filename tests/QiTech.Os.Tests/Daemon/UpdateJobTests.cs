@@ -23,6 +23,7 @@ public sealed class UpdateJobTests : IDisposable
     private readonly TempDir _temp = new("qitech-upd");
     private readonly GitFixture _repo;
     private readonly AuthGitHttpServer _server;
+    private readonly TlsFront _https;
 
     public UpdateJobTests()
     {
@@ -34,12 +35,18 @@ public sealed class UpdateJobTests : IDisposable
         Tag("unbuildable", Machine("1003") + Package("tool", "echo no compiler here; exit 7"), 13);
         Tag("slow", Machine("1004") + Package("slow", "echo building; exec sleep 600"), 14);
         _server = new AuthGitHttpServer(_temp.Combine("srv"), Token);
+        _https = new TlsFront(_temp.Combine("ca.pem"), _server.BaseUrl);
     }
 
-    private string HttpUrl => _server.BaseUrl + "machine.git";
+    /// <summary>The private remote: a token is only ever sent over https.</summary>
+    private string HttpsUrl => _https.BaseUrl + "machine.git";
+
+    /// <summary>The daemon, trusting the private remote's certificate authority.</summary>
+    private DaemonProcess StartDaemon() => DaemonProcess.Start(_root.Layout, _https.GitEnvironment);
 
     public void Dispose()
     {
+        _https.Dispose();
         _server.Dispose();
         _root.Dispose();
         _temp.Dispose();
@@ -64,7 +71,7 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_install_a_tag_through_the_api_and_through_the_cli()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
 
         var first = await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, _repo.Path));
@@ -106,7 +113,7 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_refuse_bad_refs_sources_and_modes_before_any_job_starts()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
 
         var noSource = await Refused(() => client.InstallUpdateAsync("r1", ActivationMode.Switch));
@@ -136,13 +143,13 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_refuse_a_second_install_and_a_switch_with_409_while_an_update_runs()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
         Assert.Equal(JobState.Succeeded, (await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, _repo.Path))).State);
         SetToken(Token);
         _server.Stall = true;
 
-        var jobId = await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpUrl);
+        var jobId = await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpsUrl);
         await _server.WaitForHeldRequestAsync(CancellationToken.None);
         var install = await Assert.ThrowsAsync<DaemonException>(() => client.InstallUpdateAsync("r1", ActivationMode.Switch, _repo.Path));
         var activate = await Assert.ThrowsAsync<DaemonException>(() => client.ActivateAsync(ActivationMode.Switch, null, new GenerationNumber(1)));
@@ -163,7 +170,7 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_leave_nothing_behind_after_twenty_cancelled_updates_and_then_install()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
         Assert.Equal(JobState.Succeeded, (await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, _repo.Path))).State);
         var running = await client.StatusAsync();
@@ -177,7 +184,7 @@ public sealed class UpdateJobTests : IDisposable
             var inFetch = round % 2 == 1;
             _server.Stall = inFetch;
             var jobId = inFetch
-                ? await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpUrl)
+                ? await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpsUrl)
                 : await client.InstallUpdateAsync("slow", ActivationMode.Switch, _repo.Path);
             if (inFetch)
             {
@@ -187,10 +194,10 @@ public sealed class UpdateJobTests : IDisposable
             {
                 await LogLine(client, jobId, "slow> building");
             }
-            var alive = JobProcesses.Of(_root.Root, daemon.Pid, _server.BaseUrl);
+            var alive = JobProcesses.Of(_root.Root, daemon.Pid, _https.BaseUrl);
             await client.CancelJobAsync(jobId);
             var job = await Finished(client, jobId);
-            var left = JobProcesses.AfterSettling(_root.Root, daemon.Pid, _server.BaseUrl);
+            var left = JobProcesses.AfterSettling(_root.Root, daemon.Pid, _https.BaseUrl);
             var status = await client.StatusAsync();
             var verify = _root.Cli("store", "verify");
 
@@ -205,7 +212,7 @@ public sealed class UpdateJobTests : IDisposable
             descriptors.Add(Directory.GetFiles($"/proc/{daemon.Pid}/fd").Length);
         }
         _server.Stall = false;
-        var retry = await Finished(client, await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpUrl));
+        var retry = await Finished(client, await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpsUrl));
         var jobs = await client.JobsAsync();
 
         Assert.True(retry.Succeeded, retry.Error);
@@ -219,7 +226,7 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_keep_the_running_generation_and_its_service_through_twenty_failed_updates()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
         Assert.Equal(JobState.Succeeded, (await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, _repo.Path))).State);
         var running = await client.StatusAsync();
@@ -256,14 +263,14 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_keep_the_token_out_of_every_event_error_and_answer()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
         SetToken(Token);
 
-        var installed = await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, HttpUrl));
-        var unknown = await Finished(client, await client.InstallUpdateAsync("no-such-tag", ActivationMode.Switch, HttpUrl));
+        var installed = await Finished(client, await client.InstallUpdateAsync("r1", ActivationMode.Switch, HttpsUrl));
+        var unknown = await Finished(client, await client.InstallUpdateAsync("no-such-tag", ActivationMode.Switch, HttpsUrl));
         SetToken("qt_wrong_0a1b2c3d4e5f");
-        var refused = await Finished(client, await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpUrl));
+        var refused = await Finished(client, await client.InstallUpdateAsync("r2", ActivationMode.Switch, HttpsUrl));
         var told = new StringBuilder(daemon.Output);
         foreach (var job in await client.JobsAsync())
         {
@@ -272,10 +279,10 @@ public sealed class UpdateJobTests : IDisposable
         told.AppendLine(Curl("/v1/jobs")).AppendLine(Curl("/v1/status")).AppendLine(Curl("/v1/generations")).AppendLine(Curl("/v1/update/source"));
 
         Assert.True(installed.Succeeded, installed.Error);
-        Assert.Equal((JobState.Failed, $"ref 'no-such-tag' is no tag, branch or commit of {HttpUrl}"), (unknown.State, unknown.Error));
+        Assert.Equal((JobState.Failed, $"ref 'no-such-tag' is no tag, branch or commit of {HttpsUrl}"), (unknown.State, unknown.Error));
         Assert.Equal(JobState.Failed, refused.State);
         Assert.Contains("authentication failed", refused.Error);
-        Assert.Contains("\"line\":\"updating to r1 from " + HttpUrl, told.ToString());
+        Assert.Contains("\"line\":\"updating to r1 from " + HttpsUrl, told.ToString());
         Assert.DoesNotContain(Token, told.ToString());
         Assert.DoesNotContain("qt_wrong_0a1b2c3d4e5f", told.ToString());
         Assert.DoesNotContain(_server.RequestLines, l => l.Contains(Token, StringComparison.Ordinal));
@@ -284,12 +291,12 @@ public sealed class UpdateJobTests : IDisposable
     [Fact]
     public async Task Should_cancel_the_daemon_job_when_the_cli_is_interrupted()
     {
-        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var daemon = StartDaemon();
         using var client = daemon.Client();
         SetToken(Token);
         _server.Stall = true;
 
-        using var cli = OurCli.Start(["--root", _root.Root, "update", "install", "r1", "--source", HttpUrl]);
+        using var cli = OurCli.Start(["--root", _root.Root, "update", "install", "r1", "--source", HttpsUrl]);
         await _server.WaitForHeldRequestAsync(CancellationToken.None);
         Posix.Kill(cli.Id, Posix.SIGTERM);
         await cli.WaitForExitAsync();
@@ -297,12 +304,12 @@ public sealed class UpdateJobTests : IDisposable
 
         Assert.NotEqual(0, cli.ExitCode);
         Assert.Equal((JobKind.Update, JobState.Cancelled), (job.Kind, job.State));
-        Assert.Empty(JobProcesses.AfterSettling(_root.Root, daemon.Pid, _server.BaseUrl));
+        Assert.Empty(JobProcesses.AfterSettling(_root.Root, daemon.Pid, _https.BaseUrl));
         Assert.Empty(SystemInvariants.Generations(_root));
     }
 
     private void SetToken(string token) =>
-        Assert.Equal(0, OurCli.Run(["--root", _root.Root, "update", "token", "set"], Encoding.UTF8.GetBytes(token + "\n")).ExitCode);
+        Assert.Equal(0, OurCli.Run(["--root", _root.Root, "update", "token", "set", "--source", HttpsUrl], Encoding.UTF8.GetBytes(token + "\n")).ExitCode);
 
     private string Curl(string path) =>
         ProcessRunner.Run("curl", ["-s", "--unix-socket", _root.Layout.DaemonSocket, "http://qitech-osd" + path]).StdoutText;

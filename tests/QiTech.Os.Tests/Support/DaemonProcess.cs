@@ -42,7 +42,10 @@ public sealed class DaemonProcess : IDisposable
     /// <summary>Runs the daemon until it ends by itself, for start-up failures.</summary>
     public static ProcessRunner.Result RunToEnd(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
 
-    public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs)
+    public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs) => Start(layout, null, extraArgs);
+
+    /// <summary>Starts the daemon with extra environment variables (<paramref name="env"/>).</summary>
+    public static DaemonProcess Start(SystemLayout layout, IDictionary<string, string>? env, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,6 +53,10 @@ public sealed class DaemonProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in env ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         foreach (var arg in new[] { Dll, "--root", layout.Root, "--embedded" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);

@@ -9,6 +9,7 @@ public static class AllModules
         new VersionModule(),
         new UpdateModule(),
         new SubstitutersModule(),
+        new DaemonModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),
