@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test (unit, property, integration against the real nix-store, browser) and
-# ends with one line "N passed, N failed".
+# Runs every test (unit, property, integration against the real nix-store, browser) and the
+# format check (.editorconfig's conventions), and ends with one line "N passed, N failed"; a
+# format violation counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")"
 results="$(pwd)/artifacts/test-results"
@@ -10,7 +11,13 @@ dotnet build QiTech.Os.slnx -c Release --nologo -v quiet || { echo "0 passed, 1 
 dotnet test QiTech.Os.slnx -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" "$@"
 status=$?
-passed=0; failed=0
+format_failed=0
+if ! dotnet format QiTech.Os.slnx --verify-no-changes --no-restore; then
+  echo "dotnet format: the code does not follow .editorconfig (run 'dotnet format QiTech.Os.slnx')" >&2
+  format_failed=1
+  status=1
+fi
+passed=0; failed=$format_failed
 for f in "$results"/*.trx; do
   [ -f "$f" ] || continue
   p=$(grep -o 'passed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*'); passed=$((passed + ${p:-0}))

@@ -1,7 +1,7 @@
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using QiTech.Control.Server.Daemon;
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 
 namespace QiTech.Control.Server.Tests.Support;
 
