@@ -47,6 +47,7 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(string repository, SystemLayout layout, DemoDaemon daemon, string configName, CancellationToken cancel)
     {
+        DemoPrerequisites.Ensure(Environment.GetEnvironmentVariable("PATH"));
         var configFile = Path.GetFullPath(Path.Combine(repository, configName));
         if (!File.Exists(configFile))
         {
