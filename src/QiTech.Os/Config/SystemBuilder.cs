@@ -1,4 +1,5 @@
 using QiTech.Os.Build;
+using QiTech.Os.Cache;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -79,9 +80,28 @@ public static class SystemBuilder
     }
 
     /// <summary>Builds the packages built from source that are not in the store yet (with <paramref name="check"/>: all of them again, comparing the bits).</summary>
-    public static Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
-        bool check = false, CancellationToken cancel = default) =>
-        new PackageSetBuilder(store).BuildAsync(prepared.Packages, progress, check, cancel);
+    /// <remarks>Outputs a configured binary cache has are fetched first (<c>system.update.substituters</c>), so only the rest is built.</remarks>
+    public static async Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
+        bool check = false, CancellationToken cancel = default)
+    {
+        var builder = new PackageSetBuilder(store);
+        if (!check)
+        {
+            var settings = SubstitutersModule.Settings(prepared.Evaluation.Config);
+            var outputs = prepared.Packages.SelectMany(d => builder.OutputsOf(d)).ToList();
+            var report = progress ?? new SilentProgress();
+            await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
+        }
+        return await builder.BuildAsync(prepared.Packages, progress, check, cancel);
+    }
+
+    private sealed class SilentProgress : IPackageBuildProgress;
+
+    /// <summary>Cache progress as the build's own progress reports it.</summary>
+    private sealed class FetchReporter(IPackageBuildProgress progress) : IProgress<CacheProgress>
+    {
+        public void Report(CacheProgress value) => progress.Fetching(value);
+    }
 
     /// <summary>Renders the system (its packages built) and adds it to the store.</summary>
     public static StorePath Finish(PreparedSystem prepared, LocalStore store, CancellationToken cancel = default)
