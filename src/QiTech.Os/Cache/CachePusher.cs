@@ -14,9 +14,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
 {
     public const string CacheInfoFile = "nix-cache-info";
 
-    public async Task<CachePushResult> PushAsync(IEnumerable<StorePath> roots, IProgress<string>? log, CancellationToken cancel)
+    public async Task<CachePushResult> PushAsync(IEnumerable<StorePath> roots, IProgress<string>? log, CancellationToken cancel,
+        IReadOnlySet<StorePath>? exclude = null)
     {
-        var closure = store.Closure(roots).Order().ToList();
+        var closure = store.Closure(roots).Where(p => exclude is null || !exclude.Contains(p)).Order().ToList();
         var pushed = 0;
         long bytes = 0;
         await WriteCacheInfoAsync(cancel);
@@ -41,7 +42,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             return;
         }
-        var temp = Path.GetTempFileName();
+        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
         try
         {
             await File.WriteAllTextAsync(temp, $"StoreDir: {store.Layout.StoreDir}\nWantMassQuery: 1\nPriority: 40\n", cancel);
@@ -56,7 +57,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     private async Task<long> PushOneAsync(StorePath path, CancellationToken cancel)
     {
         var info = store.QueryPathInfo(path) ?? throw new CacheException($"{store.Render(path)}: not a valid store path");
-        var temp = Path.Combine(Path.GetTempPath(), $"qitech-push-{Environment.ProcessId}-{Guid.NewGuid():N}.nar.zst");
+        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
         try
         {
             // One read of the tree: NAR bytes are hashed (to check the store) and compressed;
@@ -96,6 +97,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             }
             var narInfo = new NarInfo(path, url, CacheCompression.Zstd, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
+            File.Delete(temp);
             await File.WriteAllTextAsync(temp, narInfo.Render(store.Layout.StoreDir), cancel);
             await cache.WriteAsync(NarInfo.FileName(path), temp, "text/x-nix-narinfo", cancel);
             return fileSize;

@@ -9,6 +9,15 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
 
     public BinaryCacheUrl Url => url;
 
+    public string StagingDirectory
+    {
+        get
+        {
+            Directory.CreateDirectory(_root);
+            return _root;
+        }
+    }
+
     public Task<Stream?> OpenReadAsync(string file, CancellationToken cancel)
     {
         var path = Path.Combine(_root, file);
@@ -31,11 +40,16 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
     public Task WriteAsync(string file, string localFile, string contentType, CancellationToken cancel)
     {
         var target = Path.Combine(_root, file);
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        var staged = Path.GetDirectoryName(Path.GetFullPath(localFile)) == Path.GetFullPath(_root).TrimEnd('/');
+        var temp = staged ? localFile : Path.Combine(_root, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(localFile, temp, overwrite: true);
+            if (!staged)
+            {
+                File.Copy(localFile, temp, overwrite: true);
+            }
+            // On disk before it is visible: a narinfo must never name a NAR a power cut emptied.
             using (var written = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
             {
                 written.Flush(flushToDisk: true);
@@ -44,7 +58,10 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            if (!staged)
+            {
+                File.Delete(temp);
+            }
             throw new QiTechOsException($"{target}: cannot write: {e.Message}");
         }
         return Task.CompletedTask;

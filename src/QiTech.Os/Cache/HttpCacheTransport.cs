@@ -22,6 +22,8 @@ public sealed class HttpCacheTransport : ICacheTransport
 
     public BinaryCacheUrl Url { get; }
 
+    public string StagingDirectory => Path.GetTempPath();
+
     public async Task<Stream?> OpenReadAsync(string file, CancellationToken cancel)
     {
         var response = await Send(new HttpRequestMessage(HttpMethod.Get, Url.Of(file)), HttpCompletionOption.ResponseHeadersRead, cancel);

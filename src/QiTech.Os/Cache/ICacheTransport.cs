@@ -5,6 +5,9 @@ public interface ICacheTransport : IDisposable
 {
     BinaryCacheUrl Url { get; }
 
+    /// <summary>Where a writer makes its temporary files, so that <see cref="WriteAsync"/> can be a rename rather than a copy.</summary>
+    string StagingDirectory { get; }
+
     /// <summary>The file's contents, or null when the cache does not have it.</summary>
     Task<Stream?> OpenReadAsync(string file, CancellationToken cancel);
 

@@ -19,8 +19,13 @@ public static class SystemBuilder
     public const string ConfigurationJson = "configuration.json";
 
     /// <summary>Reads and checks a configuration with its version definitions; throws <see cref="ConfigException"/>.</summary>
-    public static Evaluation Evaluate(string configFile, VersionInfo version, ILocalPathImporter importer, ConfigEvaluator? evaluator = null) =>
-        (evaluator ?? ConfigEvaluator.Default).Evaluate(YamlConfigLoader.Load(configFile), importer, VersionModule.Definitions(version));
+    /// <param name="physicalStoreDir">Where the store's files lie: a configuration in the store (an update's commit tree) reads only from its own store path.</param>
+    public static Evaluation Evaluate(string configFile, VersionInfo version, ILocalPathImporter importer, ConfigEvaluator? evaluator = null, string? physicalStoreDir = null)
+    {
+        var repository = ConfigRepository.Locate(configFile, physicalStoreDir);
+        var files = YamlConfigLoader.Load(configFile, repository);
+        return (evaluator ?? ConfigEvaluator.Default).Evaluate(files, importer, repository.Allowing(files), VersionModule.Definitions(version));
+    }
 
     /// <summary>Every file of the system, in memory.</summary>
     public static SystemTree Render(Evaluation evaluation, ConfigEvaluator? evaluator = null)
@@ -67,7 +72,7 @@ public static class SystemBuilder
     public static PreparedSystem Prepare(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default)
     {
         // Dry run: checks everything, touches nothing.
-        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir));
+        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir), physicalStoreDir: store.Layout.PhysicalStoreDir);
         Render(check);
         PackageDerivations.All(check.Config);
         foreach (var warning in check.Warnings)
@@ -75,7 +80,7 @@ public static class SystemBuilder
             warn?.Invoke(warning);
         }
         cancel.ThrowIfCancellationRequested();
-        var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel));
+        var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel), physicalStoreDir: store.Layout.PhysicalStoreDir);
         return new PreparedSystem(evaluation, PackageDerivations.All(evaluation.Config));
     }
 
