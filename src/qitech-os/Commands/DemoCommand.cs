@@ -1,11 +1,11 @@
 using System.CommandLine;
-using QiTech.Os.Cli.Demo;
 using QiTech.Os.Activation;
+using QiTech.Os.Cli.Demo;
 using QiTech.Os.Client;
-using QiTech.Os.Contract;
-using QiTech.Os.Nix;
 using QiTech.Os.Config;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
