@@ -22,7 +22,7 @@ public sealed class ControlServerOptions
 
     /// <summary>
     /// The configuration file, relative to the repository, that updates build; empty means the
-    /// daemon's default (machine.yaml).
+    /// daemon's default (machine.yaml, else configuration/machine.yaml).
     /// </summary>
     public string? UpdateConfigFile { get; set; }
 

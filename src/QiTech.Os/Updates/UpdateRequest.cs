@@ -5,9 +5,7 @@ namespace QiTech.Os.Updates;
 
 /// <summary>
 /// Update the machine to <see cref="Ref"/> of <see cref="Source"/>: the configuration is
-/// <see cref="ConfigFile"/> at the root of that commit's tree.
+/// <see cref="ConfigFile"/>, relative to the root of that commit's tree; null: the first of
+/// <see cref="CommitConfiguration.DefaultFiles"/> the commit has.
 /// </summary>
-public sealed record UpdateRequest(SourceUrl Source, GitRefName Ref, ActivationMode Mode, string ConfigFile = UpdateRequest.DefaultConfigFile)
-{
-    public const string DefaultConfigFile = "machine.yaml";
-}
+public sealed record UpdateRequest(SourceUrl Source, GitRefName Ref, ActivationMode Mode, string? ConfigFile = null);

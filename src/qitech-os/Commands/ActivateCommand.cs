@@ -1,8 +1,8 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
-using QiTech.Os.Contract;
 using QiTech.Os.Config;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;

@@ -1,11 +1,11 @@
 using System.CommandLine;
-using QiTech.Os.Cli.Demo;
 using QiTech.Os.Activation;
+using QiTech.Os.Cli.Demo;
 using QiTech.Os.Client;
-using QiTech.Os.Contract;
-using QiTech.Os.Nix;
 using QiTech.Os.Config;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
@@ -50,6 +50,7 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(string repository, SystemLayout layout, DemoDaemon daemon, string configName, CancellationToken cancel)
     {
+        DemoPrerequisites.Ensure(Environment.GetEnvironmentVariable("PATH"));
         var configFile = Path.GetFullPath(Path.Combine(repository, configName));
         if (!File.Exists(configFile))
         {

@@ -30,10 +30,22 @@ public static class ListGenerationsCommand
             foreach (var g in generations)
             {
                 var flags = new List<string>();
-                if (g.Current) flags.Add("current");
-                if (g.Booted) flags.Add("booted");
-                if (g.BootDefault) flags.Add("default");
-                if (g.KnownGood) flags.Add("known-good");
+                if (g.Current)
+                {
+                    flags.Add("current");
+                }
+                if (g.Booted)
+                {
+                    flags.Add("booted");
+                }
+                if (g.BootDefault)
+                {
+                    flags.Add("default");
+                }
+                if (g.KnownGood)
+                {
+                    flags.Add("known-good");
+                }
                 var commit = g.Version.Commit is { } c ? c[..Math.Min(12, c.Length)] : "-";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Version.Label, 20),-20}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));

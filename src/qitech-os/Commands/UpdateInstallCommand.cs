@@ -25,7 +25,7 @@ public static class UpdateInstallCommand
         var test = new Option<bool>("--test") { Description = "Activate now without a generation; a reboot returns" };
         var configFile = new Option<string?>("--config-file")
         {
-            Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml)",
+            Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml, else configuration/machine.yaml)",
         };
         var command = new Command("install", "Fetch REF, build its system and activate it") { reference, switchNow, boot, test, configFile };
         command.SetAction(async (parse, cancel) =>

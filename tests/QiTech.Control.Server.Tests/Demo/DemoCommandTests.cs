@@ -105,6 +105,26 @@ public sealed class DemoCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Root, "run", "qitech-osd.pid")));
     }
 
+    [Fact]
+    public async Task Missing_programs_are_named_with_their_package_before_anything_starts()
+    {
+        // A PATH with dotnet and git only: bubblewrap and util-linux are "not installed".
+        var bin = Path.Combine(machine.Dir, "bin");
+        Directory.CreateDirectory(bin);
+        foreach (var program in new[] { "dotnet", "git" })
+        {
+            var found = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, program)).First(File.Exists);
+            File.CreateSymbolicLink(Path.Combine(bin, program), found);
+        }
+
+        var result = await RunWithPathAsync(bin, "--root", Root, "demo");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: demo: bwrap (it sandboxes the package builds), setsid (it starts the daemon and each service in its own session) not found on PATH; "
+            + "install with: apt-get install bubblewrap util-linux\n", result.Stderr);
+        Assert.False(Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any(), result.Output);
+    }
+
     public void Dispose() => machine.Dispose();
 
     private int DaemonPid() => int.Parse(File.ReadAllText(Path.Combine(Root, "run", "qitech-osd.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -115,7 +135,9 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     /// <summary>Runs the built CLI in the checkout, as <c>./qitech-os</c> would.</summary>
-    private async Task<Result> RunAsync(params string[] args)
+    private Task<Result> RunAsync(params string[] args) => RunWithPathAsync(null, args);
+
+    private async Task<Result> RunWithPathAsync(string? path, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -129,6 +151,10 @@ public sealed class DemoCommandTests : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["DOTNET_NOLOGO"] = "1";
+        if (path != null)
+        {
+            start.Environment["PATH"] = path;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

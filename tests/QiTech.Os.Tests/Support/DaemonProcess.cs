@@ -12,7 +12,9 @@ namespace QiTech.Os.Tests.Support;
 /// </summary>
 public sealed class DaemonProcess : IDisposable
 {
-    private static readonly string Dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "qitech-osd", "release", "qitech-osd.dll"));
+    // The daemon built beside these tests, in the same configuration (artifacts/bin/<project>/<configuration>/).
+    private static readonly string Dll = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "qitech-osd", new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Name, "qitech-osd.dll"));
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
