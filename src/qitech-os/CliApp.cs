@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(BaseCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 

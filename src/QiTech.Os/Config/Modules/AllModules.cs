@@ -8,6 +8,7 @@ public static class AllModules
         new SystemModule(),
         new VersionModule(),
         new UpdateModule(),
+        new BaseModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),
