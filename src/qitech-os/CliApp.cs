@@ -35,6 +35,8 @@ public static class CliApp
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(BaseCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
+        root.Subcommands.Add(CacheCommand.Create());
+        root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);

@@ -8,6 +8,7 @@ public static class AllModules
         new SystemModule(),
         new VersionModule(),
         new UpdateModule(),
+        new SubstitutersModule(),
         new BaseModule(),
         new BootModule(),
         new KioskModule(),
