@@ -32,3 +32,8 @@ deb=$(awk -v p="$extra" '$1=="deb" && $2==p {print int($6/1024)}' "$work/b/base.
 echo "first base:                         $((after_a - before)) KiB"
 echo "second base (+ $extra):  $((after_b - after_a)) KiB more"
 echo "$extra installed size:            ${installed} KiB (its .deb: ${deb} KiB)"
+# A file shared with the first base has three links (both bases and the store's .links); one
+# only the second base has, two. The largest of those are what the second base paid for.
+echo "largest files only the second base has (KiB, path):"
+b_path=$(ls -d "$store"/*-base-b)
+find "$b_path" -type f -links 2 -printf '%k %P\n' | sort -rn | head -12
