@@ -23,6 +23,8 @@ public static class DaemonHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start reaches the command line's handler, which reports it in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(layout.DaemonSocket));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
         builder.Services.ConfigureHttpJsonOptions(json => DaemonJson.Configure(json.SerializerOptions, layout.StoreDir));
@@ -53,6 +55,10 @@ public static class DaemonHost
     private static void PrepareSocket(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (Directory.Exists(path))
+        {
+            throw new QiTechOsException($"{path}: a directory is where the daemon's socket belongs");
+        }
         if (!File.Exists(path))
         {
             return;

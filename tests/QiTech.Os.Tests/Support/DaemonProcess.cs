@@ -39,6 +39,9 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>Runs the daemon until it ends by itself, for start-up failures.</summary>
+    public static ProcessRunner.Result RunToEnd(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
+
     public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("dotnet")
