@@ -34,6 +34,7 @@ public static class CliApp
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(BaseCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(BundleCommand.Create());

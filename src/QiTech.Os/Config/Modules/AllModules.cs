@@ -10,6 +10,7 @@ public static class AllModules
         new UpdateModule(),
         new SubstitutersModule(),
         new DaemonModule(),
+        new BaseModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),
