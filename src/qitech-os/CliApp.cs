@@ -31,6 +31,7 @@ public static class CliApp
         root.Subcommands.Add(BootEntriesCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(ImageCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());

@@ -31,6 +31,10 @@ public sealed class FirewallModule : IConfigModule
             return;
         }
         var nft = config.String("networking.firewall.nftProgram");
+        if (BaseModule.Enabled(config))
+        {
+            contributions.Set("system.base.packages", List("nftables"));
+        }
         contributions.Set("systemd.services.qitech-firewall", new Dictionary<string, object?>
         {
             ["description"] = "QiTech firewall (nftables)",
