@@ -32,6 +32,8 @@ public static class CliApp
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(ImageCommand.Create());
+        root.Subcommands.Add(BuildVmCommand.Create());
+        root.Subcommands.Add(InstallCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());

@@ -73,6 +73,8 @@ public static class StageTwoInit
             fill "$deploy/etc" /etc
             fill "$deploy/var" /var
 
+            # The boot loader has taken a one-shot choice by now: it is not the next boot's too.
+            "$bb" rm -f /qitech/var/next-boot
             "$bb" mkdir -p /run
             "$bb" ln -sfn "$system" /run/booted-system
             "$bb" ln -sfn "$system" /run/current-system

@@ -30,15 +30,23 @@ public static class DiskImageWriter
         }
     }
 
-    public static async Task WriteAsync(string output, DiskLayout layout, string espTree, string rootTree, string workDir, Action<string> log, CancellationToken cancel)
+    /// <summary>
+    /// Writes the disk to <paramref name="output"/>: an image file (made as <c>.partial</c> and
+    /// renamed when whole), or with <paramref name="device"/> a block device, written in place.
+    /// </summary>
+    public static async Task WriteAsync(string output, DiskLayout layout, string espTree, string rootTree, string workDir, Action<string> log,
+        CancellationToken cancel, bool device = false)
     {
         CheckTools();
         var esp = Path.Combine(workDir, "esp.img");
         var root = Path.Combine(workDir, "root.img");
-        var partial = output + ".partial";
+        var partial = device ? output : output + ".partial";
         File.Delete(esp);
         File.Delete(root);
-        File.Delete(partial);
+        if (!device)
+        {
+            File.Delete(partial);
+        }
         try
         {
             log("formatting the EFI system partition");
@@ -54,8 +62,9 @@ public static class DiskImageWriter
                 "-E", $"root_owner=0:0,hash_seed={layout.RootFileSystem:D}", "-d", rootTree, root,
                 (layout.RootBytes / 1024).ToString(CultureInfo.InvariantCulture) + "k"]);
             log("writing the partition table and both partitions");
-            using (var file = new FileStream(partial, FileMode.CreateNew))
+            if (!device)
             {
+                using var file = new FileStream(partial, FileMode.CreateNew);
                 file.SetLength(layout.TotalBytes);
             }
             var sfdisk = await HostCommand.RunWithInputAsync("/usr/sbin/sfdisk", ["--quiet", "--no-reread", "--no-tell-kernel", partial], layout.SfdiskScript(), cancel);
@@ -69,13 +78,19 @@ public static class DiskImageWriter
             {
                 file.Flush(flushToDisk: true);
             }
-            File.Move(partial, output, overwrite: true);
+            if (!device)
+            {
+                File.Move(partial, output, overwrite: true);
+            }
         }
         finally
         {
             File.Delete(esp);
             File.Delete(root);
-            File.Delete(partial);
+            if (!device)
+            {
+                File.Delete(partial);
+            }
         }
     }
 

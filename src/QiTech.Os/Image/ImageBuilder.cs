@@ -21,7 +21,8 @@ public static class ImageBuilder
 {
     public const string SystemdBootInBase = BaseBuilder.RootDir + "/usr/lib/systemd/boot/efi/systemd-bootx64.efi";
 
-    public static async Task BuildAsync(LocalStore store, StorePath system, string output, DiskLayout disk, Action<string> log, CancellationToken cancel)
+    /// <summary>Writes the disk of <paramref name="system"/> to an image file, or with <paramref name="device"/> onto a block device.</summary>
+    public static async Task BuildAsync(LocalStore store, StorePath system, string output, DiskLayout disk, Action<string> log, CancellationToken cancel, bool device = false)
     {
         var basePath = BaseDeployment.BaseOf(store.Layout, system)
             ?? throw new BadInputException($"{store.Render(system)} has no base: an image needs a whole system (system.base.enable: true)");
@@ -30,7 +31,7 @@ public static class ImageBuilder
         {
             throw new QiTechOsException("making a disk image needs root: the root file system keeps the base's owners");
         }
-        var outputDir = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        var outputDir = device ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (!Directory.Exists(outputDir))
         {
             throw new BadInputException($"--out {output}: no folder {outputDir}");
@@ -54,7 +55,7 @@ public static class ImageBuilder
             Directory.CreateDirectory(esp + "/EFI/systemd");
             File.Copy(systemdBoot, esp + "/EFI/BOOT/BOOTX64.EFI");
             File.Copy(systemdBoot, esp + "/EFI/systemd/systemd-bootx64.efi");
-            await DiskImageWriter.WriteAsync(output, disk, esp, staging, work, log, cancel);
+            await DiskImageWriter.WriteAsync(output, disk, esp, staging, work, log, cancel, device);
         }
         finally
         {

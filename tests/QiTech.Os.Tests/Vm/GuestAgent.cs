@@ -71,6 +71,17 @@ public sealed class GuestAgent(string socketPath)
         }
     }
 
+    /// <summary>Starts <paramref name="command"/> in the guest without waiting for it (a reboot, which ends the agent too).</summary>
+    public async Task SpawnAsync(string command)
+    {
+        using var connection = await ConnectAsync(TimeSpan.FromSeconds(30));
+        await connection.CallAsync(new JsonObject
+        {
+            ["execute"] = "guest-exec",
+            ["arguments"] = new JsonObject { ["path"] = "/bin/sh", ["arg"] = new JsonArray("-c", command) },
+        }, TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>As <see cref="ExecAsync"/>, failing the test unless the command exits 0; returns its stdout.</summary>
     public async Task<string> RunAsync(string command, TimeSpan? timeout = null)
     {

@@ -18,7 +18,8 @@ public sealed class VmBootTests(VmImageFixture images)
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "boot");
-        var disk = VmImageFixture.Overlay(image.Path, dir);
+        // A disk 2 GiB larger than the image: the root grows to it at first boot.
+        var disk = VmImageFixture.Overlay(image.Path, dir, "6G");
         var clock = Stopwatch.StartNew();
         await using var vm = await QemuVm.StartAsync(dir, disk, Path.Combine(dir, "efivars.fd"));
 
@@ -35,9 +36,39 @@ public sealed class VmBootTests(VmImageFixture images)
         Assert.Contains($"init={image.System}/init", cmdline, StringComparison.Ordinal);
         Assert.Contains("ro", (await vm.Agent.RunAsync("findmnt -no OPTIONS /usr")).Split(',', '\n'));
         Assert.Equal(image.System + "/etc\n", await vm.Agent.RunAsync("readlink /etc/static"));
+        var rootBytes = long.Parse((await vm.Agent.RunAsync("df -B1 --output=size / | tail -1")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(rootBytes > 5L << 30, $"the root file system has {rootBytes} bytes: it did not grow to the 6 GiB disk");
+        // The kiosk shows the Home page on the screen: read back by OCR from qemu's screendump.
+        clock.Restart();
+        var screen = await WaitForScreenTextAsync(vm, "Running version", TimeSpan.FromMinutes(8));
+        VmTimings.Record("kiosk on screen after /health (TCG)", clock.Elapsed);
+        Assert.Contains("Services", screen, StringComparison.Ordinal);
         // The server's user is admitted by the daemon (its group), through the socket itself.
         var status = await vm.Agent.RunAsync("runuser -u qitech-service -- curl -sf --unix-socket /run/qitech-os/daemon.sock http://qitech-osd/v1/status");
         Assert.Contains(image.System, status, StringComparison.Ordinal);
+    }
+
+    /// <summary>Takes screendumps (kept as PNG under the run's folder) until tesseract reads <paramref name="text"/> on one.</summary>
+    private static async Task<string> WaitForScreenTextAsync(QemuVm vm, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        for (var i = 0; ; i++)
+        {
+            var png = await vm.ScreendumpAsync("screen");
+            var ocr = Support.ProcessRunner.Run("tesseract", [png, "stdout"]);
+            if (ocr.StdoutText.Contains(text, StringComparison.Ordinal))
+            {
+                File.Copy(png, Path.Combine(vm.Dir, "kiosk-home.png"), overwrite: true);
+                return ocr.StdoutText;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var kiosk = await vm.Agent.ExecAsync("systemctl --no-pager status qitech-kiosk; journalctl --no-pager -n 40 -u qitech-kiosk");
+                throw new TimeoutException($"the screen did not show '{text}' within {timeout} (last screen: {png}, OCR: {ocr.StdoutText.Trim()}):\n{kiosk.Stdout}");
+            }
+            File.Delete(png);
+            await Task.Delay(5000);
+        }
     }
 
     /// <summary>Asks the control server's /health inside the guest until it answers 200.</summary>

@@ -61,12 +61,12 @@ public sealed class VmImageFixture
     }
 
     /// <summary>A copy-on-write disk over the image for one test (qcow2), so the image stays as built.</summary>
-    public static string Overlay(string image, string dir)
+    public static string Overlay(string image, string dir, string? size = null)
     {
         Directory.CreateDirectory(dir);
         var overlay = Path.Combine(dir, "disk.qcow2");
         File.Delete(overlay);
-        var r = ProcessRunner.Run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", image, overlay]);
+        var r = ProcessRunner.Run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", image, overlay, .. size == null ? Array.Empty<string>() : [size]]);
         return r.ExitCode == 0 ? overlay : throw new InvalidOperationException("qemu-img create failed: " + r.Stderr);
     }
 }

@@ -13,7 +13,7 @@ public static class VmRequirements
     [
         ("/usr/bin/qemu-system-x86_64", "qemu-system-x86"), ("/usr/bin/qemu-img", "qemu-utils"), (OvmfCode, "ovmf"), (OvmfVars, "ovmf"),
         ("/usr/bin/mmdebstrap", "mmdebstrap"), ("/usr/sbin/mkfs.vfat", "dosfstools"), ("/usr/bin/mcopy", "mtools"),
-        ("/usr/sbin/sfdisk", "fdisk"), ("/usr/sbin/mkfs.ext4", "e2fsprogs"),
+        ("/usr/sbin/sfdisk", "fdisk"), ("/usr/sbin/mkfs.ext4", "e2fsprogs"), ("/usr/bin/tesseract", "tesseract-ocr"),
     ];
 
     /// <summary>Null when the suite can run, else why not.</summary>

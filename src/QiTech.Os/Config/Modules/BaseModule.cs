@@ -74,6 +74,9 @@ public sealed class BaseModule : IConfigModule
         tree.AddFile(StageTwoInit.FileName, StageTwoInit.Render(basePath, output.HashPart), origin, Base, executable: true);
         // Its first boot must not stop to ask for a locale or a root password on the console.
         tree.AddSymlink("etc/systemd/system/systemd-firstboot.service", "/dev/null", origin, Base);
+        // The root partition grows to the disk at boot (systemd-repart), its file system with it
+        // (x-systemd.growfs in the machine's fstab).
+        tree.AddFile("etc/repart.d/50-root.conf", "[Partition]\nType=root-x86-64\n", origin, Base);
         var runtime = storeDir.Render(new DerivationHasher(storeDir).Resolve(DotnetRuntimePackage.Create()).Out);
         tree.AddFile("etc/dotnet/install_location", runtime + "\n", origin, Base);
     }
