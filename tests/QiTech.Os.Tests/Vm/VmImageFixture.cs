@@ -43,12 +43,17 @@ public sealed class VmImageFixture
         var image = Path.Combine(images, Path.GetFileName(system).Split('-')[0] + ".img");
         if (!File.Exists(image))
         {
-            var r = OurCli.RunLong(TimeSpan.FromMinutes(30), "--root", root, "image", "--config", Config, "--out", image);
+            var partial = image + ".new";
+            var r = OurCli.RunLong(TimeSpan.FromMinutes(30), "--root", root, "image", "--config", Config, "--out", partial);
             File.WriteAllText(Path.Combine(ArtifactsDir, "image-build.log"), r.Stderr);
             if (r.ExitCode != 0)
             {
                 throw new InvalidOperationException($"qitech-os image failed (exit {r.ExitCode}):\n{string.Join('\n', r.Stderr.Split('\n').TakeLast(30))}");
             }
+            // The image is of the system the command built (the working tree may have moved on since).
+            system = r.Stderr.Split('\n').Single(l => l.StartsWith("system: ", StringComparison.Ordinal))["system: ".Length..].Trim();
+            image = Path.Combine(images, Path.GetFileName(system).Split('-')[0] + ".img");
+            File.Move(partial, image, overwrite: true);
         }
         // Older images are of older commits: keep the newest few.
         foreach (var old in new DirectoryInfo(images).GetFiles("*.img").OrderByDescending(f => f.LastWriteTimeUtc).Skip(2))
@@ -57,7 +62,10 @@ public sealed class VmImageFixture
         }
         VmTimings.Record("system build (cached store)", built);
         VmTimings.Record("system build + image", clock.Elapsed);
-        return new BuiltImage(image, system, VersionInfo.FromGit(Path.GetDirectoryName(Config)!));
+        var release = File.ReadAllText(Path.Combine(root + system, "qitech-os-release"));
+        return VersionInfo.TryParseRelease(release, out var version)
+            ? new BuiltImage(image, system, version)
+            : throw new InvalidOperationException($"{system}/qitech-os-release cannot be read: {release}");
     }
 
     /// <summary>A copy-on-write disk over the image for one test (qcow2), so the image stays as built.</summary>
