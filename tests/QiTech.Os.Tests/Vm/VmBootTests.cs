@@ -38,14 +38,15 @@ public sealed class VmBootTests(VmImageFixture images)
         Assert.Equal(image.System + "/etc\n", await vm.Agent.RunAsync("readlink /etc/static"));
         var rootBytes = long.Parse((await vm.Agent.RunAsync("df -B1 --output=size / | tail -1")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(rootBytes > 5L << 30, $"the root file system has {rootBytes} bytes: it did not grow to the 6 GiB disk");
+        // The server's user is admitted by the daemon (its group), through the socket itself.
+        var status = await vm.Agent.RunAsync("runuser -u qitech-service -- curl -sf --unix-socket /run/qitech-os/daemon.sock http://qitech-osd/v1/status");
+        Assert.Contains(image.System, status, StringComparison.Ordinal);
+
         // The kiosk shows the Home page on the screen: read back by OCR from qemu's screendump.
         clock.Restart();
         var screen = await WaitForScreenTextAsync(vm, "Running version", TimeSpan.FromMinutes(8));
         VmTimings.Record("kiosk on screen after /health (TCG)", clock.Elapsed);
         Assert.Contains("Services", screen, StringComparison.Ordinal);
-        // The server's user is admitted by the daemon (its group), through the socket itself.
-        var status = await vm.Agent.RunAsync("runuser -u qitech-service -- curl -sf --unix-socket /run/qitech-os/daemon.sock http://qitech-osd/v1/status");
-        Assert.Contains(image.System, status, StringComparison.Ordinal);
     }
 
     /// <summary>Takes screendumps (kept as PNG under the run's folder) until tesseract reads <paramref name="text"/> on one.</summary>

@@ -30,7 +30,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
                   QITECH_VM_TEST: "2"
             """);
         Assert.NotEqual(image.System, second);
-        var transfer = VmSystems.TransferDisk(dir, second, image.System);
+        var (transfer, import) = VmSystems.TransferDisk(dir, second, image.System);
         var disk = VmImageFixture.Overlay(image.Path, dir);
         var efiVars = Path.Combine(dir, "efivars.fd");
         File.Delete(efiVars);
@@ -39,7 +39,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
         {
             Assert.Equal("", (await vm.Agent.ExecAsync("cat /etc/qitech-vm-test")).Stdout);
             var serverPid = (await vm.Agent.RunAsync("systemctl show -p MainPID --value qitech-control-server")).Trim();
-            await vm.Agent.RunAsync("/run/current-system/sw/bin/qitech-os store import < /dev/vdb", TimeSpan.FromMinutes(10));
+            await vm.Agent.RunAsync(import, TimeSpan.FromMinutes(10));
             var clock = Stopwatch.StartNew();
             var switched = await vm.Agent.ExecAsync($"/run/current-system/sw/bin/qitech-os switch --system {second}", TimeSpan.FromMinutes(10));
             VmTimings.Record("live switch, configuration only (TCG)", clock.Elapsed);

@@ -26,7 +26,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
                 environment:
                   QITECH_VM_TEST: "2"
             """);
-        var transfer = VmSystems.TransferDisk(dir, second, image.System);
+        var (transfer, import) = VmSystems.TransferDisk(dir, second, image.System);
         var disk = VmImageFixture.Overlay(image.Path, dir);
         var efiVars = Path.Combine(dir, "efivars.fd");
         File.Delete(efiVars);
@@ -35,7 +35,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
         {
             await vm.Agent.WaitReadyAsync(BootTimeout, () => vm.Tail());
             await vm.Agent.RunAsync("systemctl is-system-running --wait || true", BootTimeout);
-            await vm.Agent.RunAsync("/run/current-system/sw/bin/qitech-os store import < /dev/vdb && sync", TimeSpan.FromMinutes(10));
+            await vm.Agent.RunAsync(import + " && sync", TimeSpan.FromMinutes(10));
             await vm.Agent.SpawnAsync($"/run/current-system/sw/bin/qitech-os switch --system {second} > /root/switch.log 2>&1");
             // Mid-switch: the daemon has taken the job and is restarting the server.
             await WaitForAsync(vm, "test -e /qitech/var/activation.json || readlink /run/current-system | grep -q " + Path.GetFileName(second), TimeSpan.FromMinutes(5));

@@ -28,18 +28,23 @@ public static class VmSystems
             : throw new InvalidOperationException($"building {file} failed (exit {r.ExitCode}):\n{string.Join('\n', r.Stderr.Split('\n').TakeLast(30))}");
     }
 
-    /// <summary>A raw disk file with the export of <paramref name="system"/>'s closure minus what <paramref name="present"/>'s closure holds.</summary>
-    public static string TransferDisk(string dir, string system, string present)
+    /// <summary>
+    /// A raw disk file with the export of <paramref name="system"/>'s closure minus what
+    /// <paramref name="present"/>'s closure holds, and the guest command that imports it
+    /// (the disk is padded to whole sectors; the import reads exactly the stream).
+    /// </summary>
+    public static (string Disk, string ImportCommand) TransferDisk(string dir, string system, string present)
     {
         var disk = Path.Combine(dir, "transfer.img");
         using var store = LocalStore.Open(new SystemLayout(StoreRoot, new StoreDirectory(StoreDirectory.Default)));
         var have = store.Closure([store.ParsePath(present)]);
+        long length;
         using (var file = new FileStream(disk, FileMode.Create))
         {
             new StoreTransfer(store).Export([store.ParsePath(system)], file, present: have);
-            // A disk is whole sectors; the import stops at the stream's end marker.
-            file.SetLength((file.Length / 512 + 1) * 512);
+            length = file.Length;
+            file.SetLength((length / 512 + 1) * 512);
         }
-        return disk;
+        return (disk, $"head -c {length} /dev/vdb | /run/current-system/sw/bin/qitech-os store import");
     }
 }
