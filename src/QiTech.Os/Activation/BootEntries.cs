@@ -103,6 +103,14 @@ public sealed partial class BootEntries(SystemLayout layout)
         if (wholeOs)
         {
             options.Add($"init={system}/init");
+            // /etc/systemd/system/default.target reaches the distribution's target through
+            // /etc/static, so systemd loads it as a unit named default.target and never applies
+            // the target's .wants/ links (the kiosk's); named on the command line it is itself.
+            var defaultTarget = new FileInfo(layout.PhysicalPath(link.System) + "/etc/systemd/system/default.target").LinkTarget;
+            if (defaultTarget != null && Path.GetFileName(defaultTarget) is { Length: > 0 } unit && unit != "default.target")
+            {
+                options.Add("systemd.unit=" + unit);
+            }
         }
         if (closure?.KernelParams() is { Length: > 0 } parameters)
         {

@@ -33,7 +33,8 @@ public sealed class FirewallModule : IConfigModule
         var nft = config.String("networking.firewall.nftProgram");
         if (BaseModule.Enabled(config))
         {
-            contributions.Set("system.base.packages", List("nftables"));
+            // nft resolves protocol names (ipv6-icmp) through netbase's /etc/protocols.
+            contributions.Set("system.base.packages", List("nftables", "netbase"));
         }
         contributions.Set("systemd.services.qitech-firewall", new Dictionary<string, object?>
         {
