@@ -51,7 +51,7 @@ public static class BaseBuilder
             }
         }
         using var unrooted = store.HoldOffGarbageCollection();
-        using var work = TempTree.Create(store.TmpDir);
+        using var work = TempTree.Create(store.TmpDir, store.Links);
         var root = work.Path + "/" + RootDir;
         string[] args =
         [

@@ -10,7 +10,6 @@ internal static unsafe partial class Posix
 {
     public const string CapabilityAttribute = "security.capability";
     public const int ENODATA = 61;
-    public const int EOPNOTSUPP = 95;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint lgetxattr(byte* path, byte* name, byte* value, nint size);

@@ -72,7 +72,7 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await Expect(page.Locator("tr[data-generation]")).ToHaveCountAsync(1);
             await MachineFixture.ScreenshotAsync(page, "generations-after-rollback-and-delete");
-            Assert.Equal([1], (await fixture.Client.GenerationsAsync()).Select(g => g.Number));
+            Assert.Equal([1], (await fixture.Client.GenerationsAsync()).Select(g => g.Number.Value));
 
             // A private-repository token: set, acknowledged, and never shown or answered again.
             await page.GetByRole(AriaRole.Link, new() { Name = "Update" }).ClickAsync();
