@@ -32,6 +32,9 @@ public static class CliApp
         root.Subcommands.Add(BootEntriesCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(ImageCommand.Create());
+        root.Subcommands.Add(BuildVmCommand.Create());
+        root.Subcommands.Add(InstallCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(BaseCommand.Create());

@@ -81,10 +81,47 @@ public sealed partial class BootEntries(SystemLayout layout)
         {
             text.Append(CultureInfo.InvariantCulture, $"initrd {initrd}\n");
         }
-        var options = closure?.KernelParams() ?? "";
-        var system = layout.StoreDir.Render(link.System);
-        text.Append(CultureInfo.InvariantCulture, $"options {(options.Length > 0 ? options + " " : "")}qitech.system={system}\n");
+        text.Append("options ").Append(string.Join(' ', Options(link, closure))).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The kernel command line. A whole-OS system (one with a stage-2 <c>init</c>) boots its own
+    /// init on the machine's root (<c>root=</c> from <see cref="SystemLayout.RootDeviceFile"/>),
+    /// with systemd's status shown and the serial console last, so that it gets the status
+    /// lines and a login prompt too; then the system's own parameters and <c>qitech.system=</c>.
+    /// </summary>
+    private List<string> Options(GenerationLink link, SystemClosure? closure)
+    {
+        var system = layout.StoreDir.Render(link.System);
+        var wholeOs = closure?.OptionalFile("init") != null;
+        var options = new List<string>();
+        if (wholeOs && File.Exists(layout.RootDeviceFile) && File.ReadAllText(layout.RootDeviceFile).Trim() is { Length: > 0 } root)
+        {
+            options.Add("root=" + root);
+        }
+        if (wholeOs)
+        {
+            options.Add($"init={system}/init");
+            // /etc/systemd/system/default.target reaches the distribution's target through
+            // /etc/static, so systemd loads it as a unit named default.target and never applies
+            // the target's .wants/ links (the kiosk's); named on the command line it is itself.
+            var defaultTarget = new FileInfo(layout.PhysicalPath(link.System) + "/etc/systemd/system/default.target").LinkTarget;
+            if (defaultTarget != null && Path.GetFileName(defaultTarget) is { Length: > 0 } unit && unit != "default.target")
+            {
+                options.Add("systemd.unit=" + unit);
+            }
+        }
+        if (closure?.KernelParams() is { Length: > 0 } parameters)
+        {
+            options.Add(parameters);
+        }
+        options.Add("qitech.system=" + system);
+        if (wholeOs)
+        {
+            options.AddRange(["systemd.show_status=1", "console=tty0", "console=ttyS0,115200"]);
+        }
+        return options;
     }
 
     private (string? Linux, string? Initrd) Kernel(GenerationLink link, SystemClosure? closure, HashSet<string> kernelsInUse)
@@ -108,7 +145,12 @@ public sealed partial class BootEntries(SystemLayout layout)
 
     private string CopyToBoot(GenerationLink link, string kind, string source, HashSet<string> kernelsInUse)
     {
-        var name = $"{link.System.HashPart}-{kind}";
+        // Named by the store path the file lies in (the base), so generations that share a
+        // kernel share one copy on the boot partition.
+        var owner = source.StartsWith(layout.PhysicalStoreDir + "/", StringComparison.Ordinal)
+            ? source[(layout.PhysicalStoreDir.Length + 1)..].Split('/')[0].Split('-')[0]
+            : link.System.HashPart;
+        var name = $"{owner}-{kind}";
         var target = layout.BootDir + "/qitech/" + name;
         if (!File.Exists(target))
         {

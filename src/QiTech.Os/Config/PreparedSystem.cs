@@ -2,5 +2,8 @@ using QiTech.Os.Build;
 
 namespace QiTech.Os.Config;
 
-/// <summary>A configuration evaluated against the store, with the derivations of the packages it builds from source.</summary>
-public sealed record PreparedSystem(Evaluation Evaluation, IReadOnlyList<Derivation> Packages);
+/// <summary>
+/// A configuration evaluated against the store, with the derivations of the packages it
+/// builds from source and of its Debian base (null: the system runs on the host's OS).
+/// </summary>
+public sealed record PreparedSystem(Evaluation Evaluation, IReadOnlyList<Derivation> Packages, Derivation? Base = null);

@@ -1,3 +1,4 @@
+using QiTech.Os.Base;
 using QiTech.Os.Build;
 using QiTech.Os.Cache;
 using QiTech.Os.Config.Modules;
@@ -74,17 +75,25 @@ public static class SystemBuilder
         // Dry run: checks everything, touches nothing.
         var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir), physicalStoreDir: store.Layout.PhysicalStoreDir);
         Render(check);
-        PackageDerivations.All(check.Config);
+        Packages(check.Config);
         foreach (var warning in check.Warnings)
         {
             warn?.Invoke(warning);
         }
         cancel.ThrowIfCancellationRequested();
         var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel), physicalStoreDir: store.Layout.PhysicalStoreDir);
-        return new PreparedSystem(evaluation, PackageDerivations.All(evaluation.Config));
+        return new PreparedSystem(evaluation, Packages(evaluation.Config), BaseModule.Derivation(evaluation.Config));
     }
 
-    /// <summary>Builds the packages built from source that are not in the store yet (with <paramref name="check"/>: all of them again, comparing the bits).</summary>
+    /// <summary>The packages built from source, with the .NET runtime a system with a base carries.</summary>
+    private static IReadOnlyList<Derivation> Packages(EvaluatedConfig config) =>
+        BaseModule.DotnetRuntime(config) is { } runtime ? [.. PackageDerivations.All(config), runtime] : PackageDerivations.All(config);
+
+    /// <summary>
+    /// Builds the packages built from source that are not in the store yet (with
+    /// <paramref name="check"/>: all of them again, comparing the bits), then the Debian base
+    /// if the system has one and the store lacks it.
+    /// </summary>
     /// <remarks>Outputs a configured binary cache has are fetched first (<c>system.update.substituters</c>), so only the rest is built.</remarks>
     public static async Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
         bool check = false, CancellationToken cancel = default)
@@ -97,7 +106,20 @@ public static class SystemBuilder
             var report = progress ?? new SilentProgress();
             await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
         }
-        return await builder.BuildAsync(prepared.Packages, progress, check, cancel);
+        var results = await builder.BuildAsync(prepared.Packages, progress, check, cancel);
+        if (prepared.Base is { } baseDerivation)
+        {
+            var output = BaseDerivation.OutputOf(baseDerivation, store.Layout.StoreDir);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var built = !store.IsValid(output);
+            progress?.Starting(BaseDerivation.Name, prepared.Packages.Count, prepared.Packages.Count + 1);
+            if (built)
+            {
+                await BaseBuilder.BuildAsync(store, baseDerivation, BaseSources.FromHost(), line => progress?.Log(BaseDerivation.Name, line), cancel);
+            }
+            progress?.Finished(BaseDerivation.Name, output, built, clock.Elapsed);
+        }
+        return results;
     }
 
     private sealed class SilentProgress : IPackageBuildProgress;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using QiTech.Os.Activation;
+using QiTech.Os.Base;
 using QiTech.Os.Errors;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -112,6 +113,19 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         var (system, existing) = Resolve(mode, target);
         var closure = SystemClosure.Open(layout, system);
         var previous = State().CurrentSystem;
+        var notes = new List<string>();
+        if (previous is { } running && mode is ActivationMode.Switch or ActivationMode.Test && BaseDeployment.BaseOf(layout, system) is { } newBase
+            && BaseDeployment.BaseOf(layout, running) != newBase)
+        {
+            // /usr and the kernel cannot change under running programs: units of the new system
+            // on the old /usr would be a mix of two systems. The new base runs after a reboot.
+            if (mode == ActivationMode.Test)
+            {
+                throw new BadInputException($"{layout.StoreDir.Render(system)} runs on another base (kernel, /usr) than the running system: 'test' cannot run it live; use 'boot' and reboot");
+            }
+            mode = ActivationMode.Boot;
+            notes.Add("the new system runs on another base (kernel, /usr): it is the boot default and runs after a reboot");
+        }
         var plan = ActivationPlan.Compute(previous is { } p ? TryOpen(p) : null, closure);
         GenerationNumber? number = null;
         if (mode is ActivationMode.Switch or ActivationMode.Boot)
@@ -133,7 +147,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         FaultInjection.Point("before-journal");
         journal.Save(layout);
         FaultInjection.Point("after-journal");
-        var (failures, warnings) = await NewActivator().RunAsync(journal, progress);
+        var (failures, activationWarnings) = await NewActivator().RunAsync(journal, progress);
+        IReadOnlyList<string> warnings = [.. notes, .. activationWarnings];
         IReadOnlyList<GenerationNumber> pruned = [];
         if (mode == ActivationMode.Switch && failures.Count == 0)
         {
@@ -449,10 +464,25 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         return pruned;
     }
 
+    /// <summary>
+    /// Rewrites the boot entries, with the deployment of every generation's base made first
+    /// (an entry never names a /usr that is not there) and the deployments no generation, nor
+    /// the running or booted system, uses any more removed after.
+    /// </summary>
     private IReadOnlyList<string> WriteBootEntriesLocked(SyncBatch batch)
     {
         var generations = Profile.Generations().Select(g => (g, TryOpen(g.System))).ToList();
-        return new BootEntries(layout).Write(generations, Profile.Default(), batch);
+        var deployments = new BaseDeployment(layout);
+        var running = new[] { ReadSystemLink(layout.CurrentSystem), ReadSystemLink(layout.BootedSystem) }.OfType<StorePath>();
+        var bases = generations.Select(g => g.g.System).Concat(running)
+            .Select(s => store.IsValid(s) ? BaseDeployment.BaseOf(layout, s) : null).OfType<StorePath>().Distinct().ToList();
+        foreach (var basePath in bases)
+        {
+            deployments.Deploy(basePath);
+        }
+        var written = new BootEntries(layout).Write(generations, Profile.Default(), batch);
+        deployments.RemoveUnused(bases);
+        return written;
     }
 
     private Dictionary<GenerationNumber, string> Protected(SystemState state)

@@ -71,6 +71,12 @@ public sealed class SystemLayout
 
     public string BootDir => Physical("/boot");
 
+    /// <summary>Deployments of Debian bases (<c>/qitech/deploy/&lt;base hash&gt;</c>), what /usr is bind-mounted from.</summary>
+    public string DeployDir => Physical("/qitech/deploy");
+
+    /// <summary>The root file system as the kernel's <c>root=</c> names it (<c>PARTUUID=…</c>), written when the machine is installed.</summary>
+    public string RootDeviceFile => StateDir + "/root-device";
+
     public string ServiceStateDir => Physical("/var/lib/qitech");
 
     public string LogDir => Physical("/var/log/qitech");

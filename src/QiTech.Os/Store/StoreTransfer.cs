@@ -17,12 +17,15 @@ public sealed class StoreTransfer(LocalStore store)
 {
     private const string NarHashTag = "qitech-nar-hash:sha256:";
 
-    /// <summary>Writes the closure of <paramref name="roots"/>, references first.</summary>
-    public int Export(IEnumerable<StorePath> roots, Stream output, CancellationToken cancel = default)
+    /// <summary>
+    /// Writes the closure of <paramref name="roots"/>, references first, leaving out the paths
+    /// the receiver is known to hold already (<paramref name="present"/>).
+    /// </summary>
+    public int Export(IEnumerable<StorePath> roots, Stream output, CancellationToken cancel = default, IReadOnlySet<StorePath>? present = null)
     {
         var closure = store.Closure(roots);
         var count = 0;
-        foreach (var path in TopologicalOrder(closure))
+        foreach (var path in TopologicalOrder(closure).Where(p => present == null || !present.Contains(p)))
         {
             cancel.ThrowIfCancellationRequested();
             var info = store.QueryPathInfo(path)!;

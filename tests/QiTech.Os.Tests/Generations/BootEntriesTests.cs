@@ -54,4 +54,20 @@ public sealed class BootEntriesTests : IDisposable
         Assert.Equal("KERNEL-1", File.ReadAllText(_root.Physical("/boot" + linux)));
         Assert.Equal("INITRD-1", File.ReadAllText(_root.Physical("/boot" + initrd)));
     }
+
+    [Fact]
+    public void A_whole_os_entry_boots_its_init_on_the_machines_root_with_the_serial_console_last()
+    {
+        var v1 = _root.AddSystem("v1", kernelParams: "quiet",
+            topLevelFiles: new Dictionary<string, string> { ["kernel"] = "K", ["initrd"] = "I", ["init"] = "#!/bin/sh\n" },
+            etcLinks: new Dictionary<string, string> { ["systemd/system/default.target"] = "/usr/lib/systemd/system/graphical.target" });
+        Directory.CreateDirectory(_root.Layout.StateDir);
+        File.WriteAllText(_root.Layout.RootDeviceFile, "PARTUUID=0c7777b2-86e7-4cd2-a61b-ec0f6f56acab\n");
+        _root.Ok("switch", "--system", v1);
+
+        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+
+        Assert.Contains($"options root=PARTUUID=0c7777b2-86e7-4cd2-a61b-ec0f6f56acab init={v1}/init systemd.unit=graphical.target quiet qitech.system={v1} "
+            + "systemd.show_status=1 console=tty0 console=ttyS0,115200\n", entry);
+    }
 }

@@ -10,6 +10,10 @@ public static class OurCli
     public static ProcessRunner.Result Run(IEnumerable<string> args, byte[]? stdin, IDictionary<string, string>? env = null) =>
         ProcessRunner.Run("dotnet", [Dll, .. args], stdin, env);
 
+    /// <summary>As <see cref="Run(string[])"/>, for commands that take longer than the default five minutes (building a disk image).</summary>
+    public static ProcessRunner.Result RunLong(TimeSpan timeout, params string[] args) =>
+        ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: (int)timeout.TotalMilliseconds);
+
     /// <summary>Runs the CLI from <paramref name="workingDirectory"/>, for relative paths on its command line.</summary>
     public static ProcessRunner.Result RunIn(string workingDirectory, params string[] args) =>
         ProcessRunner.Run("dotnet", [Dll, .. args], cwd: workingDirectory);

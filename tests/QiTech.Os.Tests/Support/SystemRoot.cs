@@ -55,7 +55,8 @@ public sealed class SystemRoot : IDisposable
         bool release = true,
         string kernelParams = "quiet loglevel=3",
         byte[]? payload = null,
-        IDictionary<string, string>? topLevelFiles = null)
+        IDictionary<string, string>? topLevelFiles = null,
+        IDictionary<string, string>? etcLinks = null)
     {
         var tree = _dir.Combine("src", $"{++_sources}", "system-" + label);
         Directory.CreateDirectory(Path.Combine(tree, "etc", "systemd", "system"));
@@ -68,6 +69,10 @@ public sealed class SystemRoot : IDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(tree, "etc", name))!);
             File.WriteAllText(Path.Combine(tree, "etc", name), text);
+        }
+        foreach (var (name, target) in etcLinks ?? new Dictionary<string, string>())
+        {
+            File.CreateSymbolicLink(Path.Combine(tree, "etc", name), target);
         }
         if (release)
         {

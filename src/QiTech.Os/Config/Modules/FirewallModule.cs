@@ -31,6 +31,11 @@ public sealed class FirewallModule : IConfigModule
             return;
         }
         var nft = config.String("networking.firewall.nftProgram");
+        if (BaseModule.Enabled(config))
+        {
+            // nft resolves protocol names (ipv6-icmp) through netbase's /etc/protocols.
+            contributions.Set("system.base.packages", List("nftables", "netbase"));
+        }
         contributions.Set("systemd.services.qitech-firewall", new Dictionary<string, object?>
         {
             ["description"] = "QiTech firewall (nftables)",

@@ -58,6 +58,11 @@ public sealed class KioskModule : IConfigModule
             },
         }, Priority.Default);
         contributions.SetDefault("systemd.defaultUnit", "graphical.target");
+        if (BaseModule.Enabled(config))
+        {
+            // cage as a normal user needs polkitd (seat access) and xwayland; fonts to show text.
+            contributions.Set("system.base.packages", List("cage", "chromium", "wvkbd", "polkitd", "xwayland", "fonts-dejavu-core", "dbus-user-session"));
+        }
         var after = new List<object?> { "systemd-user-sessions.service", "getty@" + tty + ".service" };
         var wants = new List<object?>();
         if (config.Bool("services.qitech.enable"))

@@ -108,7 +108,11 @@ public sealed class SystemdModule : IConfigModule
             RenderUnit(config, tree, Targets.Append(name), name + ".target", target, null, _ => { });
         }
         var defaultUnit = config.String("systemd.defaultUnit");
-        tree.AddSymlink(UnitDir + "/default.target", defaultUnit, config.LocationOf(DefaultUnit), DefaultUnit);
+        // /etc/systemd/system/default.target links here through /etc/static, so a unit that is
+        // not the system's own is named where the distribution keeps it: a bare name would
+        // resolve next to the link, in the store, and systemd would fall back to rescue.target.
+        var defaultTarget = tree.Contains(UnitDir + "/" + defaultUnit) ? defaultUnit : "/usr/lib/systemd/system/" + defaultUnit;
+        tree.AddSymlink(UnitDir + "/default.target", defaultTarget, config.LocationOf(DefaultUnit), DefaultUnit);
         var rules = config.Strings("systemd.tmpfiles.rules");
         if (rules.Count > 0)
         {

@@ -1,0 +1,50 @@
+using QiTech.Os.Nix;
+using QiTech.Os.Platform;
+using QiTech.Os.Store;
+using QiTech.Os.Tests.Support;
+
+namespace QiTech.Os.Tests.Vm;
+
+/// <summary>
+/// Further systems for the VM tests: built on the host into the suite's cached store from a
+/// configuration that imports <c>configuration/vm.yaml</c> and adds to it, and carried into the
+/// guest as a raw disk holding an export of the paths the guest lacks (read in the guest with
+/// <c>qitech-os store import &lt; /dev/vdb</c>).
+/// </summary>
+public static class VmSystems
+{
+    public static string StoreRoot => Path.Combine(VmImageFixture.CacheDir, "root");
+
+    /// <summary>Builds <c>vm.yaml</c> plus <paramref name="yaml"/>; returns the system's path.</summary>
+    public static string Build(string dir, string name, string yaml)
+    {
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, name + ".yaml");
+        File.WriteAllText(file, $"imports:\n  - {VmImageFixture.Config}\n{yaml}");
+        var r = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", StoreRoot, "build", "--config", file);
+        File.WriteAllText(Path.Combine(dir, name + "-build.log"), r.Stderr);
+        return r.ExitCode == 0
+            ? r.StdoutText.Trim()
+            : throw new InvalidOperationException($"building {file} failed (exit {r.ExitCode}):\n{string.Join('\n', r.Stderr.Split('\n').TakeLast(30))}");
+    }
+
+    /// <summary>
+    /// A raw disk file with the export of <paramref name="system"/>'s closure minus what
+    /// <paramref name="present"/>'s closure holds, and the guest command that imports it
+    /// (the disk is padded to whole sectors; the import reads exactly the stream).
+    /// </summary>
+    public static (string Disk, string ImportCommand) TransferDisk(string dir, string system, string present)
+    {
+        var disk = Path.Combine(dir, "transfer.img");
+        using var store = LocalStore.Open(new SystemLayout(StoreRoot, new StoreDirectory(StoreDirectory.Default)));
+        var have = store.Closure([store.ParsePath(present)]);
+        long length;
+        using (var file = new FileStream(disk, FileMode.Create))
+        {
+            new StoreTransfer(store).Export([store.ParsePath(system)], file, present: have);
+            length = file.Length;
+            file.SetLength((length / 512 + 1) * 512);
+        }
+        return (disk, $"head -c {length} /dev/vdb | /run/current-system/sw/bin/qitech-os store import");
+    }
+}
