@@ -19,6 +19,9 @@ public static class ServerHost
     // A page waits this long for a daemon answer; event streams live until the page leaves.
     private static readonly TimeSpan DaemonCallTimeout = TimeSpan.FromSeconds(60);
 
+    // The machine's store directory: the daemon's store paths are in it.
+    private static readonly QiTech.Os.Nix.StoreDirectory StoreDir = new(QiTech.Os.Nix.StoreDirectory.Default);
+
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
@@ -60,7 +63,7 @@ public static class ServerHost
             }
         });
         var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
-        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout));
+        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout, StoreDir));
         builder.Services.AddSingleton(s => new DaemonGateway(
             s.GetRequiredService<QiTech.Os.Client.DaemonClient>(), string.IsNullOrEmpty(options.UpdateConfigFile) ? null : options.UpdateConfigFile));
         AddDaemonInterfaces<DaemonGateway>(builder.Services);
@@ -70,6 +73,8 @@ public static class ServerHost
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // The daemon's records pass through as the daemon writes them.
+            QiTech.Os.Contract.DaemonJson.Configure(json.SerializerOptions, StoreDir);
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

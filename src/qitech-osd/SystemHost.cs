@@ -63,7 +63,7 @@ public sealed class SystemHost : IAsyncDisposable
         {
             // A real boot: systemd started the booted system's units; record which one it is.
             var realBoot = await Manager.RecordRealBootAsync(File.ReadAllText("/proc/cmdline"), progress, cancel);
-            return new BootReport(Manager.State().BootedSystem is { } b ? Layout.StoreDir.Render(b) : null, [], realBoot);
+            return new BootReport(Manager.State().BootedSystem, [], realBoot);
         }
         if (Supervisor == null)
         {
@@ -93,7 +93,7 @@ public sealed class SystemHost : IAsyncDisposable
         {
             Manager.MarkKnownGood(booted);
         }
-        return new BootReport(closure.LogicalPath, failures.Select(f => f.Message).ToList(), notes);
+        return new BootReport(closure.Path, failures.Select(f => f.Message).ToList(), notes);
     }
 
     /// <summary>Embedded reboot: every service stops, then <see cref="BootAsync"/> runs again.</summary>
@@ -119,4 +119,4 @@ public sealed class SystemHost : IAsyncDisposable
 }
 
 /// <summary>What a boot did: the system it booted, units that failed to start, other notes.</summary>
-public sealed record BootReport(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);
+public sealed record BootReport(Nix.StorePath? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using QiTech.Os.Cli.Demo;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Nix;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
@@ -61,16 +64,16 @@ public static class DemoCommand
         await client.SetUpdateSourceAsync(repository, cancel);
 
         Step($"building {configName} from the working tree (the first build may take minutes)");
-        string system;
+        StorePath system;
         string physicalSystem;
         using (var store = LocalStore.Open(layout))
         {
             var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
                 new BuildLogProgress(layout.StoreDir), w => Detail("warning: " + w), cancel);
-            system = store.Render(built);
+            system = built;
             physicalSystem = store.PhysicalPath(built);
         }
-        Detail(system);
+        Detail(layout.StoreDir.Render(system));
         var server = DemoServer.Of(physicalSystem);
         if (server != null)
         {
@@ -86,11 +89,11 @@ public static class DemoCommand
         else
         {
             Step("switching to it through qitech-osd");
-            var jobId = await client.ActivateAsync("switch", system, null, cancel);
+            var jobId = await client.ActivateAsync(ActivationMode.Switch, system, null, cancel);
             var job = await client.WaitForJobAsync(jobId, Detail, cancel);
-            if (job.State != "succeeded")
+            if (!job.Succeeded)
             {
-                Console.Error.WriteLine($"error: the switch {job.State}: {job.Error}");
+                Console.Error.WriteLine($"error: the switch {DaemonJson.WireName(job.State)}: {job.Error}");
                 Console.Error.WriteLine($"daemon log: {daemon.LogFile}; stop with: ./qitech-os demo --stop");
                 return 1;
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 
 namespace QiTech.Os.Cli.Commands;
@@ -17,7 +18,7 @@ public static class ListGenerationsCommand
             var generations = session.Manager.ListGenerations(withDiskCost: true);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(GenerationJson.Serialize(generations, session.Manager.Layout));
+                Console.Out.WriteLine(GenerationJson.Serialize(generations, session.Manager.Layout.StoreDir));
                 return 0;
             }
             if (generations.Count == 0)

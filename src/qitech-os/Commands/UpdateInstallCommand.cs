@@ -1,7 +1,9 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Nix;
 using QiTech.Os.Sources;
 using QiTech.Os.Updates;
 
@@ -49,13 +51,7 @@ public static class UpdateInstallCommand
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var request = new UpdateRequest(url, name, mode, file);
             var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel);
-            var system = session.Store.Render(result.Activation.System);
-            Console.Out.WriteLine(result.Activation.Mode switch
-            {
-                ActivationMode.Switch => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is current and the boot default",
-                ActivationMode.Boot => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is the boot default from the next boot",
-                _ => $"testing {result.Source.Info.Abbreviation}: {system} is current until the next boot",
-            });
+            Console.Out.WriteLine(Outcome(result.Source.Info.Abbreviation, ActivationJson.From(result.Activation), layout.StoreDir));
             foreach (var failure in result.Activation.Failures)
             {
                 Console.Error.WriteLine($"error: {failure.Unit} failed to {failure.Action}: {failure.Reason}");
@@ -67,31 +63,33 @@ public static class UpdateInstallCommand
 
     private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, CancellationToken cancel)
     {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file, cancel);
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode, source, file, cancel);
         Console.Error.WriteLine($"update {jobId} started in qitech-osd");
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
         if (job == null)
         {
             throw new OperationCanceledException(cancel);
         }
-        if (job.State != "succeeded")
+        if (!job.Succeeded)
         {
-            throw new QiTechOsException($"update {jobId} {job.State}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
+            throw new QiTechOsException($"update {jobId} {DaemonJson.WireName(job.State)}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
         }
-        if (job.Result is { } result)
+        if (daemon.Json.Update(job) is { } update)
         {
-            var abbreviation = result.GetProperty("abbreviation").GetString();
-            var activation = result.GetProperty("activation");
-            var system = activation.GetProperty("system").GetString();
-            var generation = activation.GetProperty("generation");
-            Console.Out.WriteLine(mode switch
-            {
-                ActivationMode.Switch => $"updated to {abbreviation}: generation {generation} ({system}) is current and the boot default",
-                ActivationMode.Boot => $"updated to {abbreviation}: generation {generation} ({system}) is the boot default from the next boot",
-                _ => $"testing {abbreviation}: {system} is current until the next boot",
-            });
+            Console.Out.WriteLine(Outcome(update.Abbreviation, update.Activation, daemon.Json.StoreDir));
         }
         return 0;
+    }
+
+    private static string Outcome(string abbreviation, ActivationJson activation, StoreDirectory storeDir)
+    {
+        var system = storeDir.Render(activation.System);
+        return activation.Mode switch
+        {
+            ActivationMode.Switch => $"updated to {abbreviation}: generation {activation.Generation} ({system}) is current and the boot default",
+            ActivationMode.Boot => $"updated to {abbreviation}: generation {activation.Generation} ({system}) is the boot default from the next boot",
+            _ => $"testing {abbreviation}: {system} is current until the next boot",
+        };
     }
 
     private sealed class TerminalProgress : IUpdateProgress

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using QiTech.Control.Server.Api;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Tests.Api;
 
@@ -26,7 +28,7 @@ public sealed class LocalUserAccessTests : IAsyncLifetime
 
         var antiforgery = await client.GetAsync("/api/antiforgery");
         var setSource = await client.PutAsJsonAsync("/api/update/source", new SourceRequest("https://attacker.example/machine.git"));
-        var install = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Switch), DaemonJson.Options);
+        var install = await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("v1.3.0", ActivationMode.Switch), ServerJson.Options);
         var targets = await client.GetAsync("/api/update/targets");
         var status = await client.GetAsync("/api/status");
         var page = await client.GetAsync("/setup/update");
@@ -61,7 +63,7 @@ public sealed class LocalUserAccessTests : IAsyncLifetime
 
         var login = await client.LogInAsync(TestHost.Password);
         await client.WithCsrfTokenAsync();
-        var install = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Test), DaemonJson.Options);
+        var install = await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("v1.3.0", ActivationMode.Test), ServerJson.Options);
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, install.StatusCode);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Services;
 
@@ -63,8 +64,8 @@ public sealed class DemoCommandTests : IDisposable
             using (var client = new DaemonClient(machine.Layout.DaemonSocket))
             {
                 var status = await client.StatusAsync();
-                Assert.Equal((1, checkout.CommitOf("v1.0.0")), (status.Current!.Number, status.Current.Version.Commit));
-                Assert.Equal("running", status.Services.Single(s => s.Name == "qitech-control-server.service").State);
+                Assert.Equal((1, checkout.CommitOf("v1.0.0")), (status.Current!.Number.Value, status.Current.Version.Commit));
+                Assert.Equal(ServiceState.Running, status.Services.Single(s => s.Name == "qitech-control-server.service").State);
                 Assert.Equal(checkout.Path, (await client.UpdateSourceAsync()).Url);
             }
             using var http = new HttpClient();

@@ -87,9 +87,9 @@ public sealed class LocalUserTests : IAsyncLifetime
         Assert.True(asRoot.Install.Status == 202, $"{asRoot.Install}\n{Output}");
         Assert.Equal(repository.Path, (await client.UpdateSourceAsync()).Url);
         var job = (await client.JobsAsync()).Single();
-        Assert.Equal("update", job.Kind);
+        Assert.Equal(QiTech.Os.Jobs.JobKind.Update, job.Kind);
         var done = await client.WaitForJobAsync(job.Id, null);
-        Assert.True(done.State == "succeeded", $"{done.State} {done.Error}\n{Output}");
+        Assert.True(done.State == QiTech.Os.Jobs.JobState.Succeeded, $"{done.State} {done.Error}\n{Output}");
     }
 
     [RootFact]

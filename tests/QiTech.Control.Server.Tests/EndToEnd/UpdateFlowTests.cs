@@ -73,7 +73,7 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await Expect(page.Locator("tr[data-generation]")).ToHaveCountAsync(1);
             await MachineFixture.ScreenshotAsync(page, "generations-after-rollback-and-delete");
-            Assert.Equal([1], (await fixture.Client.GenerationsAsync()).Select(g => g.Number));
+            Assert.Equal([1], (await fixture.Client.GenerationsAsync()).Select(g => g.Number.Value));
 
             // A private-repository token: only for an https source (a local one needs none), set,
             // acknowledged, never shown or answered again, and cleared when the source moves elsewhere.

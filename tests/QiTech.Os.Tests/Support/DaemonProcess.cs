@@ -39,6 +39,9 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>Runs the daemon until it ends by itself, for start-up failures.</summary>
+    public static ProcessRunner.Result RunToEnd(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
+
     public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs) => Start(layout, null, extraArgs);
 
     /// <summary>Starts the daemon with extra environment variables (<paramref name="env"/>).</summary>
@@ -68,7 +71,17 @@ public sealed class DaemonProcess : IDisposable
         return daemon;
     }
 
-    public DaemonClient Client() => new(Layout.DaemonSocket);
+    public DaemonClient Client() => new(Layout.DaemonSocket, storeDir: Layout.StoreDir);
+
+    /// <summary>A request as any HTTP client could send it, past the typed client's checks: its status and body.</summary>
+    public (int Status, string Body) Send(string method, string path, string? json = null)
+    {
+        string[] body = json == null ? [] : ["-H", "Content-Type: application/json", "--data-raw", json];
+        var result = ProcessRunner.Run("curl", ["-s", "-X", method, "-w", "\n%{http_code}", "--unix-socket", Layout.DaemonSocket, .. body, "http://qitech-osd" + path]);
+        var text = result.StdoutText;
+        var split = text.LastIndexOf('\n');
+        return (int.Parse(text[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), text[..split]);
+    }
 
     /// <summary>SIGKILL, as a crash or OOM kill would end it; its services are left behind.</summary>
     public void Kill9()
