@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using QiTech.Os.Contract;
 using QiTech.Os.Access;
+using QiTech.Os.Contract;
 using QiTech.Os.Daemon.Api;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;

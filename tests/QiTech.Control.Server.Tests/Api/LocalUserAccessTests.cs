@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using QiTech.Control.Server.Api;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
-using QiTech.Os.Contract;
 using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Tests.Api;
 
