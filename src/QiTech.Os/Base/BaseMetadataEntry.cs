@@ -55,7 +55,7 @@ public sealed record BaseMetadataEntry(string Path, char Kind, uint Mode, uint U
         try
         {
             var extra = fields[5];
-            byte[]? capability = extra.StartsWith("cap=", StringComparison.Ordinal) ? Convert.FromHexString(extra[4..]) : null;
+            var capability = extra.StartsWith("cap=", StringComparison.Ordinal) ? Convert.FromHexString(extra[4..]) : null;
             (uint, uint)? device = null;
             if (extra.StartsWith("dev=", StringComparison.Ordinal))
             {
