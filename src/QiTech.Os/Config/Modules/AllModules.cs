@@ -12,7 +12,6 @@ public static class AllModules
         new DaemonModule(),
         new BaseModule(),
         new BootModule(),
-        new BaseModule(),
         new KioskModule(),
         new QiTechServiceModule(),
         new QiTechDaemonModule(),
