@@ -28,7 +28,8 @@ public static class DaemonHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
         builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
         builder.Services.AddSingleton(host);
-        builder.Services.AddSingleton(new JobRunner());
+        var runner = new JobRunner();
+        builder.Services.AddSingleton(runner);
         builder.Services.AddSingleton(new AccessPolicy(options.Group));
         await using var app = builder.Build();
         app.Use(ErrorMapping.Middleware);
@@ -44,6 +45,10 @@ public static class DaemonHost
         File.SetUnixFileMode(layout.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         Console.Error.WriteLine($"qitech-osd: listening on {layout.DaemonSocket}" + (boot.System != null ? $", booted {boot.System}" : ""));
+        if (boot.Pending is { } pending)
+        {
+            runner.TryStart("boot", context => BootCheck.RunAsync(host, pending, context), out _);
+        }
         await app.WaitForShutdownAsync(cancel);
         Console.Error.WriteLine("qitech-osd: stopping services");
     }

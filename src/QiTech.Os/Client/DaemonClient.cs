@@ -96,9 +96,12 @@ public sealed class DaemonClient : IDisposable
     public async Task<IReadOnlyList<DaemonJob>> JobsAsync(CancellationToken cancel = default) =>
         await GetJsonAsync("v1/jobs", DaemonClientJson.Default.ListDaemonJob, cancel);
 
-    /// <summary>Starts switch, boot or test of a store path or a generation; returns the job id.</summary>
-    public Task<int> ActivateAsync(string mode, string? storePath, int? generation, CancellationToken cancel = default) =>
-        StartJobAsync("v1/activate", JsonContent.Create(new ActivateBody(storePath, generation, mode), DaemonClientJson.Default.ActivateBody), cancel);
+    /// <summary>
+    /// Starts switch, boot or test of a store path or a generation; returns the job id. A version
+    /// that fails its health checks is switched back from unless <paramref name="noRollback"/>.
+    /// </summary>
+    public Task<int> ActivateAsync(string mode, string? storePath, int? generation, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync("v1/activate", JsonContent.Create(new ActivateBody(storePath, generation, mode, noRollback ? true : null), DaemonClientJson.Default.ActivateBody), cancel);
 
     /// <summary>Starts a rollback ("switch" or "boot"); returns the job id.</summary>
     public Task<int> RollbackAsync(string mode, CancellationToken cancel = default) =>
@@ -118,8 +121,8 @@ public sealed class DaemonClient : IDisposable
     /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
     /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
     /// </summary>
-    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, string? configFile = null, CancellationToken cancel = default) =>
-        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile), DaemonClientJson.Default.InstallBody), cancel);
+    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, string? configFile = null, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile, noRollback ? true : null), DaemonClientJson.Default.InstallBody), cancel);
 
     /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>
     public Task<JsonElement> DeleteGenerationsAsync(string spec, CancellationToken cancel = default) =>

@@ -12,7 +12,11 @@ public sealed record DaemonStatus(
     string? CurrentSystem,
     string? BootedSystem,
     bool Embedded,
-    IReadOnlyList<DaemonService> Services);
+    IReadOnlyList<DaemonService> Services,
+    DaemonBootFallback? BootFallback = null);
+
+/// <summary>The running boot fell back: the boot loader passed over <see cref="From"/> (no boot tries left) for <see cref="To"/>.</summary>
+public sealed record DaemonBootFallback(int From, int To, string Reason);
 
 /// <summary>One service: <see cref="State"/> is inactive, starting, running, stopping or failed.</summary>
 public sealed record DaemonService(string Name, string State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError);
@@ -45,11 +49,11 @@ public sealed record DaemonUpdateTarget(string Kind, string Name, string Commit,
 
 public sealed record DaemonChangelog(string Ref, string Text);
 
-internal sealed record ActivateBody(string? StorePath, int? Generation, string Mode);
+internal sealed record ActivateBody(string? StorePath, int? Generation, string Mode, bool? NoRollback = null);
 
 internal sealed record ModeBody(string Mode);
 
-internal sealed record InstallBody(string Ref, string Mode, string? Source, string? ConfigFile);
+internal sealed record InstallBody(string Ref, string Mode, string? Source, string? ConfigFile, bool? NoRollback = null);
 
 /// <summary>A "step" event: a step began (running) or ended (succeeded, failed, cancelled).</summary>
 public sealed record DaemonStepEvent(string Name, string State);

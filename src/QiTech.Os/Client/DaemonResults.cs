@@ -15,13 +15,38 @@ public sealed record DaemonActivation(
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<DaemonUnitFailure> Failures,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<int> Pruned)
+    IReadOnlyList<int> Pruned,
+    IReadOnlyList<DaemonUnitHealth>? Health = null,
+    DaemonRollback? Rollback = null)
 {
+    /// <summary>The activation of a switch, boot, test or rollback job, or of an update job (its <c>activation</c>).</summary>
     public static DaemonActivation? From(DaemonJob job) =>
-        job.Result is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty("servicesManaged", out _)
-            ? result.Deserialize(DaemonResultJson.Default.DaemonActivation)
+        job.Result is { ValueKind: JsonValueKind.Object } result
+            ? result.TryGetProperty("servicesManaged", out _) ? result.Deserialize(DaemonResultJson.Default.DaemonActivation)
+            : result.TryGetProperty("activation", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner.Deserialize(DaemonResultJson.Default.DaemonActivation)
+            : null
             : null;
 }
+
+/// <summary>One unit's health check as it ended.</summary>
+public sealed record DaemonUnitHealth(string Unit, string Check, bool Passed, string Detail);
+
+/// <summary>
+/// A version that did not start correctly: <see cref="Message"/> says which and what runs
+/// instead ("version v2 (generation 2) did not start correctly; version v1 (generation 1) is
+/// running again"), <see cref="Reason"/> which check and its last output.
+/// </summary>
+public sealed record DaemonRollback(
+    string Message,
+    string Reason,
+    string? Unit,
+    IReadOnlyList<string> LastLogLines,
+    DaemonVersionRef Failed,
+    DaemonVersionRef? RunningAgain,
+    int? BootDefault,
+    bool Cancelled);
+
+public sealed record DaemonVersionRef(string System, int? Generation, string Version);
 
 public sealed record DaemonUnitFailure(string Unit, string Action, string Reason, IReadOnlyList<string> LastLogLines);
 

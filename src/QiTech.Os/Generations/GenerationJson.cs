@@ -13,7 +13,8 @@ public sealed record GenerationJson(
     bool BootDefault,
     bool KnownGood,
     long? DiskCostBytes,
-    VersionJson Version)
+    VersionJson Version,
+    string? Failure = null)
 {
     public static GenerationJson From(GenerationInfo info, SystemLayout layout) => new(
         info.Number.Value,
@@ -24,7 +25,8 @@ public sealed record GenerationJson(
         info.BootDefault,
         info.KnownGood,
         info.DiskCostBytes,
-        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url));
+        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url),
+        info.Failure);
 
     public static string Serialize(IEnumerable<GenerationInfo> generations, SystemLayout layout) =>
         JsonSerializer.Serialize(generations.Select(g => From(g, layout)).ToList(), GenerationsJson.Default.ListGenerationJson);

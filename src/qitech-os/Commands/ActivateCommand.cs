@@ -32,7 +32,16 @@ public static class ActivateCommand
         var config = new Option<string?>("--config") { Description = "Build this configuration file (YAML) first and use the system it gives" };
         var generation = new Option<string?>("--generation") { Description = "An existing generation, activated without adding one (as nix-env --switch-generation)" };
         var once = new Option<bool>("--once") { Description = "With --generation: boot it at the next boot only, then the boot default again" };
+        var noRollback = new Option<bool>("--no-rollback")
+        {
+            Description = "Keep a version that fails its health checks running, to debug it (the boot default still goes back)",
+        };
         var command = new Command(name, description) { system, config, generation };
+        var activatesNow = mode is ActivationMode.Switch or ActivationMode.Test;
+        if (activatesNow)
+        {
+            command.Options.Add(noRollback);
+        }
         var canRollback = mode is ActivationMode.Switch or ActivationMode.Boot;
         if (canRollback)
         {
@@ -49,6 +58,7 @@ public static class ActivateCommand
             var generationText = parse.GetValue(generation);
             var wantsRollback = canRollback && parse.GetValue(rollback);
             var wantsOnce = mode == ActivationMode.Boot && parse.GetValue(once);
+            var rollBack = !(activatesNow && parse.GetValue(noRollback));
             if ((systemText != null ? 1 : 0) + (configFile != null ? 1 : 0) + (generationText != null ? 1 : 0) + (wantsRollback ? 1 : 0) != 1)
             {
                 throw new BadInputException(canRollback
@@ -72,7 +82,7 @@ public static class ActivateCommand
                     using var store = LocalStore.Open(layout);
                     systemText = await BuildAsync(configFile, store, cancel);
                 }
-                return await ViaDaemonAsync(daemon, mode, name, systemText, number, wantsRollback, wantsOnce, cancel);
+                return await ViaDaemonAsync(daemon, mode, name, systemText, number, wantsRollback, wantsOnce, rollBack, cancel);
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var manager = session.Manager;
@@ -100,7 +110,7 @@ public static class ActivateCommand
                 }
                 return 0;
             }
-            var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel);
+            var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel, new ActivationOptions(rollBack, new TerminalSteps()));
             return ActivationSummary.From(result, manager.Layout).Print(name);
         });
         return command;
@@ -111,12 +121,12 @@ public static class ActivateCommand
             new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel));
 
     private static async Task<int> ViaDaemonAsync(
-        DaemonClient daemon, ActivationMode mode, string name, string? storePath, GenerationNumber? number, bool rollback, bool once, CancellationToken cancel)
+        DaemonClient daemon, ActivationMode mode, string name, string? storePath, GenerationNumber? number, bool rollback, bool once, bool rollBackOnFailure, CancellationToken cancel)
     {
         var modeName = mode.ToString().ToLowerInvariant();
         var jobId = once ? await daemon.BootOnceAsync(number!.Value.Value, cancel)
             : rollback ? await daemon.RollbackAsync(modeName, cancel)
-            : await daemon.ActivateAsync(modeName, number == null ? storePath : null, number?.Value, cancel);
+            : await daemon.ActivateAsync(modeName, number == null ? storePath : null, number?.Value, cancel, noRollback: !rollBackOnFailure);
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel) ?? throw new OperationCanceledException(cancel);
         if (once)
         {
@@ -128,7 +138,7 @@ public static class ActivateCommand
         }
         var activation = DaemonActivation.From(job);
         var code = activation == null ? 0 : ActivationSummary.From(activation).Print(name);
-        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 }));
+        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 } or { Rollback: not null }));
     }
 
     /// <summary>0 when the job succeeded; else 1, with its one-line cause unless the summary showed it.</summary>

@@ -19,7 +19,9 @@ public sealed record ActivationSummary(
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<DaemonUnitFailure> Failures,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<int> Pruned)
+    IReadOnlyList<int> Pruned,
+    IReadOnlyList<DaemonUnitHealth> Health,
+    DaemonRollback? Rollback)
 {
     public static ActivationSummary From(ActivationResult result, SystemLayout layout) => new(
         result.Mode,
@@ -32,7 +34,11 @@ public sealed record ActivationSummary(
         result.Plan.Unchanged,
         result.Failures.Select(f => new DaemonUnitFailure(f.Unit, f.Action, f.Reason, f.LastLogLines)).ToList(),
         result.Warnings,
-        result.Pruned.Select(p => p.Value).ToList());
+        result.Pruned.Select(p => p.Value).ToList(),
+        result.Checks.Select(h => new DaemonUnitHealth(h.Unit, h.Check, h.Passed, h.Detail)).ToList(),
+        result.Rollback is { } r ? new DaemonRollback(
+            r.Message, r.Reason, r.Unit, r.LastLogLines,
+            Ref(r.Failed, layout), r.RunningAgain is { } back ? Ref(back, layout) : null, r.BootDefault?.Value, r.Cancelled) : null);
 
     public static ActivationSummary From(DaemonActivation result) => new(
         Enum.Parse<ActivationMode>(result.Mode, ignoreCase: true),
@@ -45,7 +51,9 @@ public sealed record ActivationSummary(
         result.Unchanged,
         result.Failures,
         result.Warnings,
-        result.Pruned);
+        result.Pruned,
+        result.Health ?? [],
+        result.Rollback);
 
     /// <summary>Prints the outcome (stdout) and failures with their log lines (stderr); returns the exit code.</summary>
     public int Print(string verb)
@@ -56,6 +64,29 @@ public sealed record ActivationSummary(
             Line(ServicesManaged ? "restarted" : "to restart", Restarted);
             Line(ServicesManaged ? "started" : "to start", Started);
             Line(ServicesManaged ? "left running" : "unchanged", Unchanged);
+        }
+        foreach (var check in Health)
+        {
+            Console.Out.WriteLine($"health: {check.Unit} {(check.Passed ? "passed" : "failed")}: {check.Detail}");
+        }
+        if (Rollback is { } rollback)
+        {
+            // The operator's words first: what failed, what runs now, why.
+            Console.Error.WriteLine($"error: {rollback.Message}");
+            Console.Error.WriteLine($"  reason: {rollback.Reason}");
+            foreach (var line in rollback.LastLogLines)
+            {
+                Console.Error.WriteLine("  | " + line);
+            }
+            if (rollback.Unit != null)
+            {
+                Console.Error.WriteLine($"  logs: qitech-os logs {rollback.Unit}");
+            }
+            foreach (var warning in Warnings)
+            {
+                Console.Error.WriteLine("warning: " + warning);
+            }
+            return 1;
         }
         Console.Out.WriteLine(Mode switch
         {
@@ -100,4 +131,7 @@ public sealed record ActivationSummary(
             }
         }
     }
+
+    private static DaemonVersionRef Ref(VersionRef version, SystemLayout layout) =>
+        new(layout.StoreDir.Render(version.System), version.Generation?.Value, version.Label);
 }

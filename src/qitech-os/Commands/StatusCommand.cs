@@ -40,7 +40,8 @@ public static class StatusCommand
                 state.BootedSystem is { } b ? layout.StoreDir.Render(b) : null,
                 Embedded: false,
                 serviceList.Select(s => new DaemonService(
-                    s.Name, s.State.ToString().ToLowerInvariant(), s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError)).ToList()),
+                    s.Name, s.State.ToString().ToLowerInvariant(), s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError)).ToList(),
+                manager.Fallback() is { } f ? new DaemonBootFallback(f.From, f.To, f.Reason) : null),
                 daemonRunning: false);
             return 0;
 
@@ -55,6 +56,14 @@ public static class StatusCommand
         Console.WriteLine($"current:      {Describe(status.Current, status.CurrentSystem)}");
         Console.WriteLine($"booted:       {Describe(status.Booted, status.BootedSystem)}");
         Console.WriteLine($"boot default: {Describe(status.BootDefault, null)}");
+        if (status.BootFallback is { } fallback)
+        {
+            Console.WriteLine($"fallback:     this boot fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
+        }
+        foreach (var generation in new[] { status.Current, status.BootDefault }.OfType<GenerationJson>().DistinctBy(g => g.Number).Where(g => g.Failure != null))
+        {
+            Console.WriteLine($"failed:       generation {generation.Number} did not start correctly: {generation.Failure}");
+        }
         if (!daemonRunning)
         {
             Console.WriteLine("daemon:       not running (services start when qitech-osd boots this root)");

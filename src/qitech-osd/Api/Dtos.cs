@@ -13,7 +13,8 @@ public sealed record StatusJson(
     string? CurrentSystem,
     string? BootedSystem,
     bool Embedded,
-    IReadOnlyList<ServiceJson> Services);
+    IReadOnlyList<ServiceJson> Services,
+    BootFallback? BootFallback = null);
 
 public sealed record ServiceJson(string Name, ServiceState State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError)
 {
@@ -48,7 +49,7 @@ public sealed record JobStepJson(string Name, JobState State, int? Percent, int?
 
 public sealed record JobStartedJson(int JobId);
 
-public sealed record ActivateRequest(string? StorePath, int? Generation, string? Mode, bool? Once = null);
+public sealed record ActivateRequest(string? StorePath, int? Generation, string? Mode, bool? Once = null, bool? NoRollback = null);
 
 public sealed record RollbackRequest(string? Mode);
 
@@ -69,7 +70,9 @@ public sealed record ActivationJson(
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<UnitFailureJson> Failures,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<int> Pruned)
+    IReadOnlyList<int> Pruned,
+    IReadOnlyList<UnitHealthJson> Health,
+    RollbackJson? Rollback)
 {
     public static ActivationJson From(ActivationResult result, SystemLayout layout) => new(
         result.Mode.ToString().ToLowerInvariant(),
@@ -82,7 +85,33 @@ public sealed record ActivationJson(
         result.Plan.Unchanged,
         result.Failures.Select(f => new UnitFailureJson(f.Unit, f.Action, f.Reason, f.LastLogLines)).ToList(),
         result.Warnings,
-        result.Pruned.Select(p => p.Value).ToList());
+        result.Pruned.Select(p => p.Value).ToList(),
+        result.Checks.Select(h => new UnitHealthJson(h.Unit, h.Check, h.Passed, h.Detail)).ToList(),
+        result.Rollback is { } r ? RollbackJson.From(r, layout) : null);
+}
+
+/// <summary>One unit's health check as it ended.</summary>
+public sealed record UnitHealthJson(string Unit, string Check, bool Passed, string Detail);
+
+/// <summary>A version that did not start correctly; <see cref="RunningAgain"/> is null when nothing was switched back.</summary>
+public sealed record RollbackJson(
+    string Message,
+    string Reason,
+    string? Unit,
+    IReadOnlyList<string> LastLogLines,
+    VersionRefJson Failed,
+    VersionRefJson? RunningAgain,
+    int? BootDefault,
+    bool Cancelled)
+{
+    public static RollbackJson From(RollbackReport r, SystemLayout layout) => new(
+        r.Message, r.Reason, r.Unit, r.LastLogLines, VersionRefJson.From(r.Failed, layout),
+        r.RunningAgain is { } back ? VersionRefJson.From(back, layout) : null, r.BootDefault?.Value, r.Cancelled);
+}
+
+public sealed record VersionRefJson(string System, int? Generation, string Version)
+{
+    public static VersionRefJson From(VersionRef v, SystemLayout layout) => new(layout.StoreDir.Render(v.System), v.Generation?.Value, v.Label);
 }
 
 public sealed record PlanJson(IReadOnlyList<string> Stop, IReadOnlyList<string> Start, IReadOnlyList<string> Restart, IReadOnlyList<string> Unchanged, IReadOnlyList<string> Lines);
@@ -98,7 +127,7 @@ public sealed record OneShotBootJson(int Generation, int? BootDefault, string Bo
 
 public sealed record BootJson(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);
 
-public sealed record InstallRequest(string? Ref, string? Mode, string? Source, string? ConfigFile);
+public sealed record InstallRequest(string? Ref, string? Mode, string? Source, string? ConfigFile, bool? NoRollback = null);
 
 /// <summary>An update job's result: what the ref resolved to, from where, and the activation.</summary>
 public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, string Url, string Source, ActivationJson Activation)

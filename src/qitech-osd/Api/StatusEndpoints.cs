@@ -18,7 +18,8 @@ public static class StatusEndpoints
                 state.CurrentSystem is { } c ? host.Layout.StoreDir.Render(c) : null,
                 state.BootedSystem is { } b ? host.Layout.StoreDir.Render(b) : null,
                 host.Supervisor != null,
-                services.Select(ServiceJson.From).ToList());
+                services.Select(ServiceJson.From).ToList(),
+                host.Manager.Fallback());
 
             GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
                 generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g, host.Layout) : null;
