@@ -40,15 +40,17 @@ public static class DaemonHost
         app.MapLogEndpoints();
         app.MapServiceEndpoints();
         app.MapUpdateEndpoints();
+        if (boot.Pending is { } pending)
+        {
+            // Listed before the API answers, so no client sees the system idle in between.
+            runner.TryStart("boot", context => BootCheck.RunAsync(host, pending, context), out _);
+        }
         await app.StartAsync(cancel);
         // Everyone may connect and read; SO_PEERCRED decides who may change anything.
         File.SetUnixFileMode(layout.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         Console.Error.WriteLine($"qitech-osd: listening on {layout.DaemonSocket}" + (boot.System != null ? $", booted {boot.System}" : ""));
-        if (boot.Pending is { } pending)
-        {
-            runner.TryStart("boot", context => BootCheck.RunAsync(host, pending, context), out _);
-        }
+
         await app.WaitForShutdownAsync(cancel);
         Console.Error.WriteLine("qitech-osd: stopping services");
     }
