@@ -16,7 +16,12 @@ public sealed record GenerationInfo(
     bool BootDefault,
     long? DiskCostBytes,
     VersionInfo? Version,
-    bool KnownGood = false);
+    bool KnownGood = false,
+    string? Failure = null)
+{
+    /// <summary>True when this generation did not start correctly (<see cref="Failure"/> says why).</summary>
+    public bool Failed => Failure is not null;
+}
 
 public sealed record ServiceInfo(string Name, string State, int? Pid, double? UptimeSeconds, int Restarts);
 
@@ -24,16 +29,27 @@ public sealed record SystemStatus(
     GenerationInfo? Current,
     GenerationInfo? Booted,
     GenerationInfo? BootDefault,
-    IReadOnlyList<ServiceInfo> Services);
+    IReadOnlyList<ServiceInfo> Services,
+    BootFallbackInfo? Fallback = null);
+
+/// <summary>The running boot fell back: generation <see cref="From"/> failed its boots, <see cref="To"/> was booted instead.</summary>
+public sealed record BootFallbackInfo(int From, int To, string Reason);
 
 /// <summary>One step of a job; <see cref="SecondsLeft"/> while running, when the daemon can estimate it.</summary>
 public sealed record JobStep(string Name, string State, double? Percent, int? SecondsLeft = null);
 
 /// <summary>A daemon job; <see cref="State"/> is running, succeeded, failed or cancelled.</summary>
-public sealed record JobInfo(long Id, string Kind, string State, IReadOnlyList<JobStep> Steps, string? Error)
+public sealed record JobInfo(long Id, string Kind, string State, IReadOnlyList<JobStep> Steps, string? Error, RollbackInfo? Rollback = null)
 {
     public bool IsRunning => State == JobStates.Running;
 }
+
+/// <summary>
+/// A version that did not start correctly: <see cref="FailedVersion"/>, what runs instead
+/// (<see cref="RunningVersion"/>, null when nothing was switched back), which check failed and
+/// its last output (<see cref="Reason"/>), the unit whose log tells more.
+/// </summary>
+public sealed record RollbackInfo(string FailedVersion, string? RunningVersion, string Reason, string? Unit, IReadOnlyList<string> LastLogLines, bool Cancelled);
 
 public static class JobStates
 {

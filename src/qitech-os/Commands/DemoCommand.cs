@@ -85,7 +85,13 @@ public static class DemoCommand
         }
         else
         {
-            Step("switching to it through qitech-osd");
+            // A restarted daemon first waits for its boot's health checks (job "boot").
+            foreach (var booting in (await client.JobsAsync(cancel)).Where(j => j is { Kind: "boot", State: "running" }))
+            {
+                Step($"waiting for the boot's health checks (job {booting.Id})");
+                await client.WaitForJobAsync(booting.Id, Detail, cancel);
+            }
+            Step("switching to it through qitech-osd (it waits for the health checks)");
             var jobId = await client.ActivateAsync("switch", system, null, cancel);
             var job = await client.WaitForJobAsync(jobId, Detail, cancel);
             if (job.State != "succeeded")

@@ -57,4 +57,18 @@ public sealed class HomeTests : PageTest
 
         page.WaitForAssertion(() => Assert.Contains("No generation is active yet", page.Find("#running-version").TextContent));
     }
+
+    [Fact]
+    public void A_fallen_back_boot_and_a_newer_failed_generation_are_marked()
+    {
+        Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444") with { Failure = "qitech-control-server.service: not healthy within 60 s" });
+        Daemon.Fallback = new BootFallbackInfo(4, 3, "generation 4 did not become healthy in 3 boots");
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "This boot fell back from generation 4 to generation 3: generation 4 did not become healthy in 3 boots", page.Find("#boot-fallback").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Contains("Version v1.3.0 (generation 4) did not start correctly;", page.Find("#failed-generation").TextContent));
+        Assert.Contains("qitech-control-server.service: not healthy within 60 s", page.Find("#failed-generation").TextContent);
+    }
 }

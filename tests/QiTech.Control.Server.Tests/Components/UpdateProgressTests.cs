@@ -141,4 +141,25 @@ public sealed class UpdateProgressTests : PageTest
 
         Assert.Contains("reboot", Daemon.Calls);
     }
+
+    [Fact]
+    public void A_version_that_did_not_start_correctly_says_what_runs_again_why_and_where_the_log_is()
+    {
+        const string Unit = "qitech-control-server.service";
+        Daemon.Jobs[7] = new JobInfo(7, "update", JobStates.Failed,
+            [new("activate", JobStates.Succeeded, 100), new("check " + Unit, JobStates.Failed, null), new("roll back to v1.2.0", JobStates.Succeeded, null)],
+            "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again: ...",
+            new RollbackInfo("v1.3.0 (generation 4)", "v1.2.0 (generation 3)", Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", Unit,
+                ["starting", "database locked"], Cancelled: false));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "Version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again", page.Find("#rollback-title").TextContent));
+        Assert.Equal(Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", page.Find("#failure-cause").TextContent);
+        Assert.Equal("starting\ndatabase locked", page.Find("#failure-log").TextContent);
+        Assert.Equal("/troubleshoot?unit=qitech-control-server.service", page.Find("#failure-logs").GetAttribute("href"));
+        Assert.Equal(["activate", "check " + Unit, "roll back to v1.2.0"], page.FindAll("li.step .name").Select(e => e.TextContent));
+        Assert.Single(page.FindAll("li.step-failed"));
+    }
 }

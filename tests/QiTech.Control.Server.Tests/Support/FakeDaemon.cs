@@ -19,6 +19,9 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
 
     public List<ServiceInfo> Services { get; } = [];
 
+    /// <summary>When set, the running boot fell back (status reports it).</summary>
+    public BootFallbackInfo? Fallback { get; set; }
+
     public List<UpdateTarget> Targets { get; } = [];
 
     public Dictionary<long, JobInfo> Jobs { get; } = [];
@@ -83,7 +86,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     {
         Record("status");
         return Task.FromResult(new SystemStatus(
-            Generations.FirstOrDefault(g => g.Current), Generations.FirstOrDefault(g => g.Booted), Generations.FirstOrDefault(g => g.BootDefault), [.. Services]));
+            Generations.FirstOrDefault(g => g.Current), Generations.FirstOrDefault(g => g.Booted), Generations.FirstOrDefault(g => g.BootDefault), [.. Services], Fallback));
     }
 
     public Task<IReadOnlyList<GenerationInfo>> GetGenerationsAsync(CancellationToken cancel)

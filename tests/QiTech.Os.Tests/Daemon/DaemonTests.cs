@@ -274,7 +274,7 @@ public sealed class DaemonTests : IDisposable
 
         Assert.Equal("failed", job.State);
         Assert.StartsWith("version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again: app.service failed to", job.Error);
-        Assert.Contains("app.service: cannot open config", lines);
+        Assert.Contains(lines, l => l.StartsWith("app.service: ", StringComparison.Ordinal) && l.EndsWith(" cannot open config", StringComparison.Ordinal));
         Assert.Equal(["switch: failed", "roll back to v1: succeeded"], job.Steps.Select(s => $"{s.Name}: {s.State}"));
         Assert.Equal((v1, 1), (status.CurrentSystem, status.BootDefault!.Number));
         Assert.Equal("running", status.Services.Single().State);
