@@ -195,7 +195,8 @@ public sealed class CliThroughDaemonTests : IDisposable
         var status = await client.StatusAsync();
 
         Assert.True(r.ExitCode == 1, r.Stderr);
-        Assert.Contains("==> switch: failed\n==> roll back to v1\n", r.Stderr);
+        Assert.Contains("==> switch: failed\n", r.Stderr);
+        Assert.Contains("==> roll back to v1\n", r.Stderr);
         Assert.Contains("error: version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again\n  reason: app.service failed to restart: ", r.Stderr);
         Assert.DoesNotContain("failed to restart: app.service", r.Stderr); // the unit is named once
         Assert.Matches(@"\n  \| \S+ cannot open /etc/app\.conf\n", r.Stderr);
