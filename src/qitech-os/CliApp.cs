@@ -34,6 +34,8 @@ public static class CliApp
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
+        root.Subcommands.Add(CacheCommand.Create());
+        root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);

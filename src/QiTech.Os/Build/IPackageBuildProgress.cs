@@ -20,6 +20,14 @@ public interface IPackageBuildProgress
     {
     }
 
+    /// <summary>Packages are being fetched from a binary cache instead of built.</summary>
+    void Fetching(Cache.CacheProgress progress)
+    {
+        var left = progress.TimeLeft is { } t ? $", about {Math.Ceiling(t.TotalSeconds)} s left" : ", estimating";
+        var what = progress.Finished is { } path ? $": fetched {path}" : "";
+        Log("substitute", $"[{progress.PathsDone}/{progress.PathsTotal} paths] {progress.BytesDone} of {progress.BytesTotal} bytes{left}{what}");
+    }
+
     /// <summary>Share of the packages done, 0–100.</summary>
     void Percent(int percent)
     {

@@ -15,6 +15,9 @@ public sealed class PackageSetBuilder(LocalStore store)
     private readonly DerivationBuilder _builder = new(store);
     private readonly BuildTimes _times = new(store.Layout);
 
+    /// <summary>The store paths building <paramref name="derivation"/> would produce.</summary>
+    public IEnumerable<Nix.StorePath> OutputsOf(Derivation derivation) => _builder.Resolve(derivation).Outputs.Values;
+
     /// <summary>
     /// Builds every derivation whose outputs are not valid yet (with <paramref name="check"/>:
     /// rebuilds every one and fails when the bits differ). Cancelling kills the running

@@ -29,9 +29,16 @@ public sealed class ConfigEvaluator
 
     public OptionSet Options { get; }
 
-    public Evaluation EvaluateFile(string path, ILocalPathImporter importer) => Evaluate(YamlConfigLoader.Load(path), importer);
+    /// <summary>Reads a configuration (its repository found from the file) and evaluates it.</summary>
+    public Evaluation EvaluateFile(string path, ILocalPathImporter importer)
+    {
+        var repository = ConfigRepository.Locate(path);
+        var files = YamlConfigLoader.Load(path, repository);
+        return Evaluate(files, importer, repository.Allowing(files));
+    }
 
-    public Evaluation Evaluate(IReadOnlyList<ConfigFile> files, ILocalPathImporter importer, IReadOnlyList<Definition>? extra = null)
+    /// <param name="repository">Where the files' local paths may lead (with the paths they allow).</param>
+    public Evaluation Evaluate(IReadOnlyList<ConfigFile> files, ILocalPathImporter importer, ConfigRepository repository, IReadOnlyList<Definition>? extra = null)
     {
         var top = files.Count > 0 ? new SourceLocation(files[^1].DisplayPath, 1, 1) : SourceLocation.Module("none");
         var fromFiles = files.Select(f => new Definition(f.Root, Priority.Normal)).Concat(extra ?? []).ToList();
@@ -39,7 +46,7 @@ public sealed class ConfigEvaluator
         var fingerprint = "";
         for (var round = 0; ; round++)
         {
-            var context = new MergeContext();
+            var context = new MergeContext(repository);
             var root = Options.Evaluate(OptionPath.Root, [.. fromFiles, .. contributed], context);
             var config = new EvaluatedConfig(root, context.Locations, top, importer);
             var next = Contribute(config);

@@ -74,6 +74,7 @@ public readonly record struct OptionPath
         return h.ToHashCode();
     }
 
+    // Control characters are shown escaped, so a message naming the path stays one line.
     public override string ToString() =>
-        string.Join('.', Segments.Select(s => IsPlainSegment(s) ? s : "\"" + s.Replace("\"", "\\\"") + "\""));
+        string.Join('.', Segments.Select(s => IsPlainSegment(s) ? s : "\"" + TextChecks.Printable(s.Replace("\"", "\\\"")) + "\""));
 }

@@ -74,15 +74,27 @@ public static class PackageDerivations
     /// </summary>
     private static string? NuGetFeedOf(ILocalPathImporter importer, string sourceDir, string project)
     {
-        var lockFiles = LockFiles(Path.Combine(sourceDir, project));
+        var lockFiles = LockFiles(Path.Combine(sourceDir, project), sourceDir);
         return lockFiles.Count == 0 ? null : importer.ImportNuGetFeed([.. lockFiles.SelectMany(NuGetLockFile.Read)]);
     }
 
     /// <summary>The <c>packages.lock.json</c> beside a project file and beside every project it references.</summary>
-    public static IReadOnlyList<string> LockFiles(string projectFile)
+    /// <param name="sourceDir">
+    /// The folder the build sees: a project or lock file leading out of it (a reference, a
+    /// symlink) is an error, as the sandbox could not build it and it must not be read here either.
+    /// </param>
+    public static IReadOnlyList<string> LockFiles(string projectFile, string sourceDir)
     {
+        var source = ConfigRepository.Resolve(Path.GetFullPath(sourceDir)).TrimEnd('/') + "/";
+        string Inside(string path, string what)
+        {
+            var resolved = ConfigRepository.Resolve(path);
+            return resolved.StartsWith(source, StringComparison.Ordinal)
+                ? path
+                : throw new Errors.BadInputException($"{what} '{path}' is outside the source '{sourceDir}'");
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([Path.GetFullPath(projectFile)]);
+        var pending = new Stack<string>([Inside(Path.GetFullPath(projectFile), "project")]);
         while (pending.TryPop(out var current))
         {
             if (!seen.Add(current) || !File.Exists(current))
@@ -102,11 +114,12 @@ public static class PackageDerivations
             {
                 if (reference.Attribute("Include")?.Value is { } include)
                 {
-                    pending.Push(Path.GetFullPath(include.Replace('\\', '/'), Path.GetDirectoryName(current)!));
+                    pending.Push(Inside(Path.GetFullPath(include.Replace('\\', '/'), Path.GetDirectoryName(current)!), $"{current}: project reference"));
                 }
             }
         }
-        return [.. seen.Select(p => Path.Combine(Path.GetDirectoryName(p)!, "packages.lock.json")).Where(File.Exists).Order(StringComparer.Ordinal)];
+        return [.. seen.Select(p => Path.Combine(Path.GetDirectoryName(p)!, "packages.lock.json")).Where(File.Exists)
+            .Select(p => Inside(p, "lock file")).Order(StringComparer.Ordinal)];
     }
 
     private static StorePath Parse(StoreDirectory storeDir, string rendered) =>

@@ -1,4 +1,5 @@
 using QiTech.Os.Build;
+using QiTech.Os.Cache;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -18,8 +19,13 @@ public static class SystemBuilder
     public const string ConfigurationJson = "configuration.json";
 
     /// <summary>Reads and checks a configuration with its version definitions; throws <see cref="ConfigException"/>.</summary>
-    public static Evaluation Evaluate(string configFile, VersionInfo version, ILocalPathImporter importer, ConfigEvaluator? evaluator = null) =>
-        (evaluator ?? ConfigEvaluator.Default).Evaluate(YamlConfigLoader.Load(configFile), importer, VersionModule.Definitions(version));
+    /// <param name="physicalStoreDir">Where the store's files lie: a configuration in the store (an update's commit tree) reads only from its own store path.</param>
+    public static Evaluation Evaluate(string configFile, VersionInfo version, ILocalPathImporter importer, ConfigEvaluator? evaluator = null, string? physicalStoreDir = null)
+    {
+        var repository = ConfigRepository.Locate(configFile, physicalStoreDir);
+        var files = YamlConfigLoader.Load(configFile, repository);
+        return (evaluator ?? ConfigEvaluator.Default).Evaluate(files, importer, repository.Allowing(files), VersionModule.Definitions(version));
+    }
 
     /// <summary>Every file of the system, in memory.</summary>
     public static SystemTree Render(Evaluation evaluation, ConfigEvaluator? evaluator = null)
@@ -66,7 +72,7 @@ public static class SystemBuilder
     public static PreparedSystem Prepare(string configFile, VersionInfo version, LocalStore store, Action<string>? warn = null, CancellationToken cancel = default)
     {
         // Dry run: checks everything, touches nothing.
-        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir));
+        var check = Evaluate(configFile, version, new HashingImporter(store.Layout.StoreDir, store.Layout.PhysicalStoreDir), physicalStoreDir: store.Layout.PhysicalStoreDir);
         Render(check);
         PackageDerivations.All(check.Config);
         foreach (var warning in check.Warnings)
@@ -74,14 +80,33 @@ public static class SystemBuilder
             warn?.Invoke(warning);
         }
         cancel.ThrowIfCancellationRequested();
-        var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel));
+        var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel), physicalStoreDir: store.Layout.PhysicalStoreDir);
         return new PreparedSystem(evaluation, PackageDerivations.All(evaluation.Config));
     }
 
     /// <summary>Builds the packages built from source that are not in the store yet (with <paramref name="check"/>: all of them again, comparing the bits).</summary>
-    public static Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
-        bool check = false, CancellationToken cancel = default) =>
-        new PackageSetBuilder(store).BuildAsync(prepared.Packages, progress, check, cancel);
+    /// <remarks>Outputs a configured binary cache has are fetched first (<c>system.update.substituters</c>), so only the rest is built.</remarks>
+    public static async Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
+        bool check = false, CancellationToken cancel = default)
+    {
+        var builder = new PackageSetBuilder(store);
+        if (!check)
+        {
+            var settings = SubstitutersModule.Settings(prepared.Evaluation.Config);
+            var outputs = prepared.Packages.SelectMany(d => builder.OutputsOf(d)).ToList();
+            var report = progress ?? new SilentProgress();
+            await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
+        }
+        return await builder.BuildAsync(prepared.Packages, progress, check, cancel);
+    }
+
+    private sealed class SilentProgress : IPackageBuildProgress;
+
+    /// <summary>Cache progress as the build's own progress reports it.</summary>
+    private sealed class FetchReporter(IPackageBuildProgress progress) : IProgress<CacheProgress>
+    {
+        public void Report(CacheProgress value) => progress.Fetching(value);
+    }
 
     /// <summary>Renders the system (its packages built) and adds it to the store.</summary>
     public static StorePath Finish(PreparedSystem prepared, LocalStore store, CancellationToken cancel = default)

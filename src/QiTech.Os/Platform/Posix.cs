@@ -214,6 +214,33 @@ internal static unsafe partial class Posix
         }
     }
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial byte* realpath(byte* path, byte* resolved);
+
+    [LibraryImport("libc")]
+    private static partial void free(void* pointer);
+
+    /// <summary>The path with every symlink and '..' resolved (realpath(3)), or null when some part of it does not exist.</summary>
+    public static string? RealPath(string path)
+    {
+        fixed (byte* p = Z(path))
+        {
+            var resolved = realpath(p, null);
+            if (resolved == null)
+            {
+                return null;
+            }
+            try
+            {
+                return Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved));
+            }
+            finally
+            {
+                free(resolved);
+            }
+        }
+    }
+
     public static bool IsRoot => getuid() == 0;
 
     /// <summary>NUL-terminated bytes of a .NET path string.</summary>

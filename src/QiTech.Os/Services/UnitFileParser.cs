@@ -37,18 +37,21 @@ public static class UnitFileParser
         for (var index = 0; index < lines.Length; index++)
         {
             var lineNumber = index + 1;
-            var line = lines[index].Trim();
-            // A trailing backslash continues the line, joined with a space, as systemd does.
-            while (line.EndsWith('\\') && index + 1 < lines.Length)
+            // A backslash that is the line's very last character and not itself escaped continues
+            // the line, joined with a space, as systemd does; two backslashes, or a backslash and
+            // a space, end it.
+            var line = lines[index];
+            while (EndsWithContinuation(line) && index + 1 < lines.Length)
             {
                 index++;
-                var next = lines[index].Trim();
-                if (next.StartsWith('#') || next.StartsWith(';'))
+                var next = lines[index];
+                if (next.TrimStart().StartsWith('#') || next.TrimStart().StartsWith(';'))
                 {
                     continue;
                 }
                 line = line[..^1] + " " + next;
             }
+            line = line.Trim();
             if (line.Length == 0 || line[0] is '#' or ';')
             {
                 continue;
@@ -76,6 +79,8 @@ public static class UnitFileParser
         }
         return unit.Build();
     }
+
+    private static bool EndsWithContinuation(string line) => (line.Length - line.TrimEnd('\\').Length) % 2 == 1;
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 
@@ -132,11 +137,13 @@ public static class UnitFileParser
                     AddExecStart(value, where);
                     break;
                 case ("Service", "Environment"):
-                    _environment.AddRange(EnvironmentAssignments.ParseDirective(value, out var cause));
+                    var assignments = EnvironmentAssignments.ParseDirective(value, out var cause);
                     if (cause != null)
                     {
                         throw new UnitFileException(where, cause);
                     }
+                    // systemd expands specifiers in each assignment after unquoting it.
+                    _environment.AddRange(assignments.Select(a => new KeyValuePair<string, string>(a.Key, ResolveSpecifiers(a.Value, where))));
                     break;
                 case ("Service", "EnvironmentFile"):
                     if (value.Length == 0)

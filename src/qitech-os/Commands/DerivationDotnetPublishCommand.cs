@@ -36,7 +36,7 @@ public static class DerivationDotnetPublishCommand
             {
                 source = store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel);
             }
-            var lockFiles = PackageDerivations.LockFiles(Path.Combine(sourceDir, projectPath));
+            var lockFiles = PackageDerivations.LockFiles(Path.Combine(sourceDir, projectPath), sourceDir);
             QiTech.Os.Nix.StorePath? feed = null;
             if (lockFiles.Count > 0)
             {

@@ -182,7 +182,7 @@ public sealed class ConfigErrorTests
         {
             "a unit setting holding a newline",
             ["main.yaml", "systemd:\n  services:\n    worker:\n      serviceConfig:\n        ExecStart: \"/bin/true\\nUser=root\"\n"],
-            "{dir}/main.yaml:3:5: systemd.services.worker: setting ExecStart must be one line"
+            "{dir}/main.yaml:5:9: systemd.services.worker.serviceConfig.ExecStart: setting ExecStart must be one line"
         },
         {
             "a login limit that is not a number",

@@ -40,7 +40,8 @@ public sealed class UnitFileParserTests
         Assert.Equal(["multi-user.target"], unit.WantedBy);
         var exec = Assert.Single(unit.ExecStart);
         Assert.True(exec.IgnoreFailure);
-        Assert.Equal("/qitech/store/abc-server/bin/server --port 3001  --name \"machine one\"", exec.CommandLine);
+        // Joined as systemd joins: the backslash becomes a space, the next line comes as it is.
+        Assert.Equal("/qitech/store/abc-server/bin/server --port 3001    --name \"machine one\"", exec.CommandLine);
         Assert.Equal([new("A", "1 2"), new("B", "3")], unit.Environment);
         Assert.Equal(new EnvironmentFileReference("/etc/qitech/server.env", true), Assert.Single(unit.EnvironmentFiles));
         Assert.Equal("/var/lib/qitech/server", unit.WorkingDirectory);

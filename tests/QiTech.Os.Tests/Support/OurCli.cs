@@ -29,4 +29,18 @@ public static class OurCli
         process.BeginErrorReadLine();
         return process;
     }
+
+    /// <summary>Starts the CLI with its stderr readable line by line as it comes (stdout is drained).</summary>
+    public static System.Diagnostics.Process StartWithStderr(IEnumerable<string> args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Prepend(Dll))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = System.Diagnostics.Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
 }

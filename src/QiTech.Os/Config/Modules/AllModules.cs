@@ -8,6 +8,7 @@ public static class AllModules
         new SystemModule(),
         new VersionModule(),
         new UpdateModule(),
+        new SubstitutersModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),

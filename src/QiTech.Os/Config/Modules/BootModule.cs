@@ -16,7 +16,7 @@ public sealed class BootModule : IConfigModule
 
     public void Declare(OptionSet options)
     {
-        options.Declare("boot.kernelParams", ListOf(Matching(@"^[^\s""]+$", "kernel parameter (no spaces or quotes)")), EmptyList,
+        options.Declare("boot.kernelParams", ListOf(Matching(@"^[^\s""\p{Cc}]+$", "kernel parameter (no spaces or quotes)")), EmptyList,
             "Parameters for the kernel command line, in order.", "[preempt=full, isolcpus=2,3]");
         options.Declare("boot.kernel.sysctl", AttrsOf(Scalar), EmptySet,
             "Kernel settings applied at boot and on switch (sysctl.d); keys as in sysctl (net.core.rmem_max).", "{ vm.swappiness: 10 }");
@@ -42,9 +42,10 @@ public sealed class BootModule : IConfigModule
         foreach (var (key, value) in sysctl)
         {
             var rendered = value is bool b ? (b ? "1" : "0") : Types.ScalarValueType.Render(value);
-            if (rendered.Contains('\n'))
+            // sysctl.d has no quoting or escapes: a value is the rest of its line.
+            if (rendered.Contains('\n') || rendered.Contains('\r') || TextChecks.ControlCharacter(rendered) != null)
             {
-                throw ConfigException.At(config.LocationOf(Sysctl.Append(key)), Sysctl.Append(key), "a sysctl value must be one line");
+                throw ConfigException.At(config.LocationOf(Sysctl.Append(key)), Sysctl.Append(key), "a sysctl value must be one line without control characters");
             }
             text.Append(key).Append(" = ").Append(rendered).Append('\n');
         }

@@ -20,7 +20,8 @@ public sealed class EnvironmentModule : IConfigModule
     public void Declare(OptionSet options)
     {
         options.Declare("environment.variables", AttrsOf(Scalar), EmptySet,
-            "Environment variables of every login session and every service.", "{ RUST_LOG: info }");
+            "Environment variables of every login session and every service. A value cannot hold '#', '$' or a single quote: /etc/environment, which login sessions read, has no escape for them.",
+            "{ RUST_LOG: info }");
         options.Declare("environment.etc", AttrsOf(Submodule(e => e
             .Declare("enable", Bool, true, "Whether the file is put into /etc.")
             .Declare("text", NullOr(Lines), null, "The file's contents.")
@@ -92,18 +93,31 @@ public sealed class EnvironmentModule : IConfigModule
         }
         var origin = config.LocationOf(Variables);
         var pamEnv = new StringBuilder("# Generated from environment.variables\n");
-        var manager = new UnitFileWriter(origin, Variables).Comment("Generated from environment.variables").Section("Manager");
+        // system.conf expands no specifiers: only quotes and backslashes are escaped.
+        var manager = new UnitFileWriter(config, Variables, specifiers: false).Comment("Generated from environment.variables").Section("Manager");
         foreach (var (name, value) in variables)
         {
             var text = Types.ScalarValueType.Render(value);
-            if (text.Contains('\n'))
+            var at = Variables.Append(name);
+            if (LoginSessionProblem(text) is { } problem)
             {
-                throw ConfigException.At(config.LocationOf(Variables.Append(name)), Variables.Append(name), "a variable must be one line");
+                throw ConfigException.At(config.LocationOf(at), at, problem);
             }
-            pamEnv.Append(name).Append("=\"").Append(text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\n");
-            manager.Line("DefaultEnvironment", UnitFileWriter.EnvironmentAssignment(name, text));
+            pamEnv.Append(name).Append("='").Append(text).Append("'\n");
+            manager.Environment("DefaultEnvironment", name, text, at);
         }
         tree.AddFile("etc/environment", pamEnv.ToString(), origin, Variables);
         tree.AddFile("etc/systemd/system.conf.d/qitech-environment.conf", manager.ToString(), origin, Variables);
     }
+
+    /// <summary>
+    /// Why a value cannot be written to /etc/environment, or null. pam_env reads it with no
+    /// escapes at all (a '#' ends the value wherever it stands) and systemd's environment.d reads
+    /// the same file expanding '$'; single quotes keep everything else literal for both.
+    /// </summary>
+    public static string? LoginSessionProblem(string value) =>
+        value.Contains('\n') || value.Contains('\r') ? "a variable must be one line"
+        : TextChecks.ControlCharacter(value) is { } control ? "a variable cannot hold " + control
+        : value.IndexOfAny(['#', '$', '\'']) is var i and >= 0 ? $"a variable cannot hold '{value[i]}': /etc/environment has no escape for it"
+        : null;
 }

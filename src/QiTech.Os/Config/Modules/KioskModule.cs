@@ -109,7 +109,8 @@ public sealed class KioskModule : IConfigModule
         var session = config.Bool("kiosk.onScreenKeyboard.enable")
             ? config.String("kiosk.onScreenKeyboard.program") + " & exec " + browser
             : "exec " + browser;
-        return config.String("kiosk.compositor") + " -s -- /bin/sh -c \"" + session + "\"";
+        // The URL and flags are data to systemd: a '%' in them (%20) must not be read as a specifier.
+        return UnitFileWriter.EscapeSpecifiers(config.String("kiosk.compositor") + " -s -- /bin/sh -c \"" + session + "\"");
     }
 
     public void Check(EvaluatedConfig config, ConfigChecks checks)

@@ -20,13 +20,14 @@ public sealed class LogindModule : IConfigModule
         {
             return;
         }
-        var writer = new UnitFileWriter(config.LocationOf(Settings), Settings).Comment("Generated from services.logind.settings");
+        // logind.conf expands no specifiers: values are written as they are.
+        var writer = new UnitFileWriter(config, Settings, specifiers: false).Comment("Generated from services.logind.settings");
         foreach (var (section, settings) in sections)
         {
-            writer.Section(section);
+            writer.Section(section, Settings.Append(section));
             foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)settings!)
             {
-                writer.Setting(key, value);
+                writer.Setting(key, value, Settings.Append(section).Append(key));
             }
         }
         tree.AddFile("etc/systemd/logind.conf.d/qitech.conf", writer.ToString(), config.LocationOf(Settings), Settings);

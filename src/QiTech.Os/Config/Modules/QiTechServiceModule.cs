@@ -143,5 +143,10 @@ public sealed class QiTechServiceModule : IConfigModule
         {
             PackagesModule.CheckReference(config, checks, "services.qitech.package");
         }
+        foreach (var variable in config.Set("services.qitech.environment").Keys)
+        {
+            checks.Assert(UnitFileWriter.EnvironmentNamePattern.IsMatch(variable), Service.Append("environment").Append(variable),
+                $"'{TextChecks.Printable(variable)}' is not a valid variable name");
+        }
     }
 }

@@ -27,8 +27,10 @@ public sealed class SystemdModule : IConfigModule
         options.Declare("systemd.services", AttrsOf(Submodule(s =>
         {
             DeclareCommon(s, unitName);
-            s.Declare("environment", AttrsOf(Scalar), EmptySet, "Environment variables of the service.", "{ RUST_LOG: info }")
-             .Declare("serviceConfig", AttrsOf(UnitSetting), EmptySet, "Settings of the [Service] section; a list gives one line per item.",
+            s.Declare("environment", AttrsOf(Scalar), EmptySet, "Environment variables of the service, passed as written (quotes, backslashes and % escaped for systemd).", "{ RUST_LOG: info }")
+             .Declare("serviceConfig", AttrsOf(UnitSetting), EmptySet,
+                 "Settings of the [Service] section; a list gives one line per item. Values are systemd syntax (specifiers such as %i expand, write %% for a percent sign); "
+                 + "a value holding a line break or ending in a backslash is refused.",
                  "{ ExecStart: /usr/bin/true, Restart: always }")
              .Declare("restartTriggers", ListOf(Str), EmptyList,
                  "Texts whose change restarts the service (written as X-Restart-Triggers, which systemd ignores).")
@@ -68,7 +70,7 @@ public sealed class SystemdModule : IConfigModule
         .Declare("wants", unitName, EmptyList, "Units to start with this one.")
         .Declare("requires", unitName, EmptyList, "Units this one cannot run without.")
         .Declare("conflicts", unitName, EmptyList, "Units stopped when this one starts.")
-        .Declare("unitConfig", AttrsOf(UnitSetting), EmptySet, "Further settings of the [Unit] section.");
+        .Declare("unitConfig", AttrsOf(UnitSetting), EmptySet, "Further settings of the [Unit] section (systemd syntax, as serviceConfig).");
 
     public void Check(EvaluatedConfig config, ConfigChecks checks)
     {
@@ -85,6 +87,11 @@ public sealed class SystemdModule : IConfigModule
             if (service["healthCheck"] is IReadOnlyDictionary<string, object?> health)
             {
                 CheckHealth(checks, Services.Append(name).Append("healthCheck"), health);
+            }
+            foreach (var variable in service.Set("environment").Keys)
+            {
+                checks.Assert(UnitFileWriter.EnvironmentNamePattern.IsMatch(variable), Services.Append(name).Append("environment").Append(variable),
+                    $"'{TextChecks.Printable(variable)}' is not a valid variable name");
             }
             if (service.Bool("enable"))
             {
@@ -131,11 +138,11 @@ public sealed class SystemdModule : IConfigModule
             {
                 foreach (var (key, value) in service.Set("environment"))
                 {
-                    writer.Line("Environment", UnitFileWriter.EnvironmentAssignment(key, Types.ScalarValueType.Render(value)));
+                    writer.Environment("Environment", key, Types.ScalarValueType.Render(value), Services.Append(name).Append("environment").Append(key));
                 }
                 foreach (var (key, value) in service.Set("serviceConfig"))
                 {
-                    writer.Setting(key, value);
+                    writer.Setting(key, value, Services.Append(name).Append("serviceConfig").Append(key));
                 }
                 if (HealthCheckOf(service) is { } check)
                 {
@@ -163,10 +170,11 @@ public sealed class SystemdModule : IConfigModule
         {
             foreach (var (rule, i) in rules.Select((r, i) => (r, i)))
             {
-                if (rule.Contains('\n'))
+                // A rule is tmpfiles.d syntax (its specifiers included); it must stay one line.
+                if (rule.Contains('\n') || rule.Contains('\r') || TextChecks.ControlCharacter(rule) != null)
                 {
                     var at = Tmpfiles.Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    throw ConfigException.At(config.LocationOf(at), at, "a tmpfiles rule must be one line");
+                    throw ConfigException.At(config.LocationOf(at), at, "a tmpfiles rule must be one line without control characters");
                 }
             }
             var text = "# Generated from systemd.tmpfiles.rules\n" + string.Join("", rules.Select(r => r + "\n"));
@@ -183,10 +191,10 @@ public sealed class SystemdModule : IConfigModule
             tree.AddSymlink(UnitDir + "/" + unit, "/dev/null", origin, path);
             return;
         }
-        var writer = new UnitFileWriter(origin, path).Comment($"Generated from {path}").Section("Unit");
+        var writer = new UnitFileWriter(config, path).Comment($"Generated from {path}").Section("Unit");
         if (value.Str("description") is { Length: > 0 } description)
         {
-            writer.Line("Description", description);
+            writer.Line("Description", description, path.Append("description"));
         }
         foreach (var key in new[] { "after", "before", "wants", "requires", "conflicts" })
         {
@@ -202,7 +210,7 @@ public sealed class SystemdModule : IConfigModule
         }
         foreach (var (key, setting) in value.Set("unitConfig"))
         {
-            writer.Setting(key, setting);
+            writer.Setting(key, setting, path.Append("unitConfig").Append(key));
         }
         if (section != null)
         {

@@ -17,6 +17,12 @@ public sealed class UdevModule : IConfigModule
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
         var rules = config.String("services.udev.extraRules");
+        // Rules are udev syntax (a trailing backslash continues a rule on purpose); only
+        // characters no rules file holds are refused.
+        if (TextChecks.ControlCharacter(rules.Replace("\n", "", StringComparison.Ordinal)) is { } control)
+        {
+            throw ConfigException.At(config.LocationOf(ExtraRules), ExtraRules, "udev rules cannot hold " + control);
+        }
         if (rules.Length > 0)
         {
             tree.AddFile("etc/udev/rules.d/99-qitech.rules", "# Generated from services.udev.extraRules\n" + rules.TrimEnd('\n') + "\n",

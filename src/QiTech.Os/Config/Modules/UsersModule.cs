@@ -110,14 +110,19 @@ public sealed class UsersModule : IConfigModule
             {
                 id += ":" + group;
             }
-            var description = user.Str("description")!.Replace("\"", "'", StringComparison.Ordinal);
+            var description = user.Str("description")!;
             var shell = user.Str("shell") ?? (user.Bool("isNormalUser") ? "/bin/bash" : "/usr/sbin/nologin");
             var home = user.Bool("isNormalUser") || user.Str("home") != null ? Home(name, user) : "/";
-            if ((description + home + shell).Contains('\n'))
+            foreach (var (field, value) in new[] { ("description", description), ("home", home), ("shell", shell) })
             {
-                throw ConfigException.At(config.LocationOf(Users.Append(name)), Users.Append(name), "user settings must be one line");
+                // A passwd field ends at ':' and a line at a line break: neither has an escape there.
+                if (value.Contains(':') || TextChecks.ControlCharacter(value) != null)
+                {
+                    var at = Users.Append(name).Append(field);
+                    throw ConfigException.At(config.LocationOf(at), at, "a passwd field cannot hold ':' or control characters");
+                }
             }
-            text.Append($"u {name} {id} \"{description}\" {home} {shell}\n");
+            text.Append($"u {name} {id} {SysusersQuote(description)} {home} {shell}\n");
         }
         var memberships = new SortedSet<(string User, string Group)>();
         foreach (var (name, user) in users.Entries())
@@ -140,6 +145,10 @@ public sealed class UsersModule : IConfigModule
         }
         tree.AddFile("etc/sysusers.d/qitech.conf", text.ToString(), config.LocationOf(Users), Users);
     }
+
+    /// <summary>A double-quoted sysusers.d field that reads back as written: it unescapes backslashes and expands %-specifiers.</summary>
+    private static string SysusersQuote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("%", "%%", StringComparison.Ordinal) + "\"";
 
     private static string PrimaryGroup(string name, IReadOnlyDictionary<string, object?> user) =>
         user.Str("group") is { Length: > 0 } group ? group : name;

@@ -19,7 +19,11 @@ public sealed class PathType(PathKind kind) : ScalarOptionType
         _ => "path",
     };
 
-    public override object? Check(OptionPath path, Definition definition)
+    /// <summary>Not without the merge context: a local path is checked against the configuration's repository.</summary>
+    public override object? Check(OptionPath path, Definition definition) =>
+        throw new InvalidOperationException("a path is checked while merging, against the configuration's repository");
+
+    protected override object? Check(OptionPath path, Definition definition, MergeContext context)
     {
         var scalar = Scalar(path, definition);
         var text = scalar.Text;
@@ -40,6 +44,12 @@ public sealed class PathType(PathKind kind) : ScalarOptionType
         }
         var baseDir = definition.Location.IsFile ? Path.GetDirectoryName(Path.GetFullPath(definition.Location.File))! : "/";
         var full = Path.GetFullPath(text, baseDir);
+        // A file's path may not lead out of the repository (symlinks followed), not even to say
+        // whether something exists there; paths modules set in code are the product's own.
+        if (definition.Location.IsFile && !context.Repository.Permits(full, out var resolved))
+        {
+            throw ConfigException.At(definition.Location, path, context.Repository.Outside(text, full, resolved, importing: false));
+        }
         if (!File.Exists(full) && !Directory.Exists(full))
         {
             throw ConfigException.At(definition.Location, path, $"path '{text}' does not exist");

@@ -9,13 +9,16 @@ public abstract class ScalarOptionType : OptionType
     /// <summary>Checks one definition and returns its value.</summary>
     public abstract object? Check(OptionPath path, Definition definition);
 
+    /// <summary>Checks one definition with what merging knows (where local paths may lead).</summary>
+    protected virtual object? Check(OptionPath path, Definition definition, MergeContext context) => Check(path, definition);
+
     public override object? Merge(OptionPath path, IReadOnlyList<Definition> definitions, MergeContext context)
     {
         var first = definitions[0];
-        var value = Check(path, first);
+        var value = Check(path, first, context);
         foreach (var other in definitions.Skip(1))
         {
-            var otherValue = Check(path, other);
+            var otherValue = Check(path, other, context);
             if (!Equals(value, otherValue))
             {
                 throw ConfigException.Conflict(path, ValueText.Show(value), first.Location, ValueText.Show(otherValue), other.Location);

@@ -1,0 +1,21 @@
+namespace QiTech.Os.Cache;
+
+/// <summary>Reads and writes the files of one binary cache.</summary>
+public interface ICacheTransport : IDisposable
+{
+    BinaryCacheUrl Url { get; }
+
+    /// <summary>Where a writer makes its temporary files, so that <see cref="WriteAsync"/> can be a rename rather than a copy.</summary>
+    string StagingDirectory { get; }
+
+    /// <summary>The file's contents, or null when the cache does not have it.</summary>
+    Task<Stream?> OpenReadAsync(string file, CancellationToken cancel);
+
+    Task<bool> ExistsAsync(string file, CancellationToken cancel);
+
+    /// <summary>Puts <paramref name="localFile"/> in the cache as <paramref name="file"/>; readers never see half of it.</summary>
+    Task WriteAsync(string file, string localFile, string contentType, CancellationToken cancel);
+
+    public static ICacheTransport Open(BinaryCacheUrl url) =>
+        url.IsFile ? new FileCacheTransport(url) : new HttpCacheTransport(url);
+}

@@ -1,0 +1,92 @@
+using QiTech.Os.Tests.Support;
+
+namespace QiTech.Os.Tests.Cache;
+
+/// <summary>Offline bundles: create on the build machine, show and install on another root; bad bundles change nothing.</summary>
+public sealed class BundleTests : IDisposable
+{
+    private readonly TempDir _temp = new("qitech-bundle");
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Root(string name) => _temp.Combine(name);
+
+    private static ProcessRunner.Result Ok(ProcessRunner.Result r)
+    {
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
+        return r;
+    }
+
+    private (string System, string Bundle, string PublicKey) Made()
+    {
+        Directory.CreateDirectory(_temp.Combine("config"));
+        File.WriteAllText(_temp.Combine("config", "machine.yaml"), "system:\n  hostName: bundled\nenvironment:\n  etc:\n    motd:\n      text: hello from the bundle\n");
+        var system = Ok(OurCli.Run("--root", Root("ci"), "build", "--config", _temp.Combine("config", "machine.yaml"))).StdoutText.Trim();
+        Ok(OurCli.Run("cache", "key", "generate", "usb-1", _temp.Combine("usb.sec"), _temp.Combine("usb.pub")));
+        var bundle = _temp.Combine("update.qitech-bundle");
+        Ok(OurCli.Run("--root", Root("ci"), "bundle", "create", system, "--out", bundle, "--secret-key-file", _temp.Combine("usb.sec")));
+        return (system, bundle, File.ReadAllText(_temp.Combine("usb.pub")).Trim());
+    }
+
+    [Fact]
+    public void A_bundle_installs_its_system_as_a_new_generation_on_a_machine_without_network()
+    {
+        var (system, bundle, key) = Made();
+
+        var show = Ok(OurCli.Run("--root", Root("machine"), "bundle", "show", bundle, "--trusted-public-key", key));
+        var install = OurCli.Run("--root", Root("machine"), "bundle", "install", bundle, "--trusted-public-key", key);
+
+        Assert.Contains($"system: {system}", show.StdoutText);
+        Assert.True(install.ExitCode == 0, install.Stderr);
+        Assert.Contains("bundle checked and imported", install.Stderr);
+        Assert.Equal(system, new FileInfo(Root("machine") + "/run/current-system").LinkTarget);
+        Assert.Equal("hello from the bundle", File.ReadAllText(Root("machine") + system + "/etc/motd").Trim());
+        Assert.Equal(0, OurCli.Run("--root", Root("machine"), "store", "verify", "--check-contents").ExitCode);
+    }
+
+    public enum Damage
+    {
+        UnknownKey,
+        FlippedByte,
+        Truncated,
+        NotABundle,
+    }
+
+    [Theory]
+    [InlineData(Damage.UnknownKey, "not a trusted key")]
+    [InlineData(Damage.FlippedByte, "")]
+    [InlineData(Damage.Truncated, "")]
+    [InlineData(Damage.NotABundle, "not a bundle")]
+    public void A_bad_bundle_is_refused_before_anything_changes(Damage damage, string reason)
+    {
+        var (_, bundle, key) = Made();
+        var bytes = File.ReadAllBytes(bundle);
+        switch (damage)
+        {
+            case Damage.UnknownKey:
+                Ok(OurCli.Run("cache", "key", "generate", "usb-1", _temp.Combine("other.sec"), _temp.Combine("other.pub")));
+                key = File.ReadAllText(_temp.Combine("other.pub")).Trim().Replace("usb-1:", "usb-2:", StringComparison.Ordinal);
+                break;
+            case Damage.FlippedByte:
+                // Past the manifest: inside a NAR or a narinfo.
+                bytes[bytes.Length * 2 / 3] ^= 0x20;
+                File.WriteAllBytes(bundle, bytes);
+                break;
+            case Damage.Truncated:
+                File.WriteAllBytes(bundle, bytes[..(bytes.Length * 3 / 4)]);
+                break;
+            case Damage.NotABundle:
+                File.WriteAllText(bundle, "just some text on a stick\n");
+                break;
+        }
+
+        var install = OurCli.Run("--root", Root("machine"), "bundle", "install", bundle, "--trusted-public-key", key);
+
+        Assert.NotEqual(0, install.ExitCode);
+        Assert.DoesNotContain("Unhandled", install.Stderr);
+        Assert.Contains(reason, install.Stderr);
+        Assert.False(File.Exists(Root("machine") + "/run/current-system"));
+        var store = Root("machine") + "/qitech/store";
+        Assert.Empty(Directory.Exists(store) ? Directory.EnumerateFileSystemEntries(store).Where(e => !Path.GetFileName(e).StartsWith('.')) : []);
+    }
+}
