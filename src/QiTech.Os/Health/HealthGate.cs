@@ -115,6 +115,19 @@ public sealed class HealthGate(SystemLayout layout, IServiceManager services, Ti
     private async Task<UnitHealth> WatchAsync(UnitCheck unit, HealthProbe probe, CancellationToken cancel)
     {
         await Task.Yield();
+        try
+        {
+            return await WatchUnitAsync(unit, probe, cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The service manager or a probe broke down: the check could not pass.
+            return Result(unit.Unit, unit.Check?.Describe() ?? "(unreadable)", false, $"the check could not run: {e.Message}");
+        }
+    }
+
+    private async Task<UnitHealth> WatchUnitAsync(UnitCheck unit, HealthProbe probe, CancellationToken cancel)
+    {
         if (unit.Check is not { } check)
         {
             return Result(unit.Unit, "(unreadable)", false, unit.Problem ?? "no check");
