@@ -68,8 +68,10 @@ public sealed class BundleTests : IDisposable
                 key = File.ReadAllText(_temp.Combine("other.pub")).Trim().Replace("usb-1:", "usb-2:", StringComparison.Ordinal);
                 break;
             case Damage.FlippedByte:
-                // Past the manifest: inside a NAR or a narinfo.
-                bytes[bytes.Length * 2 / 3] ^= 0x20;
+                // Inside a NAR, wherever the archive's layout puts it (a fixed fraction of the
+                // file can land in a tar header the pax path overrides).
+                var (offset, length) = NarData(bundle);
+                bytes[offset + length / 2] ^= 0x20;
                 File.WriteAllBytes(bundle, bytes);
                 break;
             case Damage.Truncated:
@@ -88,5 +90,20 @@ public sealed class BundleTests : IDisposable
         Assert.False(File.Exists(Root("machine") + "/run/current-system"));
         var store = Root("machine") + "/qitech/store";
         Assert.Empty(Directory.Exists(store) ? Directory.EnumerateFileSystemEntries(store).Where(e => !Path.GetFileName(e).StartsWith('.')) : []);
+    }
+
+    /// <summary>Where the first NAR's bytes are in the bundle (a tar file).</summary>
+    private static (long Offset, long Length) NarData(string bundle)
+    {
+        using var stream = File.OpenRead(bundle);
+        using var reader = new System.Formats.Tar.TarReader(stream);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.Name.StartsWith("nar/", StringComparison.Ordinal))
+            {
+                return (entry.DataOffset, entry.Length);
+            }
+        }
+        throw new InvalidOperationException("no NAR in " + bundle);
     }
 }
