@@ -1,18 +1,23 @@
-# Shared helpers for the benchmark scripts: build the AOT binary, time commands, medians.
+# Shared helpers for the benchmark scripts: build the CLI as it ships, time commands, medians.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$repo/bench/out"
 mkdir -p "$out"
 
-# The CLI as it ships: NativeAOT, so a command costs milliseconds of start-up, not a JIT warm-up.
+# The CLI as it ships: sw/bin/qitech-os of configuration/machine.yaml's system, built in the
+# sandbox (a framework-dependent publish, JIT: NativeAOT's runtime packs are downloads that
+# NuGet's lock files do not pin, so the offline sandboxed restore cannot have them). The
+# out-link keeps it from store gc; a later run rebuilds only what the sources changed.
 ours_bin() {
-  local bin="$out/bin/qitech-os"
-  if [ ! -x "$bin" ] || [ -n "$(find "$repo/src" -newer "$bin" -name '*.cs' -print -quit)" ]; then
-    echo "building the NativeAOT CLI…" >&2
-    dotnet publish "$repo/src/qitech-os/qitech-os.csproj" -c Release -r linux-x64 -p:PublishAot=true \
-      -o "$out/bin" --nologo >"$out/publish.log" 2>&1 || { cat "$out/publish.log" >&2; exit 1; }
+  local root="$out/ship-root" link="$out/shipped-system" system package
+  if [ ! -L "$link" ] || [ -n "$(find "$repo/src" -newer "$link" -name '*.cs' -print -quit)" ]; then
+    echo "building configuration/machine.yaml as it ships (the first build takes minutes)…" >&2
+    "$repo/qitech-os" --root "$root" build --config "$repo/configuration/machine.yaml" --out-link "$link" \
+      >"$out/ship-build.log" 2>&1 || { cat "$out/ship-build.log" >&2; exit 1; }
   fi
-  echo "$bin"
+  system="$(readlink "$link")"
+  package="$("$repo/qitech-os" --root "$root" store path-info --closure "${system#"$root"}" | cut -f1 | grep -- '-qitech-os$')"
+  echo "$root$package/bin/qitech-os"
 }
 
 # Milliseconds one command takes (its output discarded).

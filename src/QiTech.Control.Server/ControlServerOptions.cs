@@ -11,12 +11,18 @@ public sealed class ControlServerOptions
     /// <summary>The system root (default: <c>$QITECH_ROOT</c>, else "/").</summary>
     public string? Root { get; set; }
 
+    /// <summary>
+    /// The group the daemon admits (its <c>--group</c>): a loopback peer of root, of the
+    /// daemon's user or of a member of this group is the machine's own screen and needs no login.
+    /// </summary>
+    public string DaemonGroup { get; set; } = QiTech.Os.Access.AccessPolicy.DefaultGroup;
+
     /// <summary>The loopback port the kiosk browser uses.</summary>
     public int Port { get; set; } = 3001;
 
     /// <summary>
     /// The configuration file, relative to the repository, that updates build; empty means the
-    /// daemon's default (machine.yaml).
+    /// daemon's default (machine.yaml, else configuration/machine.yaml).
     /// </summary>
     public string? UpdateConfigFile { get; set; }
 
@@ -25,8 +31,8 @@ public sealed class ControlServerOptions
 
 /// <summary>
 /// Access from other machines: off by default. When on, the server also listens on every
-/// address over HTTPS and everyone but the local kiosk must log in with the password whose
-/// hash is configured here (made by <c>qitech-control-server hash-password</c>).
+/// address over HTTPS and everyone but the machine's own screen must log in with the password
+/// whose hash is configured here (made by <c>qitech-control-server hash-password</c>).
 /// </summary>
 public sealed class RemoteAccessOptions
 {

@@ -19,6 +19,9 @@ public static class ServerHost
     // A page waits this long for a daemon answer; event streams live until the page leaves.
     private static readonly TimeSpan DaemonCallTimeout = TimeSpan.FromSeconds(60);
 
+    // The machine's store directory: the daemon's store paths are in it.
+    private static readonly QiTech.Os.Nix.StoreDirectory StoreDir = new(QiTech.Os.Nix.StoreDirectory.Default);
+
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
@@ -59,14 +62,8 @@ public static class ServerHost
                 }));
             }
         });
-        if (!options.Remote.Enabled)
-        {
-            // The kiosk only: a page of another site that resolves its name to 127.0.0.1 is refused.
-            builder.Configuration["AllowedHosts"] ??= "localhost;127.0.0.1;[::1]";
-        }
-
         var socket = DaemonSocketPath.Resolve(options.DaemonSocket, options.Root);
-        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout));
+        builder.Services.AddSingleton(_ => new QiTech.Os.Client.DaemonClient(socket, DaemonCallTimeout, StoreDir));
         builder.Services.AddSingleton(s => new DaemonGateway(
             s.GetRequiredService<QiTech.Os.Client.DaemonClient>(), string.IsNullOrEmpty(options.UpdateConfigFile) ? null : options.UpdateConfigFile));
         AddDaemonInterfaces<DaemonGateway>(builder.Services);
@@ -76,6 +73,8 @@ public static class ServerHost
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // The daemon's records pass through as the daemon writes them.
+            QiTech.Os.Contract.DaemonJson.Configure(json.SerializerOptions, StoreDir);
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -99,9 +98,11 @@ public static class ServerHost
                 cookie.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
             });
-        builder.Services.AddSingleton<IAuthorizationHandler, LocalOrSignedInRequirement>();
+        builder.Services.AddSingleton<IConnectionOwner, SockDiagConnectionOwner>();
+        builder.Services.AddSingleton(s => new KioskPeer(s.GetRequiredService<IConnectionOwner>(), options.DaemonGroup, socket, s.GetRequiredService<ILogger<KioskPeer>>()));
+        builder.Services.AddSingleton<IAuthorizationHandler, KioskOrSignedInHandler>();
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new LocalOrSignedInRequirement()).Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KioskOrSignedInRequirement()).Build());
         return builder;
     }
 
@@ -126,6 +127,7 @@ public static class ServerHost
         {
             app.UseHsts();
         }
+        app.UseMiddleware<LoopbackHostCheck>();
         app.UseWebSockets();
         app.UseMiddleware<SameOriginCheck>();
         app.UseAuthentication();

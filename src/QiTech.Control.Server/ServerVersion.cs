@@ -1,5 +1,5 @@
 using System.Reflection;
-using QiTech.Control.Server.Daemon;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server;
 
@@ -7,15 +7,15 @@ namespace QiTech.Control.Server;
 /// This server's own version: the assembly's, plus the <c>QITECH_OS_GIT_*</c> variables
 /// that a generation sets for each of its services.
 /// </summary>
-public sealed record ServerVersion(string Assembly, VersionInfo? Generation)
+public sealed record ServerVersion(string Assembly, VersionJson? Generation)
 {
     public static ServerVersion FromEnvironment()
     {
         var assembly = typeof(ServerVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        VersionInfo? generation = null;
+        VersionJson? generation = null;
         if (Environment.GetEnvironmentVariable("QITECH_OS") == "true")
         {
-            generation = new VersionInfo(
+            generation = new VersionJson(
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_ABBREVIATION"),
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_COMMIT"),
                 Environment.GetEnvironmentVariable("QITECH_OS_GIT_TIMESTAMP"),

@@ -18,6 +18,7 @@ public static class CliApp
         var root = new RootCommand("qitech-os: build, install, switch and roll back QiTech Control OS generations");
         root.Options.Add(GlobalOptions.Root);
         root.Options.Add(GlobalOptions.StoreDir);
+        root.Options.Add(GlobalOptions.Debug);
         root.Subcommands.Add(HashPathCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
@@ -33,25 +34,32 @@ public static class CliApp
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(OptionsCommand.Create());
         root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(BaseCommand.Create());
         root.Subcommands.Add(DerivationCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);
+        var debug = parse.GetValue(GlobalOptions.Debug);
+        // A failure on a thread no command awaits would otherwise end the process with a stack dump and signal 6.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            var exception = e.ExceptionObject as Exception ?? new InvalidOperationException(e.ExceptionObject?.ToString());
+            Environment.Exit(ErrorReport.Write(Console.Error, exception, debug));
+        };
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TerminationWait });
-        }
-        catch (QiTechOsException e)
-        {
-            Console.Error.WriteLine("error: " + e.Message);
-            return e.ExitCode;
         }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("error: cancelled");
             return 130;
+        }
+        catch (Exception e)
+        {
+            return ErrorReport.Write(Console.Error, e, debug);
         }
     }
 }

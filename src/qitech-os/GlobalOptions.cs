@@ -18,6 +18,12 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Debug = new("--debug")
+    {
+        Description = "On an unexpected error, print its stack trace too",
+        Recursive = true,
+    };
+
     public static SystemLayout Layout(ParseResult parse)
     {
         var root = parse.GetValue(Root);

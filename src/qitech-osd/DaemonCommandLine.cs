@@ -13,12 +13,13 @@ public static class DaemonCommandLine
         var root = new Option<string?>("--root") { Description = "System root (default: $QITECH_ROOT, else /)" };
         var storeDir = new Option<string?>("--store-dir") { Description = "Logical store directory (default: /qitech/store)" };
         var embedded = new Option<bool>("--embedded") { Description = "Be init: boot the default generation and supervise its services (no systemd, no root needed)" };
-        var group = new Option<string>("--group") { Description = "Members of this group may change the system (root always may)", DefaultValueFactory = _ => "qitech" };
+        var group = new Option<string>("--group") { Description = "Members of this group may change the system (root always may)", DefaultValueFactory = _ => Access.AccessPolicy.DefaultGroup };
         var logMaxBytes = new Option<long>("--log-max-bytes") { Description = "Size bound of one service log file before it rotates", DefaultValueFactory = _ => new SupervisorOptions().LogMaxBytes };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated log files kept per service", DefaultValueFactory = _ => new SupervisorOptions().LogKeep };
+        var debug = new Option<bool>("--debug") { Description = "On an unexpected error, print its stack trace too" };
         var command = new RootCommand("qitech-osd: the QiTech Control OS daemon (HTTP over R/run/qitech-os/daemon.sock)")
         {
-            root, storeDir, embedded, group, logMaxBytes, logKeep,
+            root, storeDir, embedded, group, logMaxBytes, logKeep, debug,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -43,14 +44,24 @@ public static class DaemonCommandLine
             await DaemonHost.RunAsync(options, cancel);
             return 0;
         });
+        var parse = command.Parse(args);
+        var withStack = parse.GetValue(debug);
+        // A failure on a thread nothing awaits (a service's watcher, a timer) ends the daemon with one line too.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            Environment.Exit(ErrorReport.Write(Console.Error, e.ExceptionObject as Exception ?? new InvalidOperationException(e.ExceptionObject?.ToString()), withStack));
         try
         {
-            return await command.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (QiTechOsException e)
+        catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("error: " + e.Message);
-            return e.ExitCode;
+            // Stopped (SIGTERM) before it was up.
+            Console.Error.WriteLine("error: cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            return ErrorReport.Write(Console.Error, e, withStack);
         }
     }
 }

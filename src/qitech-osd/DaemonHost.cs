@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using QiTech.Os.Access;
+using QiTech.Os.Contract;
 using QiTech.Os.Daemon.Api;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
@@ -24,13 +24,17 @@ public static class DaemonHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start reaches the command line's handler, which reports it in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(layout.DaemonSocket));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
-        builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(json => DaemonJson.Configure(json.SerializerOptions, layout.StoreDir));
+        // A body the contract refuses reaches ErrorMapping, which names the field, instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(host);
         var runner = new JobRunner();
         builder.Services.AddSingleton(runner);
-        builder.Services.AddSingleton(new AccessPolicy(options.Group));
+        builder.Services.AddSingleton(AccessPolicy.ForThisProcess(options.Group));
         await using var app = builder.Build();
         app.Use(ErrorMapping.Middleware);
         app.Use(AccessControl.Middleware);
@@ -43,29 +47,25 @@ public static class DaemonHost
         if (boot.Pending is { } pending)
         {
             // Listed before the API answers, so no client sees the system idle in between.
-            runner.TryStart("boot", context => BootCheck.RunAsync(host, pending, context), out _);
+            runner.TryStart(JobKind.BootCheck, context => BootCheck.RunAsync(host, pending, context), out _);
         }
         await app.StartAsync(cancel);
         // Everyone may connect and read; SO_PEERCRED decides who may change anything.
         File.SetUnixFileMode(layout.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-        Console.Error.WriteLine($"qitech-osd: listening on {layout.DaemonSocket}" + (boot.System != null ? $", booted {boot.System}" : ""));
-
+        Console.Error.WriteLine($"qitech-osd: listening on {layout.DaemonSocket}" + (boot.System is { } booted ? $", booted {layout.StoreDir.Render(booted)}" : ""));
         await app.WaitForShutdownAsync(cancel);
         Console.Error.WriteLine("qitech-osd: stopping services");
-    }
-
-    public static void Configure(JsonSerializerOptions json)
-    {
-        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
     }
 
     /// <summary>Removes a stale socket file, but refuses when a daemon still answers on it.</summary>
     private static void PrepareSocket(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (Directory.Exists(path))
+        {
+            throw new QiTechOsException($"{path}: a directory is where the daemon's socket belongs");
+        }
         if (!File.Exists(path))
         {
             return;

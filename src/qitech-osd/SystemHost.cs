@@ -65,7 +65,7 @@ public sealed class SystemHost : IAsyncDisposable
         {
             // A real boot: systemd started the booted system's units; record which one it is.
             var realBoot = await Manager.RecordRealBootAsync(File.ReadAllText("/proc/cmdline"), progress, cancel);
-            return new BootReport(Manager.State().BootedSystem is { } b ? Layout.StoreDir.Render(b) : null, [], realBoot);
+            return new BootReport(Manager.State().BootedSystem, [], realBoot);
         }
         if (Supervisor == null)
         {
@@ -113,7 +113,7 @@ public sealed class SystemHost : IAsyncDisposable
                 pending = new PendingBootCheck(booted, closure, checks);
             }
         }
-        return new BootReport(closure.LogicalPath, failures.Select(f => f.Message).ToList(), notes, pending);
+        return new BootReport(closure.Path, failures.Select(f => f.Message).ToList(), notes, pending);
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ public sealed class SystemHost : IAsyncDisposable
 /// What a boot did: the system it booted, units that failed to start, other notes, and the
 /// health checks still to wait for (<see cref="SystemHost.AssessBootAsync"/>).
 /// </summary>
-public sealed record BootReport(string? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes, PendingBootCheck? Pending = null);
+public sealed record BootReport(Nix.StorePath? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes, PendingBootCheck? Pending = null);
 
 /// <summary>A booted generation whose units' health checks are still to pass.</summary>
 public sealed record PendingBootCheck(GenerationNumber Generation, SystemClosure System, IReadOnlyList<UnitCheck> Checks);

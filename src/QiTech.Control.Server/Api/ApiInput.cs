@@ -1,6 +1,6 @@
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using QiTech.Control.Server.Daemon;
 using QiTech.Os.Errors;
+using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 
 namespace QiTech.Control.Server.Api;
 

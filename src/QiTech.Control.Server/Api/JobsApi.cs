@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Client;
 
 namespace QiTech.Control.Server.Api;
 
@@ -11,15 +12,15 @@ public static class JobsApi
     {
         api.MapGet("/jobs", (IJobMonitor daemon, CancellationToken cancel) => daemon.GetJobsAsync(cancel))
             .WithSummary("Known jobs");
-        api.MapGet("/jobs/{id:long}", async (long id, IJobMonitor daemon, CancellationToken cancel) =>
+        api.MapGet("/jobs/{id:int}", async (int id, IJobMonitor daemon, CancellationToken cancel) =>
                 await daemon.GetJobAsync(id, cancel) is { } job ? Results.Ok(job) : NotFound(id))
             .WithSummary("One job: state, steps, error");
-        api.MapGet("/jobs/{id:long}/events", async (long id, IJobMonitor daemon, CancellationToken cancel) =>
+        api.MapGet("/jobs/{id:int}/events", async (int id, IJobMonitor daemon, CancellationToken cancel) =>
                 await daemon.GetJobAsync(id, cancel) is null
                     ? NotFound(id)
                     : TypedResults.ServerSentEvents(Relay(daemon.WatchJobAsync(id, cancel), cancel)))
             .WithSummary("The job's events: step, log, progress, done (SSE)");
-        api.MapPost("/jobs/{id:long}/cancel", async (long id, IJobMonitor daemon, CancellationToken cancel) =>
+        api.MapPost("/jobs/{id:int}/cancel", async (int id, IJobMonitor daemon, CancellationToken cancel) =>
             {
                 await daemon.CancelJobAsync(id, cancel);
                 return TypedResults.NoContent();
@@ -27,10 +28,10 @@ public static class JobsApi
             .WithSummary("Cancel the running job");
     }
 
-    private static IResult NotFound(long id) =>
+    private static IResult NotFound(int id) =>
         Results.Problem(detail: $"job {id}: not known to the daemon", statusCode: StatusCodes.Status404NotFound, title: "no such job");
 
-    private static async IAsyncEnumerable<SseItem<string>> Relay(IAsyncEnumerable<JobEvent> events, [EnumeratorCancellation] CancellationToken cancel)
+    private static async IAsyncEnumerable<SseItem<string>> Relay(IAsyncEnumerable<DaemonEvent> events, [EnumeratorCancellation] CancellationToken cancel)
     {
         await foreach (var e in events.WithCancellation(cancel))
         {

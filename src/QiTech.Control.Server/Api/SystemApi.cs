@@ -1,4 +1,5 @@
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Api;
 
@@ -23,7 +24,7 @@ public static class SystemApi
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete one generation (never the current, booted or boot default)");
-        api.MapPost("/generations/delete", async (DeleteGenerationsRequest request, IGenerationControl daemon, CancellationToken cancel) =>
+        api.MapPost("/generations/delete", async (DeleteRequest request, IGenerationControl daemon, CancellationToken cancel) =>
             {
                 await daemon.DeleteGenerationsAsync(request.Spec, cancel);
                 return TypedResults.NoContent();
@@ -34,6 +35,6 @@ public static class SystemApi
             .WithSummary("Collect unreachable store paths; starts a job");
     }
 
-    internal static IResult Started(long jobId) =>
-        TypedResults.Accepted($"/api/jobs/{jobId}", new JobStarted(jobId));
+    internal static IResult Started(int jobId) =>
+        TypedResults.Accepted($"/api/jobs/{jobId}", new JobStartedJson(jobId));
 }

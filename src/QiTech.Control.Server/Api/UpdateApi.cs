@@ -1,4 +1,6 @@
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Api;
 
@@ -10,11 +12,8 @@ public static class UpdateApi
         api.MapGet("/update/source", (IUpdateSourceSettings daemon, CancellationToken cancel) => daemon.GetSourceAsync(cancel))
             .WithSummary("The source URL and whether a token is set (the token is never returned)");
         api.MapPut("/update/source", async (SourceRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
-            {
-                await daemon.SetSourceUrlAsync(ApiInput.SourceUrl(request.Url), cancel);
-                return TypedResults.NoContent();
-            })
-            .WithSummary("Set the source URL");
+                TypedResults.Ok(await daemon.SetSourceUrlAsync(ApiInput.SourceUrl(request.Url), cancel)))
+            .WithSummary("Set the source URL; a token set for another host is cleared (tokenCleared: true)");
         api.MapPut("/update/token", async (TokenRequest request, IUpdateSourceSettings daemon, CancellationToken cancel) =>
             {
                 await daemon.SetTokenAsync(ApiInput.Token(request.Token), cancel);
@@ -32,8 +31,11 @@ public static class UpdateApi
         api.MapGet("/update/changelog", (string @ref, IUpdateTargets daemon, CancellationToken cancel) =>
                 daemon.GetChangelogAsync(ApiInput.GitRef(@ref), cancel))
             .WithSummary("What changed between the running version and a ref");
-        api.MapPost("/update/install", async (InstallRequest request, IUpdateTargets daemon, CancellationToken cancel) =>
+        api.MapPost("/update/install", async (InstallUpdateRequest request, IUpdateTargets daemon, CancellationToken cancel) =>
                 SystemApi.Started(await daemon.InstallAsync(ApiInput.GitRef(request.Ref), request.Mode, cancel)))
             .WithSummary("Fetch, build and activate a ref (switch, boot or test); starts the update job");
     }
 }
+
+/// <summary>An update from the machine's source, building the configuration this server is set up with.</summary>
+public sealed record InstallUpdateRequest(string Ref, ActivationMode Mode);

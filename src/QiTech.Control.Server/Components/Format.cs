@@ -1,6 +1,7 @@
 using System.Globalization;
-using QiTech.Control.Server.Daemon;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Components;
 
@@ -39,6 +40,10 @@ public static class Format
             : span.TotalMinutes >= 1 ? $"{span.Minutes} min {span.Seconds} s"
             : $"{span.Seconds} s";
     }
+
+    /// <summary>An enum value as the daemon writes it ("running", "tag"), for labels and CSS classes.</summary>
+    public static string Wire<T>(T value)
+        where T : struct, Enum => DaemonJson.WireName(value);
 
     public static string ModeLabel(ActivationMode mode) => mode switch
     {

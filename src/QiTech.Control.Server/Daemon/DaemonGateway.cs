@@ -1,55 +1,47 @@
-using System.Runtime.CompilerServices;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
+using QiTech.Os.Contract;
+using QiTech.Os.Generations;
 
 namespace QiTech.Control.Server.Daemon;
 
 /// <summary>
-/// The pages' and the API's view of <c>qitech-osd</c>, over the core <see cref="DaemonClient"/>:
-/// the daemon's answers as the records the pages render. Refusals pass through as
-/// <see cref="DaemonException"/>, a silent socket as <see cref="DaemonUnavailableException"/>.
-/// Updates build <paramref name="updateConfigFile"/> of the commit, or the daemon's default when null.
+/// The pages' and the API's view of <c>qitech-osd</c>, over the core <see cref="DaemonClient"/>
+/// and the daemon's contract records. Refusals pass through as <see cref="DaemonException"/>,
+/// a silent socket as <see cref="DaemonUnavailableException"/>. Updates build
+/// <paramref name="updateConfigFile"/> of the commit, or the daemon's default when null.
 /// </summary>
 public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile = null) : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings,
     IUpdateTargets, IServiceControl
 {
-    public async Task<SystemStatus> GetStatusAsync(CancellationToken cancel) =>
-        DaemonRecords.Status(await client.StatusAsync(cancel));
+    public Task<StatusJson> GetStatusAsync(CancellationToken cancel) => client.StatusAsync(cancel);
 
-    public async Task<IReadOnlyList<GenerationInfo>> GetGenerationsAsync(CancellationToken cancel) =>
-        [.. (await client.GenerationsAsync(cancel)).Select(DaemonRecords.Generation)];
+    public Task<IReadOnlyList<GenerationJson>> GetGenerationsAsync(CancellationToken cancel) => client.GenerationsAsync(cancel);
 
-    public async Task<long> ActivateAsync(ActivateRequest request, CancellationToken cancel) =>
-        await client.ActivateAsync(DaemonRecords.Mode(request.Mode), request.StorePath, request.Generation, cancel);
+    public Task<int> ActivateAsync(ActivateRequest request, CancellationToken cancel) =>
+        request.Once == true && request.Generation is { } once
+            ? client.BootOnceAsync(once, cancel)
+            : client.ActivateAsync(StartsJob(request.Mode), request.StorePath, request.Generation, cancel);
 
-    public async Task<long> RollbackAsync(ActivationMode mode, CancellationToken cancel) =>
-        await client.RollbackAsync(DaemonRecords.Mode(mode), cancel);
+    public Task<int> RollbackAsync(ActivationMode mode, CancellationToken cancel) => client.RollbackAsync(StartsJob(mode), cancel);
 
     public Task DeleteGenerationAsync(GenerationNumber number, CancellationToken cancel) =>
-        client.DeleteGenerationAsync(number.Value, cancel);
+        client.DeleteGenerationAsync(number, cancel);
 
     public Task DeleteGenerationsAsync(string spec, CancellationToken cancel) =>
         client.DeleteGenerationsAsync(spec, cancel);
 
-    public async Task<long> CollectGarbageAsync(bool dryRun, CancellationToken cancel) =>
-        await client.CollectGarbageAsync(dryRun, cancel);
+    public Task<int> CollectGarbageAsync(bool dryRun, CancellationToken cancel) => client.CollectGarbageAsync(dryRun, cancel);
 
-    public async Task<IReadOnlyList<JobInfo>> GetJobsAsync(CancellationToken cancel) =>
-        [.. (await client.JobsAsync(cancel)).Select(DaemonRecords.Job)];
+    public Task<IReadOnlyList<JobJson>> GetJobsAsync(CancellationToken cancel) => client.JobsAsync(cancel);
 
-    public async Task<JobInfo?> GetJobAsync(long jobId, CancellationToken cancel) =>
-        DaemonRecords.TryJobId(jobId, out var id) && await client.FindJobAsync(id, cancel) is { } job ? DaemonRecords.Job(job) : null;
+    public Task<JobJson?> GetJobAsync(int jobId, CancellationToken cancel) => client.FindJobAsync(jobId, cancel);
 
-    public async IAsyncEnumerable<JobEvent> WatchJobAsync(long jobId, [EnumeratorCancellation] CancellationToken cancel)
-    {
-        await foreach (var e in client.JobEventsAsync(DaemonRecords.JobId(jobId), cancel))
-        {
-            yield return new JobEvent(e.Type, e.Data);
-        }
-    }
+    public IAsyncEnumerable<DaemonEvent> WatchJobAsync(int jobId, CancellationToken cancel) => client.JobEventsAsync(jobId, cancel);
 
-    public Task CancelJobAsync(long jobId, CancellationToken cancel) =>
-        client.CancelJobAsync(DaemonRecords.JobId(jobId), cancel);
+    public Task CancelJobAsync(int jobId, CancellationToken cancel) => client.CancelJobAsync(jobId, cancel);
+
+    public RollbackJson? RollbackOf(JobJson job) => client.Json.AnyActivation(job)?.Rollback;
 
     public async Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {
@@ -66,27 +58,22 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task RebootAsync(CancellationToken cancel) => client.RebootAsync(cancel);
 
-    public async Task<UpdateSource> GetSourceAsync(CancellationToken cancel)
-    {
-        var source = await client.UpdateSourceAsync(cancel);
-        return new UpdateSource(source.Url, source.HasToken);
-    }
+    public Task<SourceJson> GetSourceAsync(CancellationToken cancel) => client.UpdateSourceAsync(cancel);
 
-    public Task SetSourceUrlAsync(string url, CancellationToken cancel) => client.SetUpdateSourceAsync(url, cancel);
+    public Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel) => client.SetUpdateSourceAsync(url, cancel);
 
     public Task SetTokenAsync(string token, CancellationToken cancel) => client.SetUpdateTokenAsync(token, cancel);
 
     public Task ClearTokenAsync(CancellationToken cancel) => client.ClearUpdateTokenAsync(cancel);
 
-    public async Task<IReadOnlyList<UpdateTarget>> GetTargetsAsync(CancellationToken cancel) =>
-        [.. (await client.UpdateTargetsAsync(cancel)).Select(t => new UpdateTarget(t.Kind, t.Name, t.Commit, t.Date, t.OlderThanRunning, t.Subject, t.Running))];
+    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(CancellationToken cancel) => client.UpdateTargetsAsync(cancel);
 
-    public async Task<Changelog> GetChangelogAsync(string gitRef, CancellationToken cancel)
-    {
-        var changelog = await client.ChangelogAsync(gitRef, cancel);
-        return new Changelog(changelog.Ref, changelog.Text);
-    }
+    public Task<ChangelogJson> GetChangelogAsync(string gitRef, CancellationToken cancel) => client.ChangelogAsync(gitRef, cancel);
 
-    public async Task<long> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) =>
-        await client.InstallUpdateAsync(gitRef, DaemonRecords.Mode(mode), cancel: cancel, configFile: updateConfigFile);
+    public Task<int> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) =>
+        client.InstallUpdateAsync(gitRef, StartsJob(mode), cancel: cancel, configFile: updateConfigFile);
+
+    /// <summary>The pages and the API start jobs: dry-activate answers at once and is not theirs to ask.</summary>
+    private static ActivationMode StartsJob(ActivationMode mode) =>
+        mode != ActivationMode.DryActivate ? mode : throw new QiTech.Os.Errors.BadInputException("mode: switch, boot or test");
 }

@@ -1,4 +1,6 @@
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
+using QiTech.Os.Activation;
+using QiTech.Os.Contract;
+using QiTech.Os.Generations;
 
 namespace QiTech.Control.Server.Daemon;
 
@@ -9,13 +11,13 @@ namespace QiTech.Control.Server.Daemon;
 /// </summary>
 public interface IGenerationControl
 {
-    Task<long> ActivateAsync(ActivateRequest request, CancellationToken cancel);
+    Task<int> ActivateAsync(ActivateRequest request, CancellationToken cancel);
 
-    Task<long> RollbackAsync(ActivationMode mode, CancellationToken cancel);
+    Task<int> RollbackAsync(ActivationMode mode, CancellationToken cancel);
 
     Task DeleteGenerationAsync(GenerationNumber number, CancellationToken cancel);
 
     Task DeleteGenerationsAsync(string spec, CancellationToken cancel);
 
-    Task<long> CollectGarbageAsync(bool dryRun, CancellationToken cancel);
+    Task<int> CollectGarbageAsync(bool dryRun, CancellationToken cancel);
 }

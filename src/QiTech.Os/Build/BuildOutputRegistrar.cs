@@ -16,11 +16,11 @@ internal static class BuildOutputRegistrar
         IEnumerable<StorePath> referenceCandidates, string? contentAddress, CancellationToken cancel)
     {
         using var gcGuard = FileLock.Acquire(store.GcLockPath, exclusive: false);
-        using var temp = TempTree.Create(store.TmpDir);
+        using var temp = TempTree.Create(store.TmpDir, store.Links);
         var scanner = new ReferenceScanner(referenceCandidates.Append(path).Distinct());
         using var hashing = new HashingStream(scanner);
         using var buffered = new BufferedStream(hashing, 1 << 16);
-        using (var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), store.Links, builtPath))
+        using (var sink = new StoreImportSink(temp, Posix.Z("out"), builtPath))
         {
             FileSystemNarSource.Read(builtPath, new NarTee(new NarSerializer(buffered), sink), cancel);
             buffered.Flush();

@@ -212,7 +212,7 @@ public sealed class DerivationBuilder
         return env;
     }
 
-    private static async Task RunAsync(string name, IReadOnlyList<string> args, string logPath, BuildOptions options, CancellationToken cancel)
+    internal static async Task RunAsync(string name, IReadOnlyList<string> args, string logPath, BuildOptions options, CancellationToken cancel)
     {
         // The builder's stderr joins its stdout in one pipe, as in Nix's build logs: two
         // pipes read apart would lose the order of lines, and with it the right log tail.

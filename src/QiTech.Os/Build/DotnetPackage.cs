@@ -5,7 +5,8 @@ namespace QiTech.Os.Build;
 /// <summary>
 /// The derivation that publishes one .NET project from a source tree in the store: copied
 /// to the build directory, restored offline from the pinned NuGet feed (if any, in locked
-/// mode), published framework-dependent and deterministic into <c>$out</c>, with the
+/// mode), published deterministic into <c>$out</c> (framework-dependent, or self-contained
+/// for a runtime identifier), with the
 /// host's SDK and userland as declared, versioned inputs.
 /// </summary>
 public static class DotnetPackage
@@ -15,9 +16,20 @@ public static class DotnetPackage
     /// .dll) into <c>$out/bin</c>, as a system's <c>sw/bin</c> expects; else publish into <c>$out</c>.
     /// The apphost finds its .dll through the link's target, so the link runs the program.
     /// </param>
+    /// <param name="runtime">
+    /// A runtime identifier (<c>linux-x64</c>): publish self-contained for it, the .NET runtime
+    /// copied from the runtime packs in the feed, so the machine needs no .NET installed; null:
+    /// framework-dependent.
+    /// </param>
     public static Derivation Create(string name, StorePath source, string project, StoreDirectory storeDir,
-        StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null, bool linkPrograms = false)
+        StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null, bool linkPrograms = false, string? runtime = null)
     {
+        if (runtime != null && !System.Text.RegularExpressions.Regex.IsMatch(runtime, "^[a-z0-9]+(-[a-z0-9]+)+$"))
+        {
+            throw new Errors.BadInputException($"runtime '{runtime}' is not a runtime identifier such as linux-x64");
+        }
+        var restoreRuntime = runtime == null ? "" : $" -r {runtime}";
+        var publishRuntime = runtime == null ? "" : $" -r {runtime} --self-contained true";
         if (project.StartsWith('/') || project.Split('/').Contains("..") || project.Any(c => char.IsControl(c) || c is '\'' or '"' or '$' or '`' or '\\'))
         {
             throw new Errors.BadInputException($"project '{project}' must be a plain relative path inside the source");
@@ -33,8 +45,8 @@ public static class DotnetPackage
             "cp -r --preserve=timestamps \"$src\" /build/src",
             "chmod -R u+w /build/src",
             "cd /build/src",
-            $"dotnet restore '{project}' {restoreSource}",
-            $"dotnet publish '{project}' --no-restore -c Release -o \"{publishDir}\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
+            $"dotnet restore '{project}'{restoreRuntime} {restoreSource}",
+            $"dotnet publish '{project}' --no-restore{publishRuntime} -c Release -o \"{publishDir}\" -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap=/build/src=/src -p:GenerateDocumentationFile=false",
             // Static web assets carry each file's modification time as Last-Modified, and files
             // compressed during the build have the build's time: they get SOURCE_DATE_EPOCH's.
             "stamp=\"$(LC_ALL=C date -u -d \"@$SOURCE_DATE_EPOCH\" '+%a, %d %b %Y %H:%M:%S GMT')\"",

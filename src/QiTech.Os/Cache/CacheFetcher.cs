@@ -163,7 +163,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         await using var download = await cache.OpenReadAsync(info.Url, cancel)
             ?? throw new CacheException($"{store.Render(info.Path)}: {place} is missing");
         using var compressed = new VerifyingReadStream(download, info.FileSize, info.Compression == CacheCompression.None ? null : onBytes, place);
-        using var temp = TempTree.Create(store.TmpDir);
+        using var temp = TempTree.Create(store.TmpDir, store.Links);
         using var narHashing = new HashingStream();
         // The NAR parser reads synchronously; run it off the caller's thread.
         await Task.Run(() => ReadNar(), cancel);
@@ -173,7 +173,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             {
                 ReadNarUnchecked();
             }
-            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException))
+            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException or IOException or UnauthorizedAccessException))
             {
                 // A corrupt compressed stream surfaces as the decompressor's own exception type.
                 throw new CacheException($"{store.Render(info.Path)}: {place} is damaged: {e.Message}");
@@ -182,7 +182,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         void ReadNarUnchecked()
         {
             using var nar = info.Compression.Decompress(new NonClosing(compressed), place);
-            using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), store.Links, place);
+            using var sink = new StoreImportSink(temp, Posix.Z("out"), place);
             var reader = new NarReader(new LimitedStream(nar, info.NarSize, place, info.Compression == CacheCompression.None ? onBytes : null));
             reader.Read(new NarTee(new NarSerializer(narHashing), sink), cancel);
             reader.ExpectEnd();

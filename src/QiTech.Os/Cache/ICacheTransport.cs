@@ -16,6 +16,6 @@ public interface ICacheTransport : IDisposable
     /// <summary>Puts <paramref name="localFile"/> in the cache as <paramref name="file"/>; readers never see half of it.</summary>
     Task WriteAsync(string file, string localFile, string contentType, CancellationToken cancel);
 
-    public static ICacheTransport Open(BinaryCacheUrl url) =>
+    static ICacheTransport Open(BinaryCacheUrl url) =>
         url.IsFile ? new FileCacheTransport(url) : new HttpCacheTransport(url);
 }

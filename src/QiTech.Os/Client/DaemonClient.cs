@@ -5,7 +5,11 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Jobs;
+using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Client;
@@ -23,10 +27,12 @@ public sealed class DaemonClient : IDisposable
 
     /// <param name="socketPath">The daemon's socket.</param>
     /// <param name="callTimeout">How long a call that is not an event stream may take; none by default.</param>
-    public DaemonClient(string socketPath, TimeSpan? callTimeout = null)
+    /// <param name="storeDir">The daemon's logical store directory (default <c>/qitech/store</c>).</param>
+    public DaemonClient(string socketPath, TimeSpan? callTimeout = null, StoreDirectory? storeDir = null)
     {
         SocketPath = socketPath;
         _callTimeout = callTimeout;
+        Json = new DaemonJson(storeDir ?? new StoreDirectory(StoreDirectory.Default));
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancel) =>
@@ -51,6 +57,9 @@ public sealed class DaemonClient : IDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>The contract's JSON, also for reading a job's result by its kind.</summary>
+    public DaemonJson Json { get; }
+
     /// <summary>A client when a daemon answers on the root's socket, else null (no socket, or a stale one).</summary>
     public static DaemonClient? TryConnect(SystemLayout layout)
     {
@@ -68,20 +77,20 @@ public sealed class DaemonClient : IDisposable
         {
             return null;
         }
-        return new DaemonClient(path);
+        return new DaemonClient(path, storeDir: layout.StoreDir);
     }
 
-    public async Task<DaemonStatus> StatusAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync("v1/status", DaemonClientJson.Default.DaemonStatus, cancel);
+    public async Task<StatusJson> StatusAsync(CancellationToken cancel = default) =>
+        await GetJsonAsync<StatusJson>(DaemonEndpoints.Status.Url(), cancel);
 
     public async Task<IReadOnlyList<GenerationJson>> GenerationsAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync("v1/generations", DaemonClientJson.Default.ListGenerationJson, cancel);
+        await GetJsonAsync<List<GenerationJson>>(DaemonEndpoints.Generations.Url(), cancel);
 
-    public async Task<DaemonJob> JobAsync(int id, CancellationToken cancel = default) =>
-        await GetJsonAsync($"v1/jobs/{id}", DaemonClientJson.Default.DaemonJob, cancel);
+    public async Task<JobJson> JobAsync(int id, CancellationToken cancel = default) =>
+        await GetJsonAsync<JobJson>(DaemonEndpoints.Job.Url(id), cancel);
 
     /// <summary>The job, or null when the daemon does not know it (it keeps the last 100 since it started).</summary>
-    public async Task<DaemonJob?> FindJobAsync(int id, CancellationToken cancel = default)
+    public async Task<JobJson?> FindJobAsync(int id, CancellationToken cancel = default)
     {
         try
         {
@@ -93,60 +102,64 @@ public sealed class DaemonClient : IDisposable
         }
     }
 
-    public async Task<IReadOnlyList<DaemonJob>> JobsAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync("v1/jobs", DaemonClientJson.Default.ListDaemonJob, cancel);
+    public async Task<IReadOnlyList<JobJson>> JobsAsync(CancellationToken cancel = default) =>
+        await GetJsonAsync<List<JobJson>>(DaemonEndpoints.Jobs.Url(), cancel);
 
-    /// <summary>
-    /// Starts switch, boot or test of a store path or a generation; returns the job id. A version
-    /// that fails its health checks is switched back from unless <paramref name="noRollback"/>.
-    /// </summary>
-    public Task<int> ActivateAsync(string mode, string? storePath, int? generation, CancellationToken cancel = default, bool noRollback = false) =>
-        StartJobAsync("v1/activate", JsonContent.Create(new ActivateBody(storePath, generation, mode, noRollback ? true : null), DaemonClientJson.Default.ActivateBody), cancel);
+    /// <summary>Starts switch, boot or test of a store path or a generation (exactly one); returns the job id.</summary>
+    public Task<int> ActivateAsync(ActivationMode mode, StorePath? storePath, GenerationNumber? generation, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync(DaemonEndpoints.Activate, Body(new ActivateRequest(storePath, generation, mode, NoRollback: noRollback ? true : null)), cancel);
 
-    /// <summary>Starts a rollback ("switch" or "boot"); returns the job id.</summary>
-    public Task<int> RollbackAsync(string mode, CancellationToken cancel = default) =>
-        StartJobAsync("v1/rollback", JsonContent.Create(new ModeBody(mode), DaemonClientJson.Default.ModeBody), cancel);
+    /// <summary>What activating a store path or a generation would do (mode dry-activate); nothing changes.</summary>
+    public async Task<PlanJson> PlanAsync(StorePath? storePath, GenerationNumber? generation, CancellationToken cancel = default) =>
+        await SendForJsonAsync<PlanJson>(DaemonEndpoints.Activate, Body(new ActivateRequest(storePath, generation, ActivationMode.DryActivate)), cancel)
+            ?? throw Empty(DaemonEndpoints.Activate);
+
+    /// <summary>Starts a rollback (switch or boot); returns the job id.</summary>
+    public Task<int> RollbackAsync(ActivationMode mode, CancellationToken cancel = default) =>
+        StartJobAsync(DaemonEndpoints.Rollback, Body(new RollbackRequest(mode)), cancel);
 
     /// <summary>Boots an existing generation once at the next boot, then the default again; returns the job id.</summary>
-    public Task<int> BootOnceAsync(int generation, CancellationToken cancel = default) =>
-        StartJobAsync("v1/activate", JsonContent.Create(new OneShotBody(generation, "boot", Once: true), DaemonResultJson.Default.OneShotBody), cancel);
+    public Task<int> BootOnceAsync(GenerationNumber generation, CancellationToken cancel = default) =>
+        StartJobAsync(DaemonEndpoints.Activate, Body(new ActivateRequest(null, generation, ActivationMode.Boot, Once: true)), cancel);
 
-    /// <summary>Deletes one generation (409 when it is current, booted or the boot default); returns {deleted, kept}.</summary>
-    public Task<JsonElement> DeleteGenerationAsync(int number, CancellationToken cancel = default) =>
-        SendForJsonAsync(HttpMethod.Delete, $"v1/generations/{number}", null, cancel);
+    /// <summary>Deletes one generation (409 when it is current, booted or the boot default).</summary>
+    public async Task<DeletionJson> DeleteGenerationAsync(GenerationNumber number, CancellationToken cancel = default) =>
+        await SendForJsonAsync<DeletionJson>(DaemonEndpoints.DeleteGeneration, null, cancel, number)
+            ?? throw Empty(DaemonEndpoints.DeleteGeneration);
 
     /// <summary>
     /// Starts an update to <paramref name="reference"/> (tag, branch or commit) with mode
-    /// "switch", "boot" or "test", from <paramref name="source"/> or else the machine's source,
+    /// switch, boot or test, from <paramref name="source"/> or else the machine's source,
     /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
     /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
     /// </summary>
-    public Task<int> InstallUpdateAsync(string reference, string mode, string? source = null, string? configFile = null, CancellationToken cancel = default, bool noRollback = false) =>
-        StartJobAsync("v1/update/install", JsonContent.Create(new InstallBody(reference, mode, source, configFile, noRollback ? true : null), DaemonClientJson.Default.InstallBody), cancel);
+    public Task<int> InstallUpdateAsync(string reference, ActivationMode mode, string? source = null, string? configFile = null, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync(DaemonEndpoints.Install, Body(new InstallRequest(reference, mode, source, configFile, noRollback ? true : null)), cancel);
 
-    /// <summary>As <c>delete-generations SPEC</c>; returns the daemon's JSON answer ({deleted, kept}).</summary>
-    public Task<JsonElement> DeleteGenerationsAsync(string spec, CancellationToken cancel = default) =>
-        SendForJsonAsync(HttpMethod.Post, "v1/generations/delete", JsonContent.Create(new SpecBody(spec), DaemonClientJson.Default.SpecBody), cancel);
+    /// <summary>As <c>delete-generations SPEC</c>.</summary>
+    public async Task<DeletionJson> DeleteGenerationsAsync(string spec, CancellationToken cancel = default) =>
+        await SendForJsonAsync<DeletionJson>(DaemonEndpoints.DeleteGenerations, Body(new DeleteRequest(spec)), cancel)
+            ?? throw Empty(DaemonEndpoints.DeleteGenerations);
 
     /// <summary>Starts a garbage collection; returns the job id.</summary>
     public Task<int> CollectGarbageAsync(bool dryRun, CancellationToken cancel = default) =>
-        StartJobAsync("v1/gc", JsonContent.Create(new GcBody(dryRun), DaemonClientJson.Default.GcBody), cancel);
+        StartJobAsync(DaemonEndpoints.Gc, Body(new GcRequest(dryRun)), cancel);
 
     public async Task<string> LogsAsync(string unit, int lines, CancellationToken cancel = default)
     {
         using var timeout = CallTimeout(cancel);
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/logs/{Uri.EscapeDataString(unit)}?lines={lines}"), HttpCompletionOption.ResponseContentRead, timeout.Token);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{DaemonEndpoints.Logs.Url(unit)}?lines={lines}"), HttpCompletionOption.ResponseContentRead, timeout.Token);
         return await response.Content.ReadAsStringAsync(timeout.Token);
     }
 
     /// <summary>The last lines, then new ones as the service writes them, until cancelled.</summary>
     public async IAsyncEnumerable<string> FollowLogsAsync(string unit, int lines, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        await foreach (var e in EventsAsync($"v1/logs/{Uri.EscapeDataString(unit)}?lines={lines}&follow=true", cancel))
+        await foreach (var e in EventsAsync($"{DaemonEndpoints.Logs.Url(unit)}?lines={lines}&follow=true", cancel))
         {
-            if (e.AsLogLine() is { } line)
+            if (e.Value is LogEvent log)
             {
-                yield return line;
+                yield return log.Line;
             }
         }
     }
@@ -154,10 +167,10 @@ public sealed class DaemonClient : IDisposable
     /// <summary>A job's events from its first, ending after "done".</summary>
     public async IAsyncEnumerable<DaemonEvent> JobEventsAsync(int id, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        await foreach (var e in EventsAsync($"v1/jobs/{id}/events", cancel))
+        await foreach (var e in EventsAsync(DaemonEndpoints.JobEvents.Url(id), cancel))
         {
             yield return e;
-            if (e.Type == "done")
+            if (e.Value is DoneEvent)
             {
                 yield break;
             }
@@ -166,15 +179,15 @@ public sealed class DaemonClient : IDisposable
 
     /// <summary>
     /// Follows a job to its end, handing each log line to <paramref name="onLog"/>; returns the
-    /// finished job (check <see cref="DaemonJob.State"/> and <see cref="DaemonJob.Error"/>).
+    /// finished job (check <see cref="JobJson.State"/> and <see cref="JobJson.Error"/>).
     /// </summary>
-    public async Task<DaemonJob> WaitForJobAsync(int id, Action<string>? onLog, CancellationToken cancel = default)
+    public async Task<JobJson> WaitForJobAsync(int id, Action<string>? onLog, CancellationToken cancel = default)
     {
         await foreach (var e in JobEventsAsync(id, cancel))
         {
-            if (onLog != null && e.AsLogLine() is { } line)
+            if (onLog != null && e.Value is LogEvent log)
             {
-                onLog(line);
+                onLog(log.Line);
             }
         }
         return await JobAsync(id, cancel);
@@ -182,35 +195,35 @@ public sealed class DaemonClient : IDisposable
 
     /// <summary>Cancels the running job (409 when it already ended).</summary>
     public async Task CancelJobAsync(int id, CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Post, $"v1/jobs/{id}/cancel", null, cancel);
+        await SendForJsonAsync<JobJson>(DaemonEndpoints.CancelJob, null, cancel, id);
 
-    /// <summary>Restarts one service; 403 for peers without rights, 409 while a job runs.</summary>
-    public async Task RestartServiceAsync(string unit, CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Post, $"v1/services/{Uri.EscapeDataString(unit)}/restart", null, cancel);
+    /// <summary>Restarts one service; 403 for peers without rights, 409 while a job runs. Returns its status after.</summary>
+    public async Task<ServiceJson?> RestartServiceAsync(string unit, CancellationToken cancel = default) =>
+        await SendForJsonAsync<ServiceJson>(DaemonEndpoints.RestartService, null, cancel, unit);
 
     /// <summary>Embedded mode: stop every service and boot again; returns the job id.</summary>
-    public Task<int> RebootAsync(CancellationToken cancel = default) => StartJobAsync("v1/reboot", null, cancel);
+    public Task<int> RebootAsync(CancellationToken cancel = default) => StartJobAsync(DaemonEndpoints.Reboot, null, cancel);
 
     /// <summary>The update source; the token itself never comes back, only whether one is set.</summary>
-    public async Task<DaemonUpdateSource> UpdateSourceAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync("v1/update/source", DaemonClientJson.Default.DaemonUpdateSource, cancel);
+    public async Task<SourceJson> UpdateSourceAsync(CancellationToken cancel = default) =>
+        await GetJsonAsync<SourceJson>(DaemonEndpoints.Source.Url(), cancel);
 
     /// <summary>Sets the update source (a URL or a local repository path); the daemon checks it first.</summary>
-    public async Task SetUpdateSourceAsync(string url, CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Put, "v1/update/source", JsonContent.Create(new UrlBody(url), DaemonClientJson.Default.UrlBody), cancel);
+    public async Task<SourceJson> SetUpdateSourceAsync(string url, CancellationToken cancel = default) =>
+        await SendForJsonAsync<SourceJson>(DaemonEndpoints.SetSource, Body(new SourceRequest(url)), cancel) ?? throw Empty(DaemonEndpoints.SetSource);
 
     public async Task SetUpdateTokenAsync(string token, CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Put, "v1/update/token", JsonContent.Create(new TokenBody(token), DaemonClientJson.Default.TokenBody), cancel);
+        await SendForJsonAsync<SourceJson>(DaemonEndpoints.SetToken, Body(new TokenRequest(token)), cancel);
 
     public async Task ClearUpdateTokenAsync(CancellationToken cancel = default) =>
-        await SendForJsonAsync(HttpMethod.Delete, "v1/update/token", null, cancel);
+        await SendForJsonAsync<SourceJson>(DaemonEndpoints.ClearToken, null, cancel);
 
     /// <summary>Tags, branches and recent commits of the update source.</summary>
-    public async Task<IReadOnlyList<DaemonUpdateTarget>> UpdateTargetsAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync("v1/update/targets", DaemonClientJson.Default.ListDaemonUpdateTarget, cancel);
+    public async Task<IReadOnlyList<TargetJson>> UpdateTargetsAsync(CancellationToken cancel = default) =>
+        await GetJsonAsync<List<TargetJson>>(DaemonEndpoints.Targets.Url(), cancel);
 
-    public async Task<DaemonChangelog> ChangelogAsync(string gitRef, CancellationToken cancel = default) =>
-        await GetJsonAsync($"v1/update/changelog?ref={Uri.EscapeDataString(gitRef)}", DaemonClientJson.Default.DaemonChangelog, cancel);
+    public async Task<ChangelogJson> ChangelogAsync(string gitRef, CancellationToken cancel = default) =>
+        await GetJsonAsync<ChangelogJson>($"{DaemonEndpoints.Changelog.Url()}?ref={Uri.EscapeDataString(gitRef)}", cancel);
 
     public void Dispose() => _http.Dispose();
 
@@ -224,28 +237,46 @@ public sealed class DaemonClient : IDisposable
         return source;
     }
 
-    private async Task<int> StartJobAsync(string path, HttpContent? body, CancellationToken cancel)
+    private JsonContent Body<T>(T value) => JsonContent.Create(value, Json.Type<T>());
+
+    private static DaemonException Empty(DaemonEndpoint endpoint) => new(502, $"qitech-osd sent an empty answer to {endpoint}");
+
+    private async Task<int> StartJobAsync(DaemonEndpoint endpoint, HttpContent? body, CancellationToken cancel)
     {
         using var timeout = CallTimeout(cancel);
+        var path = endpoint.Url();
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body }, HttpCompletionOption.ResponseContentRead, timeout.Token);
-        var started = await ReadJsonAsync(response, path, DaemonClientJson.Default.DaemonJobStarted, timeout.Token);
+        var started = await ReadJsonAsync(response, path, Json.Type<JobStartedJson>(), timeout.Token);
         return started.JobId;
     }
 
-    private async Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancel)
+    private async Task<T> GetJsonAsync<T>(string path, CancellationToken cancel)
     {
         using var timeout = CallTimeout(cancel);
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseContentRead, timeout.Token);
-        return await ReadJsonAsync(response, path, type, timeout.Token);
+        return await ReadJsonAsync(response, path, Json.Type<T>(), timeout.Token);
     }
 
-    /// <summary>Sends a request whose answer is JSON or empty; an empty answer is JSON null.</summary>
-    private async Task<JsonElement> SendForJsonAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancel)
+    /// <summary>Sends a request whose answer is <typeparamref name="T"/> or empty (null).</summary>
+    private async Task<T?> SendForJsonAsync<T>(DaemonEndpoint endpoint, HttpContent? body, CancellationToken cancel, params object[] values)
+        where T : class
     {
         using var timeout = CallTimeout(cancel);
-        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = body }, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        var path = endpoint.Url(values);
+        using var response = await SendAsync(new HttpRequestMessage(new HttpMethod(endpoint.Method), path) { Content = body }, HttpCompletionOption.ResponseContentRead, timeout.Token);
         var text = await response.Content.ReadAsStringAsync(timeout.Token);
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(text, Json.Type<T>());
+        }
+        catch (JsonException e)
+        {
+            throw new DaemonException(502, $"qitech-osd's answer to {path} is not valid: {e.Message}");
+        }
     }
 
     private async IAsyncEnumerable<DaemonEvent> EventsAsync(string path, [EnumeratorCancellation] CancellationToken cancel)
@@ -263,7 +294,8 @@ public sealed class DaemonClient : IDisposable
             {
                 if (type != null)
                 {
-                    yield return new DaemonEvent(id, type, data.ToString());
+                    var text = data.ToString();
+                    yield return new DaemonEvent(id, type, text, EventValue(type, text));
                 }
                 id = null;
                 type = null;
@@ -281,6 +313,18 @@ public sealed class DaemonClient : IDisposable
             {
                 data.Append(line.AsSpan(6));
             }
+        }
+    }
+
+    private object? EventValue(string type, string data)
+    {
+        try
+        {
+            return Json.Event(type, data);
+        }
+        catch (JsonException e)
+        {
+            throw new DaemonException(502, $"qitech-osd sent a {type} event that is not valid: {e.Message}");
         }
     }
 
@@ -311,10 +355,10 @@ public sealed class DaemonClient : IDisposable
 
     private static async Task<DaemonException> ProblemAsync(HttpResponseMessage response, string place, CancellationToken cancel)
     {
-        DaemonProblem? problem = null;
+        ProblemJson? problem = null;
         try
         {
-            problem = await response.Content.ReadFromJsonAsync(DaemonClientJson.Default.DaemonProblem, cancel);
+            problem = await response.Content.ReadFromJsonAsync(DaemonJsonContext.Default.ProblemJson, cancel);
         }
         catch (JsonException)
         {

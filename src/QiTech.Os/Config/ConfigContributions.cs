@@ -22,7 +22,7 @@ public sealed class ConfigContributions
     public void Set(string dottedPath, object? value, Priority priority = Priority.Normal)
     {
         var location = SourceLocation.Module(ModuleName);
-        DefinitionNode node = ToNode(value, location, priority == Priority.Normal ? null : priority);
+        var node = ToNode(value, location, priority == Priority.Normal ? null : priority);
         foreach (var segment in OptionPath.Parse(dottedPath).Segments.Reverse())
         {
             node = new MappingDefinition([new MappingEntry(segment, location, node)], location);

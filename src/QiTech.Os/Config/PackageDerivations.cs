@@ -62,20 +62,22 @@ public static class PackageDerivations
             throw new InvalidOperationException($"package '{name}' is not built from source");
         }
         var sourceDir = dotnetSource.FullPath;
-        var feed = NuGetFeedOf(importer, sourceDir, project);
+        var sdk = HostInputs.DotnetSdkCached();
+        var runtime = dotnet.Str("runtime");
+        var feed = NuGetFeedOf(importer, sourceDir, project, runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, sdk));
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
         return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
-            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), HostInputs.DotnetSdkCached()], linkPrograms: true);
+            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), sdk], linkPrograms: true, runtime: runtime);
     }
 
     /// <summary>
     /// The feed of every package the lock files of the project and of the projects it
     /// references pin (each restores with its own lock file), or null without lock files.
     /// </summary>
-    private static string? NuGetFeedOf(ILocalPathImporter importer, string sourceDir, string project)
+    private static string? NuGetFeedOf(ILocalPathImporter importer, string sourceDir, string project, IReadOnlyList<NuGetPackage> runtimePacks)
     {
         var lockFiles = LockFiles(Path.Combine(sourceDir, project), sourceDir);
-        return lockFiles.Count == 0 ? null : importer.ImportNuGetFeed([.. lockFiles.SelectMany(NuGetLockFile.Read)]);
+        return lockFiles.Count == 0 && runtimePacks.Count == 0 ? null : importer.ImportNuGetFeed([.. lockFiles.SelectMany(NuGetLockFile.Read), .. runtimePacks]);
     }
 
     /// <summary>The <c>packages.lock.json</c> beside a project file and beside every project it references.</summary>

@@ -104,7 +104,7 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
             : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
                 .Replace("$", "\\$", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "\"";
 
-    private static string Unquote(string value)
+    internal static string Unquote(string value)
     {
         if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
         {

@@ -24,12 +24,8 @@ public sealed record ReleaseInfo(string? Abbreviation, string? Commit, string? T
             {
                 continue;
             }
-            var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
-            {
-                value = value[1..^1];
-            }
-            values[line[..eq].Trim()] = value;
+            // The writer's own quoting rules (VersionInfo): no backslash may survive into a label.
+            values[line[..eq].Trim()] = Config.VersionInfo.Unquote(line[(eq + 1)..].Trim());
         }
         return new ReleaseInfo(
             Get("QITECH_OS_GIT_ABBREVIATION"),

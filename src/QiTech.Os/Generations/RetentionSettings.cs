@@ -48,5 +48,4 @@ public sealed record RetentionSettings(int KeepLast)
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RetentionSettings))]
 [JsonSerializable(typeof(Activation.ActivationJournal))]
-[JsonSerializable(typeof(List<GenerationJson>))]
 internal sealed partial class GenerationsJson : JsonSerializerContext;

@@ -66,7 +66,13 @@ public sealed class HealthGate(SystemLayout layout, IServiceManager services, Ti
         foreach (var watch in watches)
         {
             _ = watch.ContinueWith(
-                t => { if (t.IsCompletedSuccessfully && !t.Result.Passed) firstFailure.TrySetResult(t.Result); },
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully && !t.Result.Passed)
+                    {
+                        firstFailure.TrySetResult(t.Result);
+                    }
+                },
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         var results = new List<UnitHealth>();

@@ -15,7 +15,7 @@ public sealed class Job
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal Job(int id, string kind)
+    internal Job(int id, JobKind kind)
     {
         Id = id;
         Kind = kind;
@@ -24,7 +24,7 @@ public sealed class Job
 
     public int Id { get; }
 
-    public string Kind { get; }
+    public JobKind Kind { get; }
 
     public DateTimeOffset Created { get; }
 
@@ -107,7 +107,7 @@ public sealed class Job
         {
             FinishOpenStep(JobState.Succeeded);
             _steps.Add(new JobStep(name, JobState.Running, null));
-            Append("step", new { name, state = "running" });
+            Append(new StepEvent(name, JobState.Running));
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class Job
             if (_steps.Count > 0)
             {
                 _steps[^1] = _steps[^1] with { Percent = percent };
-                Append("progress", new { step = _steps[^1].Name, percent, secondsLeft = _steps[^1].SecondsLeft });
+                Append(new ProgressEvent(_steps[^1].Name, percent, _steps[^1].SecondsLeft));
             }
         }
     }
@@ -139,7 +139,7 @@ public sealed class Job
             if (_steps.Count > 0)
             {
                 _steps[^1] = _steps[^1] with { SecondsLeft = secondsLeft };
-                Append("progress", new { step = _steps[^1].Name, percent = _steps[^1].Percent, secondsLeft });
+                Append(new ProgressEvent(_steps[^1].Name, _steps[^1].Percent, secondsLeft));
             }
         }
     }
@@ -148,7 +148,7 @@ public sealed class Job
     {
         lock (_gate)
         {
-            Append("log", new { line });
+            Append(new LogEvent(line));
         }
     }
 
@@ -161,7 +161,7 @@ public sealed class Job
             Error = error;
             ExitCode = exitCode;
             Finished = DateTimeOffset.UtcNow;
-            Append("done", new { state = state.ToString().ToLowerInvariant(), error });
+            Append(new DoneEvent(state, error));
         }
         _finished.TrySetResult();
         _cancel.Dispose();
@@ -172,13 +172,13 @@ public sealed class Job
         if (_steps.Count > 0 && _steps[^1].State == JobState.Running)
         {
             _steps[^1] = _steps[^1] with { State = state };
-            Append("step", new { name = _steps[^1].Name, state = state.ToString().ToLowerInvariant() });
+            Append(new StepEvent(_steps[^1].Name, state));
         }
     }
 
-    private void Append(string type, object data)
+    private void Append(object data)
     {
-        _events.Add(new JobEvent(_events.Count + 1, type, data));
+        _events.Add(new JobEvent(_events.Count + 1, data));
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.TrySetResult();

@@ -18,7 +18,7 @@ public sealed class JobRunner
 
     /// <summary>Starts <paramref name="work"/> as job <paramref name="kind"/> unless another job runs.</summary>
     /// <returns>True with the new job; false with the job that is running.</returns>
-    public bool TryStart(string kind, Func<JobContext, Task> work, out Job job)
+    public bool TryStart(JobKind kind, Func<JobContext, Task> work, out Job job)
     {
         lock (_gate)
         {

@@ -21,9 +21,14 @@ internal static unsafe partial class Posix
     public const int ODirectory = 0x10000;
     public const int OCloExec = 0x80000;
     public const int ENOENT = 2;
+    public const int EINTR = 4;
+    public const int EXDEV = 18;
     public const int EEXIST = 17;
+    public const int EINVAL = 22;
     public const int EMLINK = 31;
+    public const int ENOSYS = 38;
     public const int ENOTEMPTY = 39;
+    public const int EOPNOTSUPP = 95;
     public const int LockSh = 1;
     public const int LockEx = 2;
     public const int LockNb = 4;
@@ -187,20 +192,101 @@ internal static unsafe partial class Posix
         }
     }
 
-    /// <summary>Copies <paramref name="length"/> bytes between descriptors inside the kernel.</summary>
-    public static bool CopyFileRange(int fdIn, int fdOut, long length)
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint read(int fd, byte* buf, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint write(int fd, byte* buf, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint pwrite(int fd, byte* buf, nint count, long offset);
+
+    /// <summary>
+    /// Writes all of <paramref name="data"/> at <paramref name="offset"/> (null: at the file's
+    /// position, which moves on); a failure throws "<paramref name="where"/>: <paramref name="what"/>: errno text".
+    /// </summary>
+    public static void WriteAll(int fd, ReadOnlySpan<byte> data, long? offset, string where, string what = "cannot write")
+    {
+        fixed (byte* p = data)
+        {
+            var done = 0;
+            while (done < data.Length)
+            {
+                var n = offset is { } at ? pwrite(fd, p + done, data.Length - done, at + done) : write(fd, p + done, data.Length - done);
+                if (n < 0 && LastErrno == EINTR)
+                {
+                    continue;
+                }
+                if (n <= 0)
+                {
+                    throw n == 0 ? new IOException($"{where}: {what}: nothing was written") : Error(what, where);
+                }
+                done += (int)n;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from the position of <paramref name="fdIn"/> to that
+    /// of <paramref name="fdOut"/>: inside the kernel (copy_file_range) where the file systems allow
+    /// it, else through a buffer. A source that ends early is an error; so is a failing write,
+    /// reported as "<paramref name="where"/>: <paramref name="what"/>: errno text".
+    /// </summary>
+    public static void CopyFile(int fdIn, int fdOut, long length, string where, string what = "cannot copy")
     {
         long done = 0;
         while (done < length)
         {
             var n = copy_file_range(fdIn, null, fdOut, null, (nint)Math.Min(length - done, 1L << 30), 0);
-            if (n <= 0)
+            if (n < 0 && LastErrno == EINTR)
             {
-                return false;
+                continue;
+            }
+            if (n < 0 && LastErrno is EXDEV or EOPNOTSUPP or ENOSYS or EINVAL)
+            {
+                // Across file systems (EXDEV), or a file system or kernel without the call: copy by
+                // hand from where the kernel stopped, as a failed call moves neither position.
+                CopyThroughBuffer(fdIn, fdOut, length - done, where, what);
+                return;
+            }
+            if (n < 0)
+            {
+                throw Error(what, where);
+            }
+            if (n == 0)
+            {
+                throw new IOException($"{where}: the file became shorter while it was read");
             }
             done += n;
         }
-        return true;
+    }
+
+    private static void CopyThroughBuffer(int fdIn, int fdOut, long length, string where, string what)
+    {
+        var buffer = new byte[(int)Math.Min(length, 1 << 18)];
+        long done = 0;
+        while (done < length)
+        {
+            nint n;
+            fixed (byte* p = buffer)
+            {
+                n = read(fdIn, p, (nint)Math.Min(buffer.Length, length - done));
+            }
+            if (n < 0 && LastErrno == EINTR)
+            {
+                continue;
+            }
+            if (n < 0)
+            {
+                throw Error("cannot read", where);
+            }
+            if (n == 0)
+            {
+                throw new IOException($"{where}: the file became shorter while it was read");
+            }
+            WriteAll(fdOut, buffer.AsSpan(0, (int)n), null, where, what);
+            done += n;
+        }
     }
 
     /// <summary>Flushes the whole file system holding <paramref name="path"/> to disk: one call for many files.</summary>

@@ -12,17 +12,29 @@ namespace QiTech.Os.Sources;
 internal sealed class GitRunner
 {
     internal const string TokenVariable = "QITECH_GIT_TOKEN";
+    internal const string HostVariable = "QITECH_GIT_TOKEN_HOST";
+
+    // Git names the URL it asks for in its prompt ("Password for 'https://user@host:port': "):
+    // the helper answers only for the host the token belongs to, so a redirect elsewhere gets
+    // no token.
     private const string AskpassScript =
-        "#!/bin/sh\n# Answers git's credential prompts with the update source's access token.\n" +
-        "case \"$1\" in\n  Username*) printf '%s\\n' x-access-token ;;\n  *) printf '%s\\n' \"$" + TokenVariable + "\" ;;\nesac\n";
+        "#!/bin/sh\n# Answers git's credential prompts with the update source's access token, for its own host only.\n" +
+        "case \"$1\" in\n" +
+        "  \"Username for 'https://$" + HostVariable + "'\"*) printf '%s\\n' x-access-token ;;\n" +
+        "  \"Password for 'https://x-access-token@$" + HostVariable + "'\"*) printf '%s\\n' \"$" + TokenVariable + "\" ;;\n" +
+        "  *) exit 1 ;;\nesac\n";
 
     private readonly SystemLayout _layout;
     private readonly string? _token;
+    private readonly string? _tokenHost;
 
-    public GitRunner(SystemLayout layout, string? token)
+    /// <param name="token">The access token, or null.</param>
+    /// <param name="tokenHost">The host (and port) of the https URL the token is for, as the URL writes it.</param>
+    public GitRunner(SystemLayout layout, string? token, string? tokenHost)
     {
         _layout = layout;
-        _token = token;
+        _token = tokenHost == null ? null : token;
+        _tokenHost = tokenHost;
     }
 
     public string Scrub(string text) =>
@@ -81,7 +93,9 @@ internal sealed class GitRunner
         {
             psi.ArgumentList.Add(arg);
         }
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal) || k.StartsWith("SSH_ASKPASS", StringComparison.Ordinal)).ToList())
+        // A private certificate authority for https sources is the one git setting kept.
+        foreach (var name in psi.Environment.Keys.Where(k => (k.StartsWith("GIT_", StringComparison.Ordinal) && k is not ("GIT_SSL_CAINFO" or "GIT_SSL_CAPATH"))
+                     || k.StartsWith("SSH_ASKPASS", StringComparison.Ordinal)).ToList())
         {
             psi.Environment.Remove(name);
         }
@@ -92,10 +106,12 @@ internal sealed class GitRunner
         psi.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
         psi.Environment["LC_ALL"] = "C";
         psi.Environment.Remove(TokenVariable);
+        psi.Environment.Remove(HostVariable);
         if (!string.IsNullOrEmpty(_token))
         {
             psi.Environment["GIT_ASKPASS"] = EnsureAskpassHelper();
             psi.Environment[TokenVariable] = _token;
+            psi.Environment[HostVariable] = _tokenHost;
         }
         return Process.Start(psi) ?? throw new SourceException("cannot start git: is it installed?");
     }

@@ -23,13 +23,13 @@ public sealed class GitSource
     {
         _layout = layout;
         Url = url;
-        _git = new GitRunner(layout, token);
+        _git = new GitRunner(layout, token, url.Origin is { IsHttps: true } ? url.Authority : null);
         _mirror = new GitMirror(layout, url, _git);
     }
 
-    /// <summary>A source using the machine's stored access token, if one is set.</summary>
+    /// <summary>A source using the machine's stored access token when it was set for this source's origin.</summary>
     public static GitSource Open(SystemLayout layout, SourceUrl url) =>
-        new(layout, url, new SourceTokenStore(layout).Read());
+        new(layout, url, new SourceTokenStore(layout).TokenFor(url));
 
     public SourceUrl Url { get; }
 

@@ -19,6 +19,25 @@ public readonly record struct SourceUrl
     /// <summary>True for transports that may ask for a user name and password (the token).</summary>
     public bool IsHttp => Url.StartsWith("https://", StringComparison.Ordinal) || Url.StartsWith("http://", StringComparison.Ordinal);
 
+    /// <summary>The host and port of a URL with a scheme, as written (git names it so in its prompts); empty otherwise.</summary>
+    internal string Authority
+    {
+        get
+        {
+            var start = Url.IndexOf("://", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return "";
+            }
+            var rest = Url[(start + 3)..];
+            var slash = rest.IndexOf('/');
+            return slash < 0 ? rest : rest[..slash];
+        }
+    }
+
+    /// <summary>Scheme, host and port of an http or https source; null for ssh, git, file and local paths.</summary>
+    public SourceOrigin? Origin => IsHttp && SourceOrigin.TryOf(Url, out var origin) ? origin : null;
+
     public static bool TryParse(string? text, out SourceUrl url, out SourceUrlError error)
     {
         url = default;

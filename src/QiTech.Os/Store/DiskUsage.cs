@@ -21,7 +21,7 @@ public static class DiskUsage
             // count it only when this is its last store name besides .links.
             return st.IsRegular && st.Nlink > 2 ? 0 : (long)st.Blocks * 512;
         }
-        long total = (long)st.Blocks * 512;
+        var total = (long)st.Blocks * 512;
         var fd = Posix.TryOpen(dirfd, zname, Posix.ORdOnly | Posix.ODirectory | Posix.ONoFollow | Posix.OCloExec, 0);
         if (fd < 0)
         {

@@ -20,7 +20,7 @@ public sealed class GarbageCollector(LocalStore store)
         var live = store.Closure(roots);
         var dead = store.AllValidPaths().Where(p => !live.Contains(p)).ToList();
         var sizes = dead.ToDictionary(p => p, p => DiskUsage.Of(store.PhysicalPath(p)));
-        long freed = sizes.Values.Sum();
+        var freed = sizes.Values.Sum();
         if (!dryRun)
         {
             // Referrers go first, so a crash midway never leaves a path whose reference is gone.

@@ -6,13 +6,16 @@ namespace QiTech.Os.Store;
 /// <summary>
 /// Finds the store paths that must be kept. Links under a root hold logical targets
 /// (<c>/qitech/store/…</c>, or another link such as <c>system-3-link</c>); each is
-/// followed, through the layout, until it names a store path.
+/// followed, through the layout, until it names a store path. Indirect roots
+/// (<c>gcroots/auto/</c>, see <see cref="OutLink"/>) point to a link elsewhere on this host,
+/// which keeps the store path it points to while it exists.
 /// </summary>
 public static class GcRoots
 {
     public static IReadOnlyList<StorePath> Find(SystemLayout layout)
     {
         var roots = new List<StorePath>();
+        var auto = Path.Combine(layout.GcRootsDir, OutLink.AutoFolder);
         foreach (var dir in new[] { layout.ProfilesDir, layout.GcRootsDir })
         {
             if (!Directory.Exists(dir))
@@ -21,9 +24,10 @@ public static class GcRoots
             }
             foreach (var link in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
             {
-                if (Resolve(layout, link) is { } path)
+                var path = Path.GetDirectoryName(link) == auto ? ResolveIndirect(layout, link) : Resolve(layout, link);
+                if (path is { } found)
                 {
-                    roots.Add(path);
+                    roots.Add(found);
                 }
             }
         }
@@ -35,6 +39,22 @@ public static class GcRoots
             }
         }
         return roots;
+    }
+
+    /// <summary>The store path the link an indirect root names points to; null once that link is gone or points elsewhere.</summary>
+    private static StorePath? ResolveIndirect(SystemLayout layout, string autoLink)
+    {
+        string? outLink;
+        try
+        {
+            outLink = new FileInfo(autoLink).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        // The out-link's path is a path of this host, not one under the root.
+        return outLink != null && outLink.StartsWith('/') ? Resolve(layout, outLink) : null;
     }
 
     /// <summary>Follows a link (logically, under the root) to the store path it ends in, or null.</summary>
@@ -59,10 +79,11 @@ public static class GcRoots
             if (!target.StartsWith('/'))
             {
                 target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, target));
-                if (layout.Root != "/" && target.StartsWith(layout.Root + "/", StringComparison.Ordinal))
-                {
-                    target = target[layout.Root.Length..];
-                }
+            }
+            // A physical target (an out-link points to the store's files under the root) is the logical path under it.
+            if (layout.Root != "/" && target.StartsWith(layout.Root + "/", StringComparison.Ordinal))
+            {
+                target = target[layout.Root.Length..];
             }
             if (layout.StoreDir.TryParseWithSubpath(target, out var path, out _))
             {

@@ -27,12 +27,28 @@ internal sealed class LinksDirectory : IDisposable
     /// <summary>Makes <paramref name="zname"/> in <paramref name="dirfd"/> a link to known content; false if unknown (or the link count is full).</summary>
     public bool TryLinkExisting(byte[] key, int dirfd, byte[] zname) => Posix.LinkAt(_fd, key, dirfd, zname);
 
-    /// <summary>Records a canonical store file as the copy of its content. Losing a race is fine.</summary>
-    public void Publish(int dirfd, byte[] zname, byte[] key) => Posix.LinkAt(dirfd, zname, _fd, key);
+    /// <summary>Records a canonical store file as the copy of its content; false when another won the race (fine).</summary>
+    public bool Publish(int dirfd, byte[] zname, byte[] key) => Posix.LinkAt(dirfd, zname, _fd, key);
 
     public bool Exists(byte[] key) => Posix.TryStat(_fd, key, out _);
 
     public Posix.Statx? Stat(byte[] key) => Posix.TryStat(_fd, key, out var st) ? st : null;
+
+    /// <summary>
+    /// Removes those of <paramref name="keys"/> no store file links to (work that was dropped).
+    /// Best effort: what stays is pruned by the next collection. A concurrent import that
+    /// linked to one meanwhile keeps its file; only the sharing of that content is lost.
+    /// </summary>
+    public void RemoveUnused(IEnumerable<byte[]> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (Posix.TryStat(_fd, key, out var st) && st.Nlink == 1)
+            {
+                Posix.UnlinkAt(_fd, key, false);
+            }
+        }
+    }
 
     /// <summary>Removes entries no store file links to any more; returns bytes freed.</summary>
     public long Prune()

@@ -23,12 +23,31 @@ public sealed class LocalStore : IDisposable
     {
         Layout = layout;
         Computer = new StorePathComputer(layout.StoreDir);
-        Directory.CreateDirectory(layout.PhysicalStoreDir);
-        Directory.CreateDirectory(TmpDir);
-        Directory.CreateDirectory(layout.StateDir);
+        CreateDirectory(layout.PhysicalStoreDir);
+        CreateDirectory(TmpDir);
+        CreateDirectory(layout.StateDir);
         _db = new StoreDatabase(layout.DatabasePath, layout.StoreDir);
         _pending = new PendingJournal(Path.Combine(layout.StateDir, "pending"));
-        _links = new LinksDirectory(LinksDir);
+        try
+        {
+            CreateDirectory(LinksDir);
+            _links = new LinksDirectory(LinksDir);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a directory of the store, saying so plainly when a file is in its place.</summary>
+    private static void CreateDirectory(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new IOException($"{path}: is a file, not a directory");
+        }
+        Directory.CreateDirectory(path);
     }
 
     public SystemLayout Layout { get; }
@@ -46,17 +65,18 @@ public sealed class LocalStore : IDisposable
     /// <summary>Opens (creating when needed) the store under <paramref name="layout"/> and cleans what dead processes left.</summary>
     public static LocalStore Open(SystemLayout layout)
     {
-        LocalStore store;
+        LocalStore? store = null;
         try
         {
             store = new LocalStore(layout);
+            store.Recover();
+            return store;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new QiTechOsException($"{layout.Root}: cannot open the store: {e.Message}", inner: e);
+            store?.Dispose();
+            throw new QiTechOsException($"cannot open the store: {ErrorReport.Describe(e).Line}", inner: e);
         }
-        store.Recover();
-        return store;
     }
 
     public string PhysicalPath(StorePath path) => Layout.PhysicalPath(path);
@@ -123,11 +143,11 @@ public sealed class LocalStore : IDisposable
             throw new BadInputException($"'{name}' cannot be a store path name: {StorePathError.InvalidName.Describe()} (choose one with --name)");
         }
         using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
-        using var temp = TempTree.Create(TmpDir);
+        using var temp = TempTree.Create(TmpDir, _links);
         var scanner = new ReferenceScanner(_db.AllValid());
         using var hashing = new HashingStream(scanner);
         using var buffered = new BufferedStream(hashing, 1 << 16);
-        using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, sourcePath);
+        using var sink = new StoreImportSink(temp, Posix.Z("out"), full);
         FileSystemNarSource.Read(full, new NarTee(new NarSerializer(buffered), sink), cancel);
         buffered.Flush();
         var narHash = hashing.Finish();
@@ -153,9 +173,9 @@ public sealed class LocalStore : IDisposable
             return path;
         }
         using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
-        using var temp = TempTree.Create(TmpDir);
+        using var temp = TempTree.Create(TmpDir, _links);
         using var hashing = new HashingStream();
-        using var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, name);
+        using var sink = new StoreImportSink(temp, Posix.Z("out"), name);
         var tee = new NarTee(new NarSerializer(hashing), sink);
         tee.BeginRegular(false, bytes.Length);
         tee.Data(bytes);
@@ -182,43 +202,90 @@ public sealed class LocalStore : IDisposable
     /// Renames <c>temp/out</c> to the store path and registers it, under the store lock.
     /// Returns false if the path was already valid (the work is dropped).
     /// </summary>
-    internal bool MoveIntoStore(TempTree temp, PathInfo info)
+    internal bool MoveIntoStore(TempTree temp, PathInfo info) => MoveIntoStore(temp, [new TempEntry("out", info)]).Count == 1;
+
+    /// <summary>
+    /// Renames each entry of <paramref name="temp"/> to its store path and registers them all in
+    /// one transaction, under the store lock: a kill at any instant leaves all of them or none.
+    /// Entries whose path is already valid are skipped (their work is dropped). References must
+    /// be valid or among the entries. Returns the paths that were new.
+    /// </summary>
+    internal IReadOnlyList<StorePath> MoveIntoStore(TempTree temp, IReadOnlyList<TempEntry> entries)
     {
         using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
-        if (_db.IsValid(info.Path))
+        var fresh = entries.Where(e => !_db.IsValid(e.Info.Path)).ToList();
+        var arriving = fresh.Select(e => e.Info.Path).ToHashSet();
+        foreach (var info in fresh.Select(e => e.Info))
         {
-            return false;
-        }
-        foreach (var reference in info.References)
-        {
-            if (!_db.IsValid(reference))
+            foreach (var reference in info.References)
             {
-                throw new QiTechOsException($"cannot add {Render(info.Path)}: its reference {Render(reference)} is not valid (collected meanwhile?)");
+                if (!arriving.Contains(reference) && !_db.IsValid(reference))
+                {
+                    throw new QiTechOsException($"cannot add {Render(info.Path)}: its reference {Render(reference)} is not valid (collected meanwhile?)");
+                }
             }
         }
-        var target = PhysicalPath(info.Path);
-        // Something unregistered under that name is garbage from a crash: clear it.
-        TreeRemover.Remove(target);
-        _pending.Add(info.Path);
-        var storeFd = Posix.Open(Posix.AtFdCwd, Posix.Z(Layout.PhysicalStoreDir), Posix.ORdOnly | Posix.ODirectory, 0, Layout.PhysicalStoreDir);
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+        // Something unregistered under such a name is garbage from a crash: clear it.
+        foreach (var entry in fresh)
+        {
+            TreeRemover.Remove(PhysicalPath(entry.Info.Path));
+        }
+        _pending.Add(arriving);
         try
         {
-            if (!Posix.RenameAt(temp.Fd, Posix.Z("out"), storeFd, Posix.Z(info.Path.BaseName)))
+            var storeFd = Posix.Open(Posix.AtFdCwd, Posix.Z(Layout.PhysicalStoreDir), Posix.ORdOnly | Posix.ODirectory, 0, Layout.PhysicalStoreDir);
+            try
             {
-                throw Posix.Error("cannot move into the store", target);
+                foreach (var (tempName, info) in fresh)
+                {
+                    if (!Posix.RenameAt(temp.Fd, Posix.Z(tempName), storeFd, Posix.Z(info.Path.BaseName)))
+                    {
+                        throw Posix.Error("cannot move into the store", PhysicalPath(info.Path));
+                    }
+                    Posix.SetTimes(storeFd, Posix.Z(info.Path.BaseName), 1);
+                }
+                // Contents reach the disk before the database says they are there.
+                Posix.SyncFileSystem(Layout.PhysicalStoreDir);
             }
-            Posix.SetTimes(storeFd, Posix.Z(info.Path.BaseName), 1);
-            // Contents reach the disk before the database says they are there.
-            Posix.SyncFileSystem(Layout.PhysicalStoreDir);
+            finally
+            {
+                Posix.close(storeFd);
+            }
+            FaultInjection.Point("store-before-register");
+            _db.Register(fresh.Select(e => e.Info).ToList());
         }
-        finally
+        catch
         {
-            Posix.close(storeFd);
+            // Nothing was registered: take back what was moved now rather than at the next open.
+            RemoveUnregistered(arriving);
+            throw;
         }
-        FaultInjection.Point("store-before-register");
-        _db.Register([info]);
-        _pending.Remove(info.Path);
-        return true;
+        foreach (var path in arriving)
+        {
+            _pending.Remove(path);
+        }
+        return fresh.Select(e => e.Info.Path).ToList();
+    }
+
+    /// <summary>Best effort (the pending notes stay for the next open if this fails too).</summary>
+    private void RemoveUnregistered(IEnumerable<StorePath> paths)
+    {
+        try
+        {
+            foreach (var path in paths)
+            {
+                TreeRemover.Remove(PhysicalPath(path));
+                _pending.Remove(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Recover() removes them when the store is next opened.
+        }
     }
 
     /// <summary>Removes what a killed process left: half-moved entries and private work directories.</summary>
@@ -260,9 +327,9 @@ public sealed class LocalStore : IDisposable
     internal void ReplaceContents(StorePath path, string goodCopy, Sha256Digest expected, CancellationToken cancel)
     {
         using var gcGuard = FileLock.Acquire(GcLockPath, exclusive: false);
-        using var temp = TempTree.Create(TmpDir);
+        using var temp = TempTree.Create(TmpDir, _links);
         using var hashing = new HashingStream();
-        using (var sink = new StoreImportSink(temp.Fd, Posix.Z("out"), _links, goodCopy))
+        using (var sink = new StoreImportSink(temp, Posix.Z("out"), goodCopy))
         {
             FileSystemNarSource.Read(goodCopy, new NarTee(new NarSerializer(hashing), sink), cancel);
         }
@@ -293,10 +360,13 @@ public sealed class LocalStore : IDisposable
 
     public void Dispose()
     {
-        _links.Dispose();
-        _db.Dispose();
+        _links?.Dispose();
+        _db?.Dispose();
     }
 }
+
+/// <summary>A finished tree in a <see cref="TempTree"/> (by its name there) and the path it becomes.</summary>
+internal readonly record struct TempEntry(string TempName, PathInfo Info);
 
 /// <summary>What an add did: the path, the bytes of new content written, and whether it was new.</summary>
 public readonly record struct AddResult(StorePath Path, long BytesWritten, bool WasNew);

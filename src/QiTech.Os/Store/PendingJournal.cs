@@ -10,11 +10,17 @@ namespace QiTech.Os.Store;
 /// </summary>
 internal sealed class PendingJournal(string directory)
 {
-    public void Add(StorePath path)
+    public void Add(StorePath path) => Add([path]);
+
+    /// <summary>Notes every path, then makes the notes durable with one directory sync.</summary>
+    public void Add(IEnumerable<StorePath> paths)
     {
         Directory.CreateDirectory(directory);
-        using (File.Create(Note(path)))
+        foreach (var path in paths)
         {
+            using (File.Create(Note(path)))
+            {
+            }
         }
         Posix.FsyncDirectory(directory);
     }

@@ -28,6 +28,17 @@ internal sealed class ReferenceScanner : Stream
 
     public IReadOnlySet<StorePath> Found => _found;
 
+    /// <summary>Looks for <paramref name="candidate"/> too, from the next stream on.</summary>
+    public void Add(StorePath candidate) =>
+        _candidates[HashKey.Of(System.Text.Encoding.ASCII.GetBytes(candidate.HashPart))] = candidate;
+
+    /// <summary>Forgets what was found and the tail, to scan another stream with the same candidates.</summary>
+    public void Restart()
+    {
+        _found.Clear();
+        _tail = 0;
+    }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (_candidates.Count == 0 || buffer.IsEmpty)

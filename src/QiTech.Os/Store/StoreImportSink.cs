@@ -15,9 +15,12 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
 {
     private const int HoldLimit = 1 << 20;
     private const long CanonicalTime = 1;
+    private readonly TempTree _temp;
     private readonly LinksDirectory _links;
     private readonly string _where;
+    private readonly string _writeInto;
     private readonly Stack<int> _dirs = new();
+    private readonly List<string> _entryNames = [];
     private readonly IncrementalHash _contentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _hold = new byte[HoldLimit];
     private int _pendingDir;
@@ -30,13 +33,19 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
     private int _spillFd = -1;
     private long _spilled;
 
-    public StoreImportSink(int parentFd, byte[] zname, LinksDirectory links, string where)
+    /// <summary>Builds the tree as <paramref name="zname"/> in <paramref name="temp"/>; <paramref name="where"/> names what is read, for messages.</summary>
+    public StoreImportSink(TempTree temp, byte[] zname, string where)
     {
-        _pendingDir = parentFd;
+        _temp = temp;
+        _pendingDir = temp.Fd;
         _pendingName = zname;
-        _links = links;
+        _links = temp.Links;
         _where = where;
+        _writeInto = "cannot write into " + temp.StoreDirectory;
     }
+
+    /// <summary>The entry being written, as a path under what is read ("src/lib/a.so").</summary>
+    private string Here => _entryNames.Count == 0 ? _where : _where + "/" + string.Join('/', _entryNames);
 
     /// <summary>Bytes of file content that were new to the store and written.</summary>
     public long BytesWritten { get; private set; }
@@ -71,8 +80,7 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
         }
         else if (_spillFd >= 0)
         {
-            using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(_spillFd, ownsHandle: false);
-            RandomAccess.Write(handle, chunk, _spilled);
+            Posix.WriteAll(_spillFd, chunk, _spilled, Here, _writeInto);
             _spilled += chunk.Length;
         }
     }
@@ -92,13 +100,13 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
             else
             {
                 BytesWritten += _size;
-                _links.Publish(_pendingDir, _pendingName, key);
+                _temp.Publish(_pendingDir, _pendingName, key);
             }
         }
         else if (!_links.TryLinkExisting(key, _pendingDir, _pendingName))
         {
             WriteNew();
-            _links.Publish(_pendingDir, _pendingName, key);
+            _temp.Publish(_pendingDir, _pendingName, key);
         }
         _sourceName = null;
     }
@@ -118,8 +126,7 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
         {
             if (_size <= HoldLimit)
             {
-                using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false);
-                RandomAccess.Write(handle, _hold.AsSpan(0, _held), 0);
+                Posix.WriteAll(fd, _hold.AsSpan(0, _held), 0, Here, _writeInto);
             }
             else
             {
@@ -140,13 +147,10 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
 
     private void CopyFromSource(int fd)
     {
-        var src = Posix.Open(_sourceDir, _sourceName!, Posix.ORdOnly | Posix.ONoFollow, 0, _where);
+        var src = Posix.Open(_sourceDir, _sourceName!, Posix.ORdOnly | Posix.ONoFollow, 0, Here);
         try
         {
-            if (!Posix.CopyFileRange(src, fd, _size))
-            {
-                throw new IOException($"{_where}: cannot copy a file into the store");
-            }
+            Posix.CopyFile(src, fd, _size, Here, _writeInto);
         }
         finally
         {
@@ -154,9 +158,12 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
         }
     }
 
-    private int CreateFile() =>
-        Posix.Open(_pendingDir, _pendingName, Posix.OWrOnly | Posix.OCreat | Posix.OExcl,
-            _executable ? Posix.Mode0555 : Posix.Mode0444, _where);
+    private int CreateFile()
+    {
+        var fd = Posix.TryOpen(_pendingDir, _pendingName, Posix.OWrOnly | Posix.OCreat | Posix.OExcl,
+            _executable ? Posix.Mode0555 : Posix.Mode0444);
+        return fd >= 0 ? fd : throw Posix.Error("cannot create a file in " + _temp.StoreDirectory, Here);
+    }
 
     private static void FinishFile(int fd)
     {
@@ -169,7 +176,7 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
     {
         if (!Posix.SymlinkAt(Posix.Z(target), _pendingDir, _pendingName))
         {
-            throw Posix.Error("cannot create symlink", _where);
+            throw Posix.Error("cannot create symlink in " + _temp.StoreDirectory, Here);
         }
         Posix.SetTimes(_pendingDir, _pendingName, CanonicalTime);
     }
@@ -178,20 +185,19 @@ internal sealed class StoreImportSink : INarSink, INarSourceAware, IDisposable
     {
         if (!Posix.MkdirAt(_pendingDir, _pendingName, Posix.Mode0755))
         {
-            throw Posix.Error("cannot create directory", _where);
+            throw Posix.Error("cannot create directory in " + _temp.StoreDirectory, Here);
         }
-        _dirs.Push(Posix.Open(_pendingDir, _pendingName, Posix.ORdOnly | Posix.ODirectory, 0, _where));
+        _dirs.Push(Posix.Open(_pendingDir, _pendingName, Posix.ORdOnly | Posix.ODirectory, 0, Here));
     }
 
     public void BeginEntry(ReadOnlySpan<byte> name)
     {
         _pendingDir = _dirs.Peek();
         _pendingName = Posix.Z(name);
+        _entryNames.Add(Posix.Show(name));
     }
 
-    public void EndEntry()
-    {
-    }
+    public void EndEntry() => _entryNames.RemoveAt(_entryNames.Count - 1);
 
     public void EndDirectory()
     {

@@ -6,31 +6,50 @@ namespace QiTech.Os.Store;
 /// A private work directory under <c>&lt;store&gt;/.tmp</c> (same file system, so its result
 /// can be renamed into the store). Its lock file is held while the owner lives; any such
 /// directory whose lock is free belongs to a dead process and is removed at the next start.
+/// Contents it publishes in <c>.links</c> are noted, so that when the work ends without
+/// a store path (a full disk, a refused import) the entries nothing else uses go with it.
 /// </summary>
 internal sealed class TempTree : IDisposable
 {
     private readonly FileLock _lock;
+    private readonly List<byte[]> _published = [];
 
-    private TempTree(string path, FileLock fileLock, int fd)
+    private TempTree(string path, FileLock fileLock, int fd, LinksDirectory links)
     {
         Path = path;
         _lock = fileLock;
         Fd = fd;
+        Links = links;
     }
 
     public string Path { get; }
 
+    /// <summary>The store's content directory the work deduplicates against.</summary>
+    public LinksDirectory Links { get; }
+
+    /// <summary>The store directory (physical) the work is for, for messages.</summary>
+    public string StoreDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path))!;
+
+    /// <summary>Publishes a file of this tree as the store's copy of its content, noting it for cleanup.</summary>
+    public void Publish(int dirfd, byte[] zname, byte[] key)
+    {
+        if (Links.Publish(dirfd, zname, key))
+        {
+            _published.Add(key);
+        }
+    }
+
     /// <summary>Descriptor of the directory, for *at calls.</summary>
     public int Fd { get; private set; }
 
-    public static TempTree Create(string tmpRoot)
+    public static TempTree Create(string tmpRoot, LinksDirectory links)
     {
         var name = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
         var path = System.IO.Path.Combine(tmpRoot, name);
         var fileLock = FileLock.Acquire(path + ".lock", exclusive: true);
         Directory.CreateDirectory(path);
         var fd = Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.ORdOnly | Posix.ODirectory, 0, path);
-        return new TempTree(path, fileLock, fd);
+        return new TempTree(path, fileLock, fd, links);
     }
 
     /// <summary>Removes work directories left by processes that died.</summary>
@@ -72,5 +91,8 @@ internal sealed class TempTree : IDisposable
         {
             _lock.Dispose();
         }
+        // What moved into the store still links to its content; the rest is orphaned.
+        Links.RemoveUnused(_published);
+        _published.Clear();
     }
 }

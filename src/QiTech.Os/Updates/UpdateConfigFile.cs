@@ -7,18 +7,18 @@ public static class UpdateConfigFile
 {
     /// <summary>
     /// <paramref name="text"/> checked, or else the running configuration's
-    /// <c>system.update.configFile</c>, or else the default.
+    /// <c>system.update.configFile</c>, or else null (the commit's default files).
     /// </summary>
-    public static string Check(string? text, Platform.SystemLayout layout) =>
+    public static string? Check(string? text, Platform.SystemLayout layout) =>
         text != null ? Check(text)
         : Check(Sources.RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).GetValueOrDefault("configFile"));
 
-    /// <summary>Returns <paramref name="text"/>, or the default when null; refuses anything that could leave the tree.</summary>
-    public static string Check(string? text)
+    /// <summary>Returns <paramref name="text"/> (null stays null); refuses anything that could leave the tree.</summary>
+    public static string? Check(string? text)
     {
         if (text == null)
         {
-            return UpdateRequest.DefaultConfigFile;
+            return null;
         }
         if (text.Length == 0 || text.StartsWith('/') || text.Any(char.IsControl) || text.Split('/').Any(p => p is "" or "." or ".."))
         {

@@ -24,10 +24,7 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         {
             throw new BadInputException("an update installs with switch, boot or test");
         }
-        if (request.ConfigFile.StartsWith('/') || request.ConfigFile.Split('/').Any(p => p is "" or "." or ".."))
-        {
-            throw new BadInputException($"configuration file '{request.ConfigFile}' must be a plain relative path in the repository");
-        }
+        UpdateConfigFile.Check(request.ConfigFile);
 
         // From the fetched tree to the new generation's link, nothing new is rooted yet.
         using var unrooted = store.HoldOffGarbageCollection();
@@ -38,11 +35,8 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         progress.Progress(100);
 
         progress.Step("evaluate configuration");
-        var configFile = Path.Combine(store.PhysicalPath(resolved.TreePath), request.ConfigFile);
-        if (!File.Exists(configFile))
-        {
-            throw new BadInputException($"{request.Ref}: the commit has no configuration file '{request.ConfigFile}'");
-        }
+        var tree = store.PhysicalPath(resolved.TreePath);
+        var configFile = Path.Combine(tree, CommitConfiguration.Find(tree, request.ConfigFile, request.Ref));
         var info = resolved.Info;
         var version = new VersionInfo(info.CommitterTimestamp, info.Commit.Hex, info.Abbreviation, info.Url.Url);
         FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));

@@ -2,8 +2,10 @@ using System.CommandLine;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Config;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
+using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
@@ -76,31 +78,30 @@ public static class ActivateCommand
             using var daemon = mode == ActivationMode.DryActivate ? null : DaemonClient.TryConnect(layout);
             if (daemon != null)
             {
+                StorePath? built = null;
                 if (configFile != null)
                 {
                     // Building only adds store paths; the daemon activates what was built.
                     using var store = LocalStore.Open(layout);
-                    systemText = await BuildAsync(configFile, store, cancel);
+                    built = await BuildAsync(configFile, store, cancel);
                 }
-                return await ViaDaemonAsync(daemon, mode, name, systemText, number, wantsRollback, wantsOnce, rollBack, cancel);
+                var storePath = built ?? (systemText != null ? ActivationTarget.ParseStorePath(layout, systemText).System : null);
+                return await ViaDaemonAsync(daemon, mode, name, storePath, number, wantsRollback, wantsOnce, rollBack, cancel);
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var manager = session.Manager;
             if (wantsOnce)
             {
                 var loader = await manager.SetNextBootAsync(number!.Value, cancel);
-                PrintOnce(number.Value.Value, manager.State().BootDefault?.Value, loader);
+                PrintOnce(new OneShotBootJson(number.Value, manager.State().BootDefault, loader));
                 return 0;
             }
             // The built system is unrooted until its generation exists: no collection in between.
             using var unrooted = configFile != null ? session.Store.HoldOffGarbageCollection() : null;
-            if (configFile != null)
-            {
-                // Build first: a configuration error stops here, before anything changes.
-                systemText = await BuildAsync(configFile, session.Store, cancel);
-            }
             ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback()
                 : number is { } g ? new ActivationTarget.Generation(g)
+                // Build first: a configuration error stops here, before anything changes.
+                : configFile != null ? new ActivationTarget.Path(await BuildAsync(configFile, session.Store, cancel))
                 : ActivationTarget.ParseStorePath(manager.Layout, systemText!);
             if (mode == ActivationMode.DryActivate)
             {
@@ -111,53 +112,52 @@ public static class ActivateCommand
                 return 0;
             }
             var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel, new ActivationOptions(rollBack, new TerminalSteps()));
-            return ActivationSummary.From(result, manager.Layout).Print(name);
+            return ActivationSummary.Print(ActivationJson.From(result), manager.Layout.StoreDir, name);
         });
         return command;
     }
 
-    private static async Task<string> BuildAsync(string configFile, LocalStore store, CancellationToken cancel) =>
-        store.Render(await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
-            new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel));
+    private static Task<StorePath> BuildAsync(string configFile, LocalStore store, CancellationToken cancel) =>
+        SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
+            new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel);
 
     private static async Task<int> ViaDaemonAsync(
-        DaemonClient daemon, ActivationMode mode, string name, string? storePath, GenerationNumber? number, bool rollback, bool once, bool rollBackOnFailure, CancellationToken cancel)
+        DaemonClient daemon, ActivationMode mode, string name, StorePath? storePath, GenerationNumber? number, bool rollback, bool once, bool rollBackOnFailure, CancellationToken cancel)
     {
-        var modeName = mode.ToString().ToLowerInvariant();
-        var jobId = once ? await daemon.BootOnceAsync(number!.Value.Value, cancel)
-            : rollback ? await daemon.RollbackAsync(modeName, cancel)
-            : await daemon.ActivateAsync(modeName, number == null ? storePath : null, number?.Value, cancel, noRollback: !rollBackOnFailure);
+        var jobId = once ? await daemon.BootOnceAsync(number!.Value, cancel)
+            : rollback ? await daemon.RollbackAsync(mode, cancel)
+            : await daemon.ActivateAsync(mode, number == null ? storePath : null, number, cancel, noRollback: !rollBackOnFailure);
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel) ?? throw new OperationCanceledException(cancel);
         if (once)
         {
-            if (job.State == "succeeded" && DaemonOneShotBoot.From(job) is { } boot)
+            if (job.Succeeded && daemon.Json.BootOnce(job) is { } boot)
             {
-                PrintOnce(boot.Generation, boot.BootDefault, boot.BootLoader);
+                PrintOnce(boot);
             }
             return ExitCode(job, failureShown: false);
         }
-        var activation = DaemonActivation.From(job);
-        var code = activation == null ? 0 : ActivationSummary.From(activation).Print(name);
+        var activation = daemon.Json.Activation(job);
+        var code = activation == null ? 0 : ActivationSummary.Print(activation, daemon.Json.StoreDir, name);
         return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 } or { Rollback: not null }));
     }
 
     /// <summary>0 when the job succeeded; else 1, with its one-line cause unless the summary showed it.</summary>
-    private static int ExitCode(DaemonJob job, bool failureShown)
+    private static int ExitCode(JobJson job, bool failureShown)
     {
-        if (job.State == "succeeded")
+        if (job.Succeeded)
         {
             return 0;
         }
         if (!failureShown)
         {
-            Console.Error.WriteLine("error: " + (job.Error ?? $"job {job.Id} {job.State}"));
+            Console.Error.WriteLine("error: " + (job.Error ?? $"job {job.Id} {DaemonJson.WireName(job.State)}"));
         }
         return job.ExitCode is > 0 and var code ? code : 1;
     }
 
-    private static void PrintOnce(int generation, int? bootDefault, string loader)
+    private static void PrintOnce(OneShotBootJson boot)
     {
-        Console.Out.WriteLine($"generation {generation} boots once at the next boot; then the boot default{(bootDefault is { } d ? $" (generation {d})" : "")} again");
-        Console.Out.WriteLine(loader);
+        Console.Out.WriteLine($"generation {boot.Generation} boots once at the next boot; then the boot default{(boot.BootDefault is { } d ? $" (generation {d})" : "")} again");
+        Console.Out.WriteLine(boot.BootLoader);
     }
 }

@@ -1,4 +1,6 @@
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Cli.Commands;
 
@@ -13,7 +15,7 @@ public static class DaemonJobFollower
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(8);
 
     /// <returns>The finished job, or null when the command was interrupted (the job was asked to cancel).</returns>
-    public static async Task<DaemonJob?> FollowAsync(DaemonClient daemon, int jobId, CancellationToken cancel)
+    public static async Task<JobJson?> FollowAsync(DaemonClient daemon, int jobId, CancellationToken cancel)
     {
         try
         {
@@ -48,17 +50,17 @@ public static class DaemonJobFollower
     {
         await foreach (var e in daemon.JobEventsAsync(jobId, cancel))
         {
-            var step = e.AsStep();
+            var step = e.Value as StepEvent;
             var text = step != null
                 ? step.State switch
                 {
-                    "running" => $"==> {step.Name}",
-                    "succeeded" => null,
-                    _ => $"==> {step.Name}: {step.State}",
+                    JobState.Running => $"==> {step.Name}",
+                    JobState.Succeeded => null,
+                    _ => $"==> {step.Name}: {DaemonJson.WireName(step.State)}",
                 }
-                : e.AsLogLine() is { } line ? "    " + line : null;
+                : e.Value is LogEvent log ? "    " + log.Line : null;
             // After a cancel the history was printed already: only how the step ended is new.
-            if (text != null && (!outcomeOnly || step is { State: "cancelled" or "failed" }))
+            if (text != null && (!outcomeOnly || step is { State: JobState.Cancelled or JobState.Failed }))
             {
                 Console.Error.WriteLine(text);
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 
 namespace QiTech.Os.Cli.Commands;
@@ -25,29 +26,27 @@ public static class DeleteGenerationsCommand
             using var daemon = DaemonClient.TryConnect(GlobalOptions.Layout(parse));
             if (daemon != null)
             {
-                var answer = DaemonDeletion.From(await daemon.DeleteGenerationsAsync(string.Join(' ', args), cancel));
-                Print(answer.Deleted, answer.Kept.Select(k => (k.Number, k.Reason)).ToList());
+                Print(await daemon.DeleteGenerationsAsync(string.Join(' ', args), cancel));
                 return 0;
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
-            var result = session.Manager.DeleteGenerations(which);
-            Print(result.Deleted.Select(d => d.Value).ToList(), result.Kept.Select(k => (k.Number.Value, k.Why)).ToList());
+            Print(DeletionJson.From(session.Manager.DeleteGenerations(which)));
             return 0;
         });
         return command;
     }
 
-    private static void Print(IReadOnlyList<int> deleted, IReadOnlyList<(int Number, string Why)> kept)
+    private static void Print(DeletionJson deletion)
     {
-        foreach (var number in deleted)
+        foreach (var number in deletion.Deleted)
         {
             Console.Out.WriteLine($"deleted generation {number}");
         }
-        foreach (var (number, why) in kept)
+        foreach (var kept in deletion.Kept)
         {
-            Console.Out.WriteLine($"kept generation {number}: it {why}");
+            Console.Out.WriteLine($"kept generation {kept.Number}: it {kept.Reason}");
         }
-        Console.Out.WriteLine(deleted.Count == 0
+        Console.Out.WriteLine(deletion.Deleted.Count == 0
             ? "nothing deleted"
             : "run 'qitech-os store gc' to free their store paths");
     }

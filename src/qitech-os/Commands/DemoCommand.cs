@@ -1,8 +1,12 @@
 using System.CommandLine;
+using QiTech.Os.Activation;
 using QiTech.Os.Cli.Demo;
 using QiTech.Os.Client;
 using QiTech.Os.Config;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
+using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
@@ -47,6 +51,7 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(string repository, SystemLayout layout, DemoDaemon daemon, string configName, CancellationToken cancel)
     {
+        DemoPrerequisites.Ensure(Environment.GetEnvironmentVariable("PATH"));
         var configFile = Path.GetFullPath(Path.Combine(repository, configName));
         if (!File.Exists(configFile))
         {
@@ -61,16 +66,16 @@ public static class DemoCommand
         await client.SetUpdateSourceAsync(repository, cancel);
 
         Step($"building {configName} from the working tree (the first build may take minutes)");
-        string system;
+        StorePath system;
         string physicalSystem;
         using (var store = LocalStore.Open(layout))
         {
             var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
                 new BuildLogProgress(layout.StoreDir), w => Detail("warning: " + w), cancel);
-            system = store.Render(built);
+            system = built;
             physicalSystem = store.PhysicalPath(built);
         }
-        Detail(system);
+        Detail(layout.StoreDir.Render(system));
         var server = DemoServer.Of(physicalSystem);
         if (server != null)
         {
@@ -85,18 +90,18 @@ public static class DemoCommand
         }
         else
         {
-            // A restarted daemon first waits for its boot's health checks (job "boot").
-            foreach (var booting in (await client.JobsAsync(cancel)).Where(j => j is { Kind: "boot", State: "running" }))
+            // A restarted daemon first waits for its boot's health checks (job "boot-check").
+            foreach (var booting in (await client.JobsAsync(cancel)).Where(j => j is { Kind: JobKind.BootCheck, IsRunning: true }))
             {
                 Step($"waiting for the boot's health checks (job {booting.Id})");
                 await client.WaitForJobAsync(booting.Id, Detail, cancel);
             }
             Step("switching to it through qitech-osd (it waits for the health checks)");
-            var jobId = await client.ActivateAsync("switch", system, null, cancel);
+            var jobId = await client.ActivateAsync(ActivationMode.Switch, system, null, cancel);
             var job = await client.WaitForJobAsync(jobId, Detail, cancel);
-            if (job.State != "succeeded")
+            if (!job.Succeeded)
             {
-                Console.Error.WriteLine($"error: the switch {job.State}: {job.Error}");
+                Console.Error.WriteLine($"error: the switch {DaemonJson.WireName(job.State)}: {job.Error}");
                 Console.Error.WriteLine($"daemon log: {daemon.LogFile}; stop with: ./qitech-os demo --stop");
                 return 1;
             }

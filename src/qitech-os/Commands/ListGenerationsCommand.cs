@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 
 namespace QiTech.Os.Cli.Commands;
@@ -17,7 +18,7 @@ public static class ListGenerationsCommand
             var generations = session.Manager.ListGenerations(withDiskCost: true);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(GenerationJson.Serialize(generations, session.Manager.Layout));
+                Console.Out.WriteLine(GenerationJson.Serialize(generations, session.Manager.Layout.StoreDir));
                 return 0;
             }
             if (generations.Count == 0)
@@ -29,11 +30,26 @@ public static class ListGenerationsCommand
             foreach (var g in generations)
             {
                 var flags = new List<string>();
-                if (g.Current) flags.Add("current");
-                if (g.Booted) flags.Add("booted");
-                if (g.BootDefault) flags.Add("default");
-                if (g.KnownGood) flags.Add("known-good");
-                if (g.Failure != null) flags.Add("failed");
+                if (g.Current)
+                {
+                    flags.Add("current");
+                }
+                if (g.Booted)
+                {
+                    flags.Add("booted");
+                }
+                if (g.BootDefault)
+                {
+                    flags.Add("default");
+                }
+                if (g.KnownGood)
+                {
+                    flags.Add("known-good");
+                }
+                if (g.Failure != null)
+                {
+                    flags.Add("failed");
+                }
                 var commit = g.Version.Commit is { } c ? c[..Math.Min(12, c.Length)] : "-";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Version.Label, 20),-20}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));

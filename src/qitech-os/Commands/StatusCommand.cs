@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Nix;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
@@ -23,7 +25,7 @@ public static class StatusCommand
             using var daemon = DaemonClient.TryConnect(layout);
             if (daemon != null)
             {
-                Print(await daemon.StatusAsync(cancel), daemonRunning: true);
+                Print(await daemon.StatusAsync(cancel), layout.StoreDir, daemonRunning: true);
                 return 0;
             }
             using var store = LocalStore.Open(layout);
@@ -32,30 +34,30 @@ public static class StatusCommand
             var generations = manager.ListGenerations(withDiskCost: false);
             var state = manager.State();
             var serviceList = services == null ? [] : await services.StatusAsync(cancel);
-            Print(new DaemonStatus(
+            Print(new StatusJson(
                 Pick(g => g.Current),
                 Pick(g => g.Booted),
                 Pick(g => g.BootDefault),
-                state.CurrentSystem is { } c ? layout.StoreDir.Render(c) : null,
-                state.BootedSystem is { } b ? layout.StoreDir.Render(b) : null,
+                state.CurrentSystem,
+                state.BootedSystem,
                 Embedded: false,
-                serviceList.Select(s => new DaemonService(
-                    s.Name, s.State.ToString().ToLowerInvariant(), s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError)).ToList(),
-                manager.Fallback() is { } f ? new DaemonBootFallback(f.From, f.To, f.Reason) : null),
+                [.. serviceList.Select(ServiceJson.From)],
+                manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null),
+                layout.StoreDir,
                 daemonRunning: false);
             return 0;
 
             GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
-                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g, layout) : null;
+                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;
         });
         return command;
     }
 
-    private static void Print(DaemonStatus status, bool daemonRunning)
+    private static void Print(StatusJson status, StoreDirectory storeDir, bool daemonRunning)
     {
-        Console.WriteLine($"current:      {Describe(status.Current, status.CurrentSystem)}");
-        Console.WriteLine($"booted:       {Describe(status.Booted, status.BootedSystem)}");
-        Console.WriteLine($"boot default: {Describe(status.BootDefault, null)}");
+        Console.WriteLine($"current:      {Describe(status.Current, status.CurrentSystem, storeDir)}");
+        Console.WriteLine($"booted:       {Describe(status.Booted, status.BootedSystem, storeDir)}");
+        Console.WriteLine($"boot default: {Describe(status.BootDefault, null, storeDir)}");
         if (status.BootFallback is { } fallback)
         {
             Console.WriteLine($"fallback:     this boot fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
@@ -77,19 +79,19 @@ public static class StatusCommand
         Console.WriteLine($"{"SERVICE".PadRight(width)}  {"STATE",-9} {"PID",-8} {"UPTIME",-10} RESTARTS");
         foreach (var s in status.Services)
         {
-            var line = $"{s.Name.PadRight(width)}  {s.State,-9} {(s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"),-8} {Uptime(s.UptimeSeconds),-10} {s.Restarts}";
+            var line = $"{s.Name.PadRight(width)}  {DaemonJson.WireName(s.State),-9} {(s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"),-8} {Uptime(s.UptimeSeconds),-10} {s.Restarts}";
             Console.WriteLine(s.LastError == null ? line : $"{line}  ({s.LastError})");
         }
     }
 
-    private static string Describe(GenerationJson? generation, string? system)
+    private static string Describe(GenerationJson? generation, StorePath? system, StoreDirectory storeDir)
     {
         if (generation != null)
         {
             var label = generation.Version.Abbreviation ?? generation.Version.Commit?[..Math.Min(12, generation.Version.Commit.Length)] ?? "unknown";
-            return $"generation {generation.Number} ({label}, {generation.Created:yyyy-MM-dd HH:mm}) {generation.StorePath}";
+            return $"generation {generation.Number} ({label}, {generation.Created:yyyy-MM-dd HH:mm}) {storeDir.Render(generation.StorePath)}";
         }
-        return system == null ? "(none)" : $"{system} (not a generation)";
+        return system is { } path ? $"{storeDir.Render(path)} (not a generation)" : "(none)";
     }
 
     private static string Uptime(long? seconds)

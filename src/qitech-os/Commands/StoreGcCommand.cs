@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Store;
 
@@ -21,13 +22,13 @@ public static class StoreGcCommand
             {
                 var job = await DaemonJobFollower.FollowAsync(daemon, await daemon.CollectGarbageAsync(dry, cancel), cancel)
                     ?? throw new OperationCanceledException(cancel);
-                if (job.State != "succeeded" || DaemonGc.From(job) is not { } gc)
+                if (!job.Succeeded || daemon.Json.Gc(job) is not { } gc)
                 {
-                    throw new QiTechOsException($"gc {job.Id} {job.State}: {job.Error}");
+                    throw new QiTechOsException($"gc {job.Id} {DaemonJson.WireName(job.State)}: {job.Error}");
                 }
                 foreach (var path in gc.Deleted)
                 {
-                    Console.Out.WriteLine((dry ? "would delete " : "deleted ") + path);
+                    Console.Out.WriteLine((dry ? "would delete " : "deleted ") + layout.StoreDir.Render(path));
                 }
                 Summary(gc.Deleted.Count, gc.BytesFreed, dry);
                 return 0;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Cli.Commands;
 
@@ -22,13 +24,13 @@ public static class UpdateCancelCommand
             var jobId = parse.GetValue(id) ?? RunningUpdate(await daemon.JobsAsync(cancel));
             await daemon.CancelJobAsync(jobId, cancel);
             var job = await daemon.WaitForJobAsync(jobId, null, cancel);
-            Console.Out.WriteLine($"job {jobId} ({job.Kind}) {job.State}");
-            return job.State == "cancelled" ? 0 : 1;
+            Console.Out.WriteLine($"job {jobId} ({DaemonJson.WireName(job.Kind)}) {DaemonJson.WireName(job.State)}");
+            return job.State == JobState.Cancelled ? 0 : 1;
         });
         return command;
     }
 
-    private static int RunningUpdate(IReadOnlyList<DaemonJob> jobs) =>
-        jobs.FirstOrDefault(j => j.Kind == "update" && j.State == "running")?.Id
+    private static int RunningUpdate(IReadOnlyList<JobJson> jobs) =>
+        jobs.FirstOrDefault(j => j is { Kind: JobKind.Update, IsRunning: true })?.Id
             ?? throw new QiTechOsException("no update is running");
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Nix;
 using QiTech.Os.Sources;
 using QiTech.Os.Updates;
 
@@ -23,7 +25,7 @@ public static class UpdateInstallCommand
         var test = new Option<bool>("--test") { Description = "Activate now without a generation; a reboot returns" };
         var configFile = new Option<string?>("--config-file")
         {
-            Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml)",
+            Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml, else configuration/machine.yaml)",
         };
         var noRollback = new Option<bool>("--no-rollback")
         {
@@ -55,15 +57,9 @@ public static class UpdateInstallCommand
             var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel, new TerminalSteps());
             if (result.Activation.Rollback != null)
             {
-                return ActivationSummary.From(result.Activation, session.Manager.Layout).Print("update install");
+                return ActivationSummary.Print(ActivationJson.From(result.Activation), layout.StoreDir, "update install");
             }
-            var system = session.Store.Render(result.Activation.System);
-            Console.Out.WriteLine(result.Activation.Mode switch
-            {
-                ActivationMode.Switch => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is current and the boot default",
-                ActivationMode.Boot => $"updated to {result.Source.Info.Abbreviation}: generation {result.Activation.Generation} ({system}) is the boot default from the next boot",
-                _ => $"testing {result.Source.Info.Abbreviation}: {system} is current until the next boot",
-            });
+            Console.Out.WriteLine(Outcome(result.Source.Info.Abbreviation, ActivationJson.From(result.Activation), layout.StoreDir));
             foreach (var failure in result.Activation.Failures)
             {
                 Console.Error.WriteLine($"error: {failure.Unit} failed to {failure.Action}: {failure.Reason}");
@@ -75,36 +71,38 @@ public static class UpdateInstallCommand
 
     private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, bool noRollback, CancellationToken cancel)
     {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode.ToString().ToLowerInvariant(), source, file, cancel, noRollback);
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode, source, file, cancel, noRollback);
         Console.Error.WriteLine($"update {jobId} started in qitech-osd");
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
         if (job == null)
         {
             throw new OperationCanceledException(cancel);
         }
-        if (job.State != "succeeded" && DaemonActivation.From(job) is { Rollback: not null } failed)
+        if (!job.Succeeded && daemon.Json.Update(job)?.Activation is { Rollback: not null } failed)
         {
-            ActivationSummary.From(failed).Print("update install");
+            ActivationSummary.Print(failed, daemon.Json.StoreDir, "update install");
             return job.ExitCode is > 0 and var failedCode ? failedCode : 1;
         }
-        if (job.State != "succeeded")
+        if (!job.Succeeded)
         {
-            throw new QiTechOsException($"update {jobId} {job.State}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
+            throw new QiTechOsException($"update {jobId} {DaemonJson.WireName(job.State)}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
         }
-        if (job.Result is { } result)
+        if (daemon.Json.Update(job) is { } update)
         {
-            var abbreviation = result.GetProperty("abbreviation").GetString();
-            var activation = result.GetProperty("activation");
-            var system = activation.GetProperty("system").GetString();
-            var generation = activation.GetProperty("generation");
-            Console.Out.WriteLine(mode switch
-            {
-                ActivationMode.Switch => $"updated to {abbreviation}: generation {generation} ({system}) is current and the boot default",
-                ActivationMode.Boot => $"updated to {abbreviation}: generation {generation} ({system}) is the boot default from the next boot",
-                _ => $"testing {abbreviation}: {system} is current until the next boot",
-            });
+            Console.Out.WriteLine(Outcome(update.Abbreviation, update.Activation, daemon.Json.StoreDir));
         }
         return 0;
+    }
+
+    private static string Outcome(string abbreviation, ActivationJson activation, StoreDirectory storeDir)
+    {
+        var system = storeDir.Render(activation.System);
+        return activation.Mode switch
+        {
+            ActivationMode.Switch => $"updated to {abbreviation}: generation {activation.Generation} ({system}) is current and the boot default",
+            ActivationMode.Boot => $"updated to {abbreviation}: generation {activation.Generation} ({system}) is the boot default from the next boot",
+            _ => $"testing {abbreviation}: {system} is current until the next boot",
+        };
     }
 
     private sealed class TerminalProgress : IUpdateProgress

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 
 namespace QiTech.Os.Cli.Demo;
@@ -50,11 +52,11 @@ public sealed record DemoServer(int Port, string UnitName, string StateDirectory
             }
             var service = (await daemon.StatusAsync(cancel)).Services.FirstOrDefault(s => s.Name == UnitName);
             // A server that keeps dying restarts forever (Restart=always): three tries are enough to tell.
-            if (service?.State == "failed" || service?.Restarts >= 3 || DateTime.UtcNow > deadline)
+            if (service?.State == ServiceState.Failed || service?.Restarts >= 3 || DateTime.UtcNow > deadline)
             {
                 var log = await daemon.LogsAsync(UnitName, 15, cancel);
                 throw new QiTechOsException(
-                    $"the control server did not answer on {Url}health ({UnitName}: {service?.State ?? "not loaded"}{(service?.LastError is { } cause ? ", " + cause : "")}); its last log lines:\n{log.TrimEnd()}");
+                    $"the control server did not answer on {Url}health ({UnitName}: {(service == null ? "not loaded" : DaemonJson.WireName(service.State))}{(service?.LastError is { } cause ? ", " + cause : "")}); its last log lines:\n{log.TrimEnd()}");
             }
             await Task.Delay(500, cancel);
         }

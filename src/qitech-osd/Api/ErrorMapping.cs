@@ -17,7 +17,11 @@ public static class ErrorMapping
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            await Problem(context, StatusCodes.Status400BadRequest, "request body: " + e.Message);
+            // A field the contract refuses: its name and why ("request body: mode: 'x' is not one of …").
+            var detail = e.InnerException is System.Text.Json.JsonException { Path: { Length: > 2 } path } json
+                ? $"{path[2..]}: {json.Message}"
+                : e.Message;
+            await Problem(context, StatusCodes.Status400BadRequest, "request body: " + detail);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
 using QiTech.Os.Jobs;
@@ -11,12 +12,12 @@ public static class GenerationEndpoints
 {
     public static void MapGenerationEndpoints(this WebApplication app)
     {
-        app.MapGet("/v1/generations", (SystemHost host) =>
-            host.Manager.ListGenerations(withDiskCost: true).Select(g => GenerationJson.From(g, host.Layout)).ToList());
+        app.MapGet(DaemonEndpoints.Generations.Route, (SystemHost host) =>
+            host.Manager.ListGenerations(withDiskCost: true).Select(GenerationJson.From).ToList());
 
-        app.MapPost("/v1/activate", (ActivateRequest request, SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.Activate.Route, (ActivateRequest request, SystemHost host, JobRunner runner) =>
         {
-            var mode = ParseMode(request.Mode, allowTest: true);
+            var mode = request.Mode;
             if ((request.StorePath == null) == (request.Generation == null))
             {
                 throw new BadInputException("activate: give exactly one of storePath or generation");
@@ -27,39 +28,41 @@ public static class GenerationEndpoints
                 {
                     throw new BadInputException("activate: once works with mode boot and a generation only");
                 }
-                var once = ParseGeneration(request.Generation.Value);
+                var once = request.Generation.Value;
                 if (host.Manager.Profile.Find(once) == null)
                 {
                     throw new BadInputException($"generation {once} does not exist");
                 }
-                return JobResults.Start(runner, "boot", context => BootOnce(host, once, context));
+                return JobResults.Start(runner, JobKind.BootOnce, context => BootOnce(host, once, context));
             }
-            ActivationTarget target = request.StorePath != null
-                ? ActivationTarget.ParseStorePath(host.Layout, request.StorePath)
-                : new ActivationTarget.Generation(ParseGeneration(request.Generation!.Value));
+            ActivationTarget target = request.StorePath is { } storePath
+                ? new ActivationTarget.Path(storePath)
+                : new ActivationTarget.Generation(request.Generation!.Value);
             // Refuse what cannot be activated now, with 400, before a job starts.
             var plan = host.Manager.PlanActivation(target);
             if (mode == ActivationMode.DryActivate)
             {
-                return Results.Ok(new PlanJson(plan.Stop, plan.Start, plan.Restart, plan.Unchanged, plan.Describe().ToList()));
+                return Results.Ok(PlanJson.From(plan));
             }
             var rollBack = request.NoRollback != true;
-            return JobResults.Start(runner, mode.ToString().ToLowerInvariant(), context => Activate(host, mode, target, rollBack, context));
+            return JobResults.Start(runner, KindOf(mode), context => Activate(host, mode, target, rollBack, context));
         });
 
-        app.MapPost("/v1/rollback", (RollbackRequest request, SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.Rollback.Route, (RollbackRequest request, SystemHost host, JobRunner runner) =>
         {
-            var mode = ParseMode(request.Mode, allowTest: false);
+            var mode = request.Mode is ActivationMode.Switch or ActivationMode.Boot
+                ? request.Mode
+                : throw new BadInputException($"mode '{DaemonJson.WireName(request.Mode)}' is not one of switch, boot");
             if (runner.Running is { } busy)
             {
                 return JobResults.Busy(busy);
             }
             // Nothing to roll back to is bad input (400), refused before a job starts.
             host.Manager.PlanActivation(new ActivationTarget.Rollback(), mode);
-            return JobResults.Start(runner, "rollback", context => Activate(host, mode, new ActivationTarget.Rollback(), rollBack: true, context));
+            return JobResults.Start(runner, JobKind.Rollback, context => Activate(host, mode, new ActivationTarget.Rollback(), rollBack: true, context));
         });
 
-        app.MapDelete("/v1/generations/{n}", async (string n, SystemHost host, JobRunner runner) =>
+        app.MapDelete(DaemonEndpoints.DeleteGeneration.Route, async (string n, SystemHost host, JobRunner runner) =>
         {
             if (!GenerationNumber.TryParse(n, out var number, out var error))
             {
@@ -78,19 +81,19 @@ public static class GenerationEndpoints
             {
                 return ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, $"refusing to delete generation {number}: it {why}; nothing was deleted");
             }
-            return await JobResults.RunToEnd(runner, "delete-generations", context =>
-                Task.FromResult(Deletion(host.Manager.DeleteGenerations(new DeletionSpec.Numbers([number])))));
+            return await JobResults.RunToEnd(runner, JobKind.DeleteGenerations, context =>
+                Task.FromResult(DeletionJson.From(host.Manager.DeleteGenerations(new DeletionSpec.Numbers([number])))));
         });
 
-        app.MapPost("/v1/generations/delete", async (DeleteRequest request, SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.DeleteGenerations.Route, async (DeleteRequest request, SystemHost host, JobRunner runner) =>
         {
             var spec = DeletionSpec.Parse(request.Spec ?? "");
-            return await JobResults.RunToEnd(runner, "delete-generations", context =>
-                Task.FromResult(Deletion(host.Manager.DeleteGenerations(spec))));
+            return await JobResults.RunToEnd(runner, JobKind.DeleteGenerations, context =>
+                Task.FromResult(DeletionJson.From(host.Manager.DeleteGenerations(spec))));
         });
 
-        app.MapPost("/v1/gc", (GcRequest request, SystemHost host, JobRunner runner) =>
-            JobResults.Start(runner, "gc", context =>
+        app.MapPost(DaemonEndpoints.Gc.Route, (GcRequest request, SystemHost host, JobRunner runner) =>
+            JobResults.Start(runner, JobKind.Gc, context =>
             {
                 context.Step(request.DryRun ? "find unreachable store paths" : "delete unreachable store paths");
                 var result = new GarbageCollector(host.LocalStore).Collect(request.DryRun, context.Cancel);
@@ -98,17 +101,17 @@ public static class GenerationEndpoints
                 {
                     context.Log((request.DryRun ? "would delete " : "deleted ") + host.Layout.StoreDir.Render(path));
                 }
-                context.SetResult(new GcJson(request.DryRun, result.Deleted.Select(host.Layout.StoreDir.Render).ToList(), result.BytesFreed));
+                context.SetResult(new GcJson(request.DryRun, result.Deleted, result.BytesFreed));
                 return Task.CompletedTask;
             }));
     }
 
     private static async Task Activate(SystemHost host, ActivationMode mode, ActivationTarget target, bool rollBack, JobContext context)
     {
-        context.Step(mode.ToString().ToLowerInvariant());
+        context.Step(DaemonJson.WireName(mode));
         var options = new ActivationOptions(rollBack, new JobSteps(context));
         var result = await host.Manager.ActivateAsync(mode, target, context.LogProgress, context.Cancel, options);
-        context.SetResult(ActivationJson.From(result, host.Layout));
+        context.SetResult(ActivationJson.From(result));
         ThrowUnlessSucceeded(result, context);
     }
 
@@ -149,23 +152,13 @@ public static class GenerationEndpoints
         var loader = await host.Manager.SetNextBootAsync(number, context.Cancel);
         var bootDefault = host.Manager.State().BootDefault;
         context.Log($"generation {number} boots once at the next boot; {loader}");
-        context.SetResult(new OneShotBootJson(number.Value, bootDefault?.Value, loader));
+        context.SetResult(new OneShotBootJson(number, bootDefault, loader));
     }
 
-    private static ActivationMode ParseMode(string? mode, bool allowTest) => mode switch
+    private static JobKind KindOf(ActivationMode mode) => mode switch
     {
-        "switch" => ActivationMode.Switch,
-        "boot" => ActivationMode.Boot,
-        "test" when allowTest => ActivationMode.Test,
-        "dry-activate" when allowTest => ActivationMode.DryActivate,
-        _ => throw new BadInputException($"mode '{mode}' is not one of {(allowTest ? "switch, boot, test, dry-activate" : "switch, boot")}"),
+        ActivationMode.Switch => JobKind.Switch,
+        ActivationMode.Boot => JobKind.Boot,
+        _ => JobKind.Test,
     };
-
-    private static GenerationNumber ParseGeneration(int value) =>
-        GenerationNumber.TryParse(value.ToString(System.Globalization.CultureInfo.InvariantCulture), out var number, out var error)
-            ? number
-            : throw new BadInputException($"generation {value} {error.Describe()}");
-
-    private static DeletionJson Deletion(DeletionResult result) =>
-        new(result.Deleted.Select(d => d.Value).ToList(), result.Kept.Select(k => new KeptJson(k.Number.Value, k.Why)).ToList());
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using QiTech.Os.Contract;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Daemon.Api;
@@ -10,12 +11,13 @@ public static class JobEndpoints
 {
     public static void MapJobEndpoints(this WebApplication app)
     {
-        app.MapGet("/v1/jobs", (JobRunner runner) => runner.All().Select(JobJson.From).ToList());
+        app.MapGet(DaemonEndpoints.Jobs.Route, (JobRunner runner, IOptions<JsonOptions> json) =>
+            runner.All().Select(job => JobJson.From(job, json.Value.SerializerOptions)).ToList());
 
-        app.MapGet("/v1/jobs/{id:int}", (int id, JobRunner runner) =>
-            runner.Find(id) is { } job ? Results.Ok(JobJson.From(job)) : NotFound(id));
+        app.MapGet(DaemonEndpoints.Job.Route, (int id, JobRunner runner, IOptions<JsonOptions> json) =>
+            runner.Find(id) is { } job ? Results.Ok(JobJson.From(job, json.Value.SerializerOptions)) : NotFound(id));
 
-        app.MapGet("/v1/jobs/{id:int}/events", async (int id, HttpContext context, JobRunner runner, IOptions<JsonOptions> json) =>
+        app.MapGet(DaemonEndpoints.JobEvents.Route, async (int id, HttpContext context, JobRunner runner, IOptions<JsonOptions> json) =>
         {
             if (runner.Find(id) is not { } job)
             {
@@ -29,12 +31,12 @@ public static class JobEndpoints
             {
                 if (e.Sequence > after)
                 {
-                    await sse.WriteAsync(e.Type, JsonSerializer.Serialize(e.Data, json.Value.SerializerOptions), e.Sequence, context.RequestAborted);
+                    await sse.WriteAsync(e.Type, JsonSerializer.Serialize(e.Data, json.Value.SerializerOptions.GetTypeInfo(e.Data.GetType())), e.Sequence, context.RequestAborted);
                 }
             }
         });
 
-        app.MapPost("/v1/jobs/{id:int}/cancel", (int id, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.CancelJob.Route, (int id, JobRunner runner, IOptions<JsonOptions> json) =>
         {
             if (runner.Find(id) is not { } job)
             {
@@ -42,10 +44,10 @@ public static class JobEndpoints
             }
             if (job.State != JobState.Running)
             {
-                return ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, $"job {id} has already ended ({job.State.ToString().ToLowerInvariant()})");
+                return ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, $"job {id} has already ended ({DaemonJson.WireName(job.State)})");
             }
             job.Cancel();
-            return Results.Accepted($"/v1/jobs/{id}", JobJson.From(job));
+            return Results.Accepted($"/v1/jobs/{id}", JobJson.From(job, json.Value.SerializerOptions));
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using QiTech.Os.Contract;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Daemon.Api;
@@ -6,7 +7,7 @@ namespace QiTech.Os.Daemon.Api;
 /// <summary>Starting jobs from endpoints: 202 with the id, or 409 naming the job that runs.</summary>
 public static class JobResults
 {
-    public static IResult Start(JobRunner runner, string kind, Func<JobContext, Task> work) =>
+    public static IResult Start(JobRunner runner, JobKind kind, Func<JobContext, Task> work) =>
         runner.TryStart(kind, work, out var job)
             ? Results.Accepted($"/v1/jobs/{job.Id}", new JobStartedJson(job.Id))
             : Busy(job);
@@ -15,14 +16,14 @@ public static class JobResults
     public static IResult Busy(Job running) =>
         ErrorMapping.ProblemResult(
             StatusCodes.Status409Conflict,
-            running.Kind == "update" ? $"update {running.Id} is running" : $"job {running.Id} ({running.Kind}) is running",
+            running.Kind == JobKind.Update ? $"update {running.Id} is running" : $"job {running.Id} ({DaemonJson.WireName(running.Kind)}) is running",
             running.Id);
 
     /// <summary>
     /// A short change that still counts as a job (one at a time, listed), answered when done:
     /// its result, or its exception as a problem.
     /// </summary>
-    public static async Task<IResult> RunToEnd<T>(JobRunner runner, string kind, Func<JobContext, Task<T>> work)
+    public static async Task<IResult> RunToEnd<T>(JobRunner runner, JobKind kind, Func<JobContext, Task<T>> work)
     {
         Exception? failure = null;
         T? result = default;

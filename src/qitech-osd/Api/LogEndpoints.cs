@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
 using QiTech.Os.Services;
 
 namespace QiTech.Os.Daemon.Api;
@@ -11,7 +15,7 @@ public static class LogEndpoints
 
     public static void MapLogEndpoints(this WebApplication app)
     {
-        app.MapGet("/v1/logs/{unit}", async (string unit, int? lines, bool? follow, HttpContext context, SystemHost host) =>
+        app.MapGet(DaemonEndpoints.Logs.Route, async (string unit, int? lines, bool? follow, HttpContext context, SystemHost host, IOptions<JsonOptions> json) =>
         {
             var name = UnitName.Normalize(unit);
             var count = lines ?? 100;
@@ -36,7 +40,7 @@ public static class LogEndpoints
             await sse.StartAsync(context.RequestAborted);
             await foreach (var line in ServiceLogReader.Follow(path, count, TimeSpan.FromMilliseconds(200), context.RequestAborted))
             {
-                await sse.WriteAsync("log", JsonSerializer.Serialize(new { line }), null, context.RequestAborted);
+                await sse.WriteAsync(JobEvent.Log, JsonSerializer.Serialize(new LogEvent(line), json.Value.SerializerOptions.GetTypeInfo(typeof(LogEvent))), null, context.RequestAborted);
             }
         });
     }

@@ -1,3 +1,4 @@
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
 using QiTech.Os.Services;
@@ -9,11 +10,11 @@ public static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this WebApplication app)
     {
-        app.MapPost("/v1/services/{unit}/restart", async (string unit, SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.RestartService.Route, async (string unit, SystemHost host, JobRunner runner) =>
         {
             var name = UnitName.Normalize(unit);
             var services = host.Services ?? throw new QiTechOsException("no service manager: start the daemon with --embedded, or on a systemd machine", 2);
-            return await JobResults.RunToEnd(runner, "restart", async context =>
+            return await JobResults.RunToEnd(runner, JobKind.Restart, async context =>
             {
                 context.Step($"restart {name}");
                 await services.RestartAsync(name, context.Cancel);
@@ -22,13 +23,13 @@ public static class ServiceEndpoints
             });
         });
 
-        app.MapPost("/v1/reboot", (SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.Reboot.Route, (SystemHost host, JobRunner runner) =>
         {
             if (host.Supervisor == null)
             {
                 throw new QiTechOsException("reboot is served in embedded mode only; on a real machine use systemctl reboot", 2);
             }
-            return JobResults.Start(runner, "reboot", async context =>
+            return JobResults.Start(runner, JobKind.Reboot, async context =>
             {
                 context.Step("reboot");
                 var report = await host.RebootAsync(context.LogProgress, context.Cancel);

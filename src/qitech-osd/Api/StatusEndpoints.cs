@@ -1,3 +1,4 @@
+using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 
 namespace QiTech.Os.Daemon.Api;
@@ -6,7 +7,7 @@ public static class StatusEndpoints
 {
     public static void MapStatusEndpoints(this WebApplication app)
     {
-        app.MapGet("/v1/status", async (SystemHost host, CancellationToken cancel) =>
+        app.MapGet(DaemonEndpoints.Status.Route, async (SystemHost host, CancellationToken cancel) =>
         {
             var generations = host.Manager.ListGenerations(withDiskCost: false);
             var state = host.Manager.State();
@@ -15,14 +16,14 @@ public static class StatusEndpoints
                 Pick(g => g.Current),
                 Pick(g => g.Booted),
                 Pick(g => g.BootDefault),
-                state.CurrentSystem is { } c ? host.Layout.StoreDir.Render(c) : null,
-                state.BootedSystem is { } b ? host.Layout.StoreDir.Render(b) : null,
+                state.CurrentSystem,
+                state.BootedSystem,
                 host.Supervisor != null,
                 services.Select(ServiceJson.From).ToList(),
-                host.Manager.Fallback());
+                host.Manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null);
 
             GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
-                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g, host.Layout) : null;
+                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;
         });
     }
 }

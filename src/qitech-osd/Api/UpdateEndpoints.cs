@@ -1,4 +1,5 @@
 using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
 using QiTech.Os.Sources;
@@ -8,23 +9,22 @@ namespace QiTech.Os.Daemon.Api;
 
 /// <summary>
 /// The machine's update source: its URL and private-repository token (write-only: answers
-/// say only whether one is set), the targets it offers, a changelog, and installing a ref
-/// as an <c>update</c> job (<see cref="UpdateJob"/>).
+/// say only whether one is set; bound to the https host of the source it was set for), the
+/// targets it offers, a changelog, and installing a ref as an <c>update</c> job
+/// (<see cref="UpdateJob"/>).
 /// </summary>
 public static class UpdateEndpoints
 {
     public static void MapUpdateEndpoints(this WebApplication app)
     {
-        var group = app.MapGroup("/v1/update");
-
-        group.MapGet("/source", (SystemHost host) =>
+        app.MapGet(DaemonEndpoints.Source.Route, (SystemHost host) =>
         {
             var file = SourceSettings.OverrideFile(host.Layout);
             var url = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken));
+            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken, false));
         });
 
-        group.MapPut("/source", (SourceRequest request, SystemHost host) =>
+        app.MapPut(DaemonEndpoints.SetSource.Route, (SourceRequest request, SystemHost host) =>
         {
             var url = SourceUrl.ParseInput(request.Url, "url");
             var file = SourceSettings.OverrideFile(host.Layout);
@@ -32,34 +32,37 @@ public static class UpdateEndpoints
             // Written beside and renamed, so a reader never sees half a URL.
             File.WriteAllText(file + ".new", url.Url + "\n");
             File.Move(file + ".new", file, overwrite: true);
-            return Results.Ok(new SourceJson(url.Url, new SourceTokenStore(host.Layout).HasToken));
+            // The token stays with the host it was set for: a source elsewhere clears it.
+            var tokens = new SourceTokenStore(host.Layout);
+            var cleared = tokens.ClearUnlessFor(url);
+            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared));
         });
 
-        group.MapPut("/token", (TokenRequest request, SystemHost host) =>
+        app.MapPut(DaemonEndpoints.SetToken.Route, (TokenRequest request, SystemHost host) =>
         {
             if (string.IsNullOrWhiteSpace(request.Token))
             {
                 throw new BadInputException("token: must not be empty (DELETE /v1/update/token clears it)");
             }
-            new SourceTokenStore(host.Layout).Set(request.Token);
+            // The token belongs to the machine's source as it is now.
+            new SourceTokenStore(host.Layout).Set(request.Token, SourceSettings.Choose(host.Layout, null));
             return Results.NoContent();
         });
 
-        group.MapDelete("/token", (SystemHost host) =>
+        app.MapDelete(DaemonEndpoints.ClearToken.Route, (SystemHost host) =>
         {
             new SourceTokenStore(host.Layout).Clear();
             return Results.NoContent();
         });
 
-        group.MapGet("/targets", async (SystemHost host, CancellationToken cancel) =>
+        app.MapGet(DaemonEndpoints.Targets.Route, async (SystemHost host, CancellationToken cancel) =>
         {
             var source = GitSource.Open(host.Layout, SourceSettings.Choose(host.Layout, null));
             var targets = await source.ListTargetsAsync(GitSource.DefaultRecentCommits, cancel);
-            return Results.Ok(targets.Select(t => new TargetJson(
-                t.Kind.ToString().ToLowerInvariant(), t.Name, t.Commit.ToString(), t.Date.ToString("O"), t.Subject, t.OlderThanRunning, t.IsRunning)).ToList());
+            return Results.Ok(targets.Select(TargetJson.From).ToList());
         });
 
-        group.MapGet("/changelog", async (string? @ref, SystemHost host, CancellationToken cancel) =>
+        app.MapGet(DaemonEndpoints.Changelog.Route, async (string? @ref, SystemHost host, CancellationToken cancel) =>
         {
             var name = GitRefName.ParseInput(@ref, "ref");
             var source = GitSource.Open(host.Layout, SourceSettings.Choose(host.Layout, null));
@@ -67,30 +70,16 @@ public static class UpdateEndpoints
             return Results.Ok(new ChangelogJson(changelog.Ref, changelog.Text));
         });
 
-        group.MapPost("/install", (InstallRequest request, SystemHost host, JobRunner runner) =>
+        app.MapPost(DaemonEndpoints.Install.Route, (InstallRequest request, SystemHost host, JobRunner runner) =>
         {
             // Everything the request names is checked here, so bad input starts no job.
             var name = GitRefName.ParseInput(request.Ref, "ref");
-            var mode = request.Mode switch
-            {
-                "switch" => ActivationMode.Switch,
-                "boot" => ActivationMode.Boot,
-                "test" => ActivationMode.Test,
-                _ => throw new BadInputException("mode: an update installs with switch, boot or test"),
-            };
+            var mode = request.Mode is ActivationMode.Switch or ActivationMode.Boot or ActivationMode.Test
+                ? request.Mode
+                : throw new BadInputException("mode: an update installs with switch, boot or test");
             var url = SourceSettings.Choose(host.Layout, request.Source, "source");
             var update = new UpdateRequest(url, name, mode, UpdateConfigFile.Check(request.ConfigFile, host.Layout), request.NoRollback != true);
-            return JobResults.Start(runner, "update", context => UpdateJob.RunAsync(host, update, context));
+            return JobResults.Start(runner, JobKind.Update, context => UpdateJob.RunAsync(host, update, context));
         });
     }
-
-    private sealed record SourceRequest(string? Url);
-
-    private sealed record TokenRequest(string? Token);
-
-    private sealed record SourceJson(string? Url, bool HasToken);
-
-    private sealed record TargetJson(string Kind, string Name, string Commit, string Date, string Subject, bool OlderThanRunning, bool Running);
-
-    private sealed record ChangelogJson(string Ref, string Text);
 }

@@ -1,3 +1,4 @@
+using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Jobs;
 using QiTech.Os.Sources;
@@ -32,7 +33,7 @@ public static class UpdateJob
         {
             throw new QiTechOsException(scrubber.Scrub(e.Message), e.ExitCode);
         }
-        context.SetResult(UpdateJson.From(request, result, host.Layout));
+        context.SetResult(UpdateJson.From(request, result));
         if (context.Cancel.IsCancellationRequested && !result.Activation.Cancelled)
         {
             progress.Log("the cancel came after activation had begun; an activation always completes");

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using QiTech.Control.Server.Api;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Activation;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Tests.Api;
 
@@ -20,17 +22,17 @@ public sealed class LocalAccessTests : IAsyncLifetime
     {
         var client = host.Client();
 
-        var status = await client.GetFromJsonAsync<SystemStatus>("/api/status", DaemonJson.Options);
-        Assert.Equal(3, status!.Current!.Number);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Switch), DaemonJson.Options)).StatusCode);
+        var status = await client.GetFromJsonAsync<StatusJson>("/api/status", ServerJson.Options);
+        Assert.Equal(3, status!.Current!.Number.Value);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("v1.3.0", ActivationMode.Switch), ServerJson.Options)).StatusCode);
         Assert.DoesNotContain(host.Daemon.Calls, c => c.StartsWith("install", StringComparison.Ordinal));
 
         await client.WithCsrfTokenAsync();
-        var started = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Test), DaemonJson.Options);
+        var started = await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("v1.3.0", ActivationMode.Test), ServerJson.Options);
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         Assert.Equal("/api/jobs/7", started.Headers.Location!.ToString());
-        Assert.Equal(7, (await started.Content.ReadFromJsonAsync<JobStarted>(DaemonJson.Options))!.JobId);
+        Assert.Equal(7, (await started.Content.ReadFromJsonAsync<JobStartedJson>(ServerJson.Options))!.JobId);
         Assert.Contains("install v1.3.0 Test", host.Daemon.Calls);
     }
 
@@ -63,7 +65,7 @@ public sealed class LocalAccessTests : IAsyncLifetime
         var client = await host.Client().WithCsrfTokenAsync();
         host.Daemon.StartFailure = new QiTech.Os.Client.DaemonException(409, "job 5 (update) is running", 5, "busy");
 
-        var answer = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("v1.3.0", ActivationMode.Switch), DaemonJson.Options);
+        var answer = await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("v1.3.0", ActivationMode.Switch), ServerJson.Options);
 
         Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
         var problem = await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
@@ -76,7 +78,7 @@ public sealed class LocalAccessTests : IAsyncLifetime
     {
         var client = await host.Client().WithCsrfTokenAsync();
 
-        var optionLike = await client.PostAsJsonAsync("/api/update/install", new InstallRequest("--upload-pack=touch /tmp/x", ActivationMode.Switch), DaemonJson.Options);
+        var optionLike = await client.PostAsJsonAsync("/api/update/install", new InstallUpdateRequest("--upload-pack=touch /tmp/x", ActivationMode.Switch), ServerJson.Options);
         var badUnit = await client.PostAsync("/api/services/..%2Fetc/restart", null);
 
         Assert.Equal(HttpStatusCode.BadRequest, optionLike.StatusCode);

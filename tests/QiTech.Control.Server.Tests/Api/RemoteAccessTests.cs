@@ -73,7 +73,7 @@ public sealed class RemoteAccessTests : IAsyncLifetime
     public async Task A_remote_peer_that_logged_in_may_change_the_system_with_a_csrf_token()
     {
         var client = host.Client(RemotePeer);
-        await LogInAsync(client, TestHost.Password);
+        await client.LogInAsync(TestHost.Password);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/status")).StatusCode);
         var withoutToken = await client.PostAsync("/api/reboot", null);
@@ -91,23 +91,10 @@ public sealed class RemoteAccessTests : IAsyncLifetime
     {
         var client = host.Client(RemotePeer);
 
-        var answer = await LogInAsync(client, "wrong password");
+        var answer = await client.LogInAsync("wrong password");
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
         Assert.Contains("Wrong password.", await answer.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/status")).StatusCode);
-    }
-
-    private static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string password)
-    {
-        var form = await client.GetStringAsync("/login");
-        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.NotEmpty(token);
-        return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token),
-            ["password"] = password,
-            ["returnUrl"] = "/",
-        }));
     }
 }

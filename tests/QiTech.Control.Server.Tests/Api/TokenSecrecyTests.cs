@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Tests.Api;
 
@@ -29,7 +30,7 @@ public sealed class TokenSecrecyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         Assert.Equal(Secret, host.Daemon.StoredToken);
 
-        var source = await client.GetFromJsonAsync<UpdateSource>("/api/update/source", DaemonJson.Options);
+        var source = await client.GetFromJsonAsync<SourceJson>("/api/update/source", ServerJson.Options);
         Assert.True(source!.HasToken);
 
         // A token the server refuses is not echoed either.

@@ -101,7 +101,7 @@ public sealed class GenerationsTests : PageTest
     {
         Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444") with { Failure = "qitech-control-server.service: not healthy within 60 s" });
         Daemon.Generations[2] = Daemon.Generations[2] with { KnownGood = true };
-        Daemon.Fallback = new QiTech.Control.Server.Daemon.BootFallbackInfo(4, 3, "generation 4 did not become healthy in 3 boots");
+        Daemon.Fallback = new QiTech.Os.Contract.BootFallbackJson(new QiTech.Os.Generations.GenerationNumber(4), new QiTech.Os.Generations.GenerationNumber(3), "generation 4 did not become healthy in 3 boots");
 
         var page = Render<Generations>();
 

@@ -2,44 +2,47 @@ using Bunit;
 using QiTech.Control.Server.Components.Pages;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Contract;
+using QiTech.Os.Generations;
+using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Tests.Components;
 
 public sealed class UpdateProgressTests : PageTest
 {
-    private static readonly JobStep[] Building =
+    // The daemon lists a step when it starts; the page adds the update's steps still to come.
+    private static readonly JobStepJson[] Building =
     [
-        new("fetch", JobStates.Succeeded, 100),
-        new("build", JobStates.Running, 50),
-        new("activate", "pending", null),
-        new("health check", "pending", null),
+        new("fetch", JobState.Succeeded, 100),
+        new("evaluate configuration", JobState.Succeeded, 100),
+        new("build packages", JobState.Running, 50),
     ];
 
     [Fact]
     public async Task A_running_job_shows_its_steps_progress_and_live_log()
     {
-        Daemon.AddJob(7, JobStates.Running, null, Building);
+        Daemon.AddJob(7, JobState.Running, null, Building);
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 
-        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("li.step").Count));
-        Assert.Equal("37", page.Find("#progress-bar").GetAttribute("value"));
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("li.step").Count));
+        Assert.Equal("50", page.Find("#progress-bar").GetAttribute("value"));
         Assert.Contains("✓", page.Find("li.step-succeeded").TextContent);
         Assert.Contains("50 %", page.Find("li.step-running").TextContent);
         Assert.Equal("Update progress", page.Find("h1").TextContent);
 
-        await Daemon.SendEventAsync(7, "log", """{"line":"building qitech-machine"}""");
-        await Daemon.SendEventAsync(7, "log", "plain line");
-        page.WaitForAssertion(() => Assert.Equal("building qitech-machine\nplain line", page.Find("#job-log").TextContent));
+        await Daemon.SendEventAsync(7, new LogEvent("building qitech-machine"));
+        await Daemon.SendEventAsync(7, new LogEvent("linking"));
+        page.WaitForAssertion(() => Assert.Equal("building qitech-machine\nlinking", page.Find("#job-log").TextContent));
     }
 
     [Fact]
     public void A_running_update_shows_the_steps_still_to_come_and_the_time_left()
     {
-        Daemon.AddJob(7, JobStates.Running, null,
-            new JobStep("fetch", JobStates.Succeeded, 100),
-            new JobStep("evaluate configuration", JobStates.Succeeded, 100),
-            new JobStep("build packages", JobStates.Running, 40, 150));
+        Daemon.AddJob(7, JobState.Running, null,
+            new JobStepJson("fetch", JobState.Succeeded, 100),
+            new JobStepJson("evaluate configuration", JobState.Succeeded, 100),
+            new JobStepJson("build packages", JobState.Running, 40, 150));
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 
@@ -54,14 +57,14 @@ public sealed class UpdateProgressTests : PageTest
     [Fact]
     public async Task Step_events_refresh_the_steps_and_done_shows_the_new_version()
     {
-        Daemon.AddJob(7, JobStates.Running, null, Building);
+        Daemon.AddJob(7, JobState.Running, null, Building);
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#cancel")));
 
         Daemon.Generations[2] = Daemon.Generations[2] with { Current = false, BootDefault = false };
         Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444", current: true, bootDefault: true));
-        Daemon.AddJob(7, JobStates.Succeeded, null, [.. Building.Select(s => s with { State = JobStates.Succeeded })]);
-        await Daemon.SendEventAsync(7, "done", """{"state":"succeeded"}""");
+        Daemon.AddJob(7, JobState.Succeeded, null, [.. Building.Select(s => s with { State = JobState.Succeeded })]);
+        await Daemon.SendEventAsync(7, new DoneEvent(JobState.Succeeded, null));
 
         page.WaitForAssertion(() => Assert.Equal("v1.3.0", page.Find("#result-version").TextContent));
         Assert.Equal("100", page.Find("#progress-bar").GetAttribute("value"));
@@ -71,7 +74,7 @@ public sealed class UpdateProgressTests : PageTest
     [Fact]
     public void Cancel_asks_the_daemon_to_cancel_the_job()
     {
-        Daemon.AddJob(7, JobStates.Running, null, Building);
+        Daemon.AddJob(7, JobState.Running, null, Building);
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
         page.WaitForAssertion(() => page.Find("#cancel"));
 
@@ -84,8 +87,8 @@ public sealed class UpdateProgressTests : PageTest
     [Fact]
     public void A_failed_job_shows_the_cause_and_that_the_previous_version_keeps_running()
     {
-        Daemon.AddJob(7, JobStates.Failed, "build: qitech-machine failed: exit code 1 (see the log)",
-            new JobStep("fetch", JobStates.Succeeded, 100), new JobStep("build", JobStates.Failed, 30));
+        Daemon.AddJob(7, JobState.Failed, "build: qitech-machine failed: exit code 1 (see the log)",
+            new JobStepJson("fetch", JobState.Succeeded, 100), new JobStepJson("build", JobState.Failed, 30));
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 
@@ -97,7 +100,7 @@ public sealed class UpdateProgressTests : PageTest
     [Fact]
     public void A_cancelled_job_says_nothing_changed()
     {
-        Daemon.AddJob(7, JobStates.Cancelled, null, new JobStep("build", JobStates.Cancelled, 20));
+        Daemon.AddJob(7, JobState.Cancelled, null, new JobStepJson("build", JobState.Cancelled, 20));
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 
@@ -121,7 +124,7 @@ public sealed class UpdateProgressTests : PageTest
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
         page.WaitForAssertion(() => Assert.Contains("does not answer", page.Find("[role=alert]").TextContent));
 
-        Daemon.AddJob(7, JobStates.Succeeded, null, new JobStep("activate", JobStates.Succeeded, 100));
+        Daemon.AddJob(7, JobState.Succeeded, null, new JobStepJson("activate", JobState.Succeeded, 100));
         Daemon.Failure = null;
         Daemon.EndEvents(7);
         page.WaitForAssertion(() => Assert.Equal("v1.2.0", page.Find("#result-version").TextContent), TimeSpan.FromSeconds(10));
@@ -130,7 +133,7 @@ public sealed class UpdateProgressTests : PageTest
     [Fact]
     public void Reboot_after_success_asks_first()
     {
-        Daemon.AddJob(7, JobStates.Succeeded, null, new JobStep("activate", JobStates.Succeeded, 100));
+        Daemon.AddJob(7, JobState.Succeeded, null, new JobStepJson("activate", JobState.Succeeded, 100));
         Daemon.EndEvents(7);
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
         page.WaitForAssertion(() => page.Find("#reboot"));
@@ -146,11 +149,14 @@ public sealed class UpdateProgressTests : PageTest
     public void A_version_that_did_not_start_correctly_says_what_runs_again_why_and_where_the_log_is()
     {
         const string Unit = "qitech-control-server.service";
-        Daemon.Jobs[7] = new JobInfo(7, "update", JobStates.Failed,
-            [new("activate", JobStates.Succeeded, 100), new("check " + Unit, JobStates.Failed, null), new("roll back to v1.2.0", JobStates.Succeeded, null)],
-            "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again: ...",
-            new RollbackInfo("v1.3.0 (generation 4)", "v1.2.0 (generation 3)", Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", Unit,
-                ["starting", "database locked"], Cancelled: false));
+        Daemon.AddJob(7, JobState.Failed, "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again: ...",
+            new("activate", JobState.Succeeded, 100), new("check " + Unit, JobState.Failed, null), new("roll back to v1.2.0", JobState.Succeeded, null));
+        Daemon.Rollbacks[7] = new RollbackJson(
+            "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again",
+            Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", Unit, ["starting", "database locked"],
+            new VersionRefJson(FakeDaemon.Generation(4, "v1.3.0", "4").StorePath, new GenerationNumber(4), "v1.3.0"),
+            new VersionRefJson(FakeDaemon.Generation(3, "v1.2.0", "3").StorePath, new GenerationNumber(3), "v1.2.0"),
+            new GenerationNumber(3), Cancelled: false);
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 

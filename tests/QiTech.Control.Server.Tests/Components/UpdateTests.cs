@@ -115,6 +115,23 @@ public sealed class UpdateTests : PageTest
     }
 
     [Fact]
+    public void Saving_a_url_on_another_host_says_the_token_was_cleared()
+    {
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("#token-state"));
+        page.Find("#token").Input("ghp_secretTokenValue123");
+        page.Find("#set-token").Click();
+        page.WaitForAssertion(() => Assert.Equal("A token is set. It is never shown again.", page.Find("#token-state").TextContent));
+
+        page.Find("#source-url").Input("https://elsewhere.example/machine.git");
+        page.Find("#save-url").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("The URL is saved. The token was cleared: it belonged to another host.", page.Find("#source [role=status]").TextContent));
+        Assert.Equal("No token is set.", page.Find("#token-state").TextContent);
+        Assert.Null(Daemon.StoredToken);
+    }
+
+    [Fact]
     public void An_unreachable_daemon_is_reported_in_each_section()
     {
         Daemon.Failure = Unreachable();

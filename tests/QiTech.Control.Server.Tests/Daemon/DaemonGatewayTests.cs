@@ -2,7 +2,7 @@ using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.EndToEnd;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Client;
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
+using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Tests.Daemon;
 
@@ -18,7 +18,7 @@ public sealed class DaemonGatewayTests(MachineFixture fixture)
 
         Assert.NotNull(status.Current);
         Assert.Contains(generations, g => g.Version?.Abbreviation == "v1.0.0" && g.Version.Commit == MachineRoot.CommitOf("v1.0.0"));
-        Assert.All(generations, g => Assert.StartsWith("/qitech/store/", g.StorePath));
+        Assert.All(generations, g => Assert.StartsWith("system-v", g.StorePath.Name));
         Assert.Contains(status.Services, s => s.Name == "qitech-machine.service");
     }
 
@@ -28,7 +28,7 @@ public sealed class DaemonGatewayTests(MachineFixture fixture)
         var current = (await fixture.Daemon.GetStatusAsync(default)).Current!;
 
         var refused = await Assert.ThrowsAsync<DaemonException>(() =>
-            fixture.Daemon.DeleteGenerationAsync(new GenerationNumber(current.Number), default));
+            fixture.Daemon.DeleteGenerationAsync(current.Number, default));
 
         Assert.Equal(409, refused.Status);
         Assert.Contains($"generation {current.Number}", refused.Message);
@@ -40,15 +40,15 @@ public sealed class DaemonGatewayTests(MachineFixture fixture)
     {
         Assert.Null(await fixture.Daemon.GetJobAsync(999_999, default));
 
-        var events = new List<JobEvent>();
+        var events = new List<DaemonEvent>();
         await foreach (var e in fixture.Daemon.WatchJobAsync(fixture.FirstJobId, default))
         {
             events.Add(e);
         }
 
-        Assert.Equal("done", events[^1].Type);
-        Assert.Contains(events, e => e.Type == "step");
-        Assert.Contains(events, e => e.Type == "log" && DaemonJson.LogText(e.Data).Length > 0 && !DaemonJson.LogText(e.Data).StartsWith('{'));
+        Assert.IsType<DoneEvent>(events[^1].Value);
+        Assert.Contains(events, e => e.Value is StepEvent);
+        Assert.Contains(events, e => e.Value is LogEvent { Line.Length: > 0 } log && !log.Line.StartsWith('{'));
     }
 
     [Fact]

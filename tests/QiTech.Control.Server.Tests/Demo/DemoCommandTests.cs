@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Services;
 
@@ -63,8 +64,8 @@ public sealed class DemoCommandTests : IDisposable
             using (var client = new DaemonClient(machine.Layout.DaemonSocket))
             {
                 var status = await client.StatusAsync();
-                Assert.Equal((1, checkout.CommitOf("v1.0.0")), (status.Current!.Number, status.Current.Version.Commit));
-                Assert.Equal("running", status.Services.Single(s => s.Name == "qitech-control-server.service").State);
+                Assert.Equal((1, checkout.CommitOf("v1.0.0")), (status.Current!.Number.Value, status.Current.Version.Commit));
+                Assert.Equal(ServiceState.Running, status.Services.Single(s => s.Name == "qitech-control-server.service").State);
                 Assert.Equal(checkout.Path, (await client.UpdateSourceAsync()).Url);
             }
             using var http = new HttpClient();
@@ -104,6 +105,26 @@ public sealed class DemoCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Root, "run", "qitech-osd.pid")));
     }
 
+    [Fact]
+    public async Task Missing_programs_are_named_with_their_package_before_anything_starts()
+    {
+        // A PATH with dotnet and git only: bubblewrap and util-linux are "not installed".
+        var bin = Path.Combine(machine.Dir, "bin");
+        Directory.CreateDirectory(bin);
+        foreach (var program in new[] { "dotnet", "git" })
+        {
+            var found = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, program)).First(File.Exists);
+            File.CreateSymbolicLink(Path.Combine(bin, program), found);
+        }
+
+        var result = await RunWithPathAsync(bin, "--root", Root, "demo");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: demo: bwrap (it sandboxes the package builds), setsid (it starts the daemon and each service in its own session) not found on PATH; "
+            + "install with: apt-get install bubblewrap util-linux\n", result.Stderr);
+        Assert.False(Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any(), result.Output);
+    }
+
     public void Dispose() => machine.Dispose();
 
     private int DaemonPid() => int.Parse(File.ReadAllText(Path.Combine(Root, "run", "qitech-osd.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -114,7 +135,9 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     /// <summary>Runs the built CLI in the checkout, as <c>./qitech-os</c> would.</summary>
-    private async Task<Result> RunAsync(params string[] args)
+    private Task<Result> RunAsync(params string[] args) => RunWithPathAsync(null, args);
+
+    private async Task<Result> RunWithPathAsync(string? path, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -128,6 +151,10 @@ public sealed class DemoCommandTests : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["DOTNET_NOLOGO"] = "1";
+        if (path != null)
+        {
+            start.Environment["PATH"] = path;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Microsoft.Playwright;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Tests.EndToEnd;
 
@@ -30,7 +32,7 @@ public sealed class MachineFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>The job that installed generation 1.</summary>
-    public long FirstJobId { get; private set; }
+    public int FirstJobId { get; private set; }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -63,9 +65,9 @@ public sealed class MachineFixture : IAsyncLifetime
         Client = new DaemonClient(Machine.Layout.DaemonSocket);
         Daemon = new DaemonGateway(Client);
         await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Daemon), "qitech-osd");
-        FirstJobId = await Daemon.ActivateAsync(new ActivateRequest(first, null, ActivationMode.Switch), default);
+        FirstJobId = await Daemon.ActivateAsync(new ActivateRequest(Machine.StorePathOf(first), null, ActivationMode.Switch), default);
         await RunJobAsync(FirstJobId);
-        await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(second, null, ActivationMode.Switch), default));
+        await RunJobAsync(await Daemon.ActivateAsync(new ActivateRequest(Machine.StorePathOf(second), null, ActivationMode.Switch), default));
 
         port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -99,14 +101,14 @@ public sealed class MachineFixture : IAsyncLifetime
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png") });
 
     /// <summary>Waits for a daemon job to end and insists it succeeded.</summary>
-    public async Task RunJobAsync(long jobId)
+    public async Task RunJobAsync(int jobId)
     {
-        JobInfo? job;
+        JobJson? job;
         while ((job = await Daemon.GetJobAsync(jobId, default)) is { IsRunning: true })
         {
             await Task.Delay(100);
         }
-        Assert.True(job?.State == JobStates.Succeeded, $"job {jobId}: {job?.State} {job?.Error}\n{DaemonOutput}");
+        Assert.True(job is { Succeeded: true }, $"job {jobId}: {job?.State} {job?.Error}\n{DaemonOutput}");
     }
 
     public async Task DisposeAsync()

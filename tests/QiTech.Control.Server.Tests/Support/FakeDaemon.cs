@@ -1,7 +1,13 @@
-using GenerationNumber = QiTech.Os.Generations.GenerationNumber;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using QiTech.Control.Server.Daemon;
+using QiTech.Os.Activation;
+using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Generations;
+using QiTech.Os.Jobs;
+using QiTech.Os.Nix;
+using QiTech.Os.Sources;
 
 namespace QiTech.Control.Server.Tests.Support;
 
@@ -11,20 +17,23 @@ namespace QiTech.Control.Server.Tests.Support;
 /// </summary>
 public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IServiceControl
 {
-    private readonly Dictionary<long, Channel<JobEvent>> jobEvents = [];
+    private readonly Dictionary<int, Channel<DaemonEvent>> jobEvents = [];
     private readonly Channel<string> followedLines = Channel.CreateUnbounded<string>();
     private string? token;
 
-    public List<GenerationInfo> Generations { get; } = [];
+    public List<GenerationJson> Generations { get; } = [];
 
-    public List<ServiceInfo> Services { get; } = [];
+    public List<ServiceJson> Services { get; } = [];
+
+    public List<TargetJson> Targets { get; } = [];
+
+    public Dictionary<int, JobJson> Jobs { get; } = [];
+
+    /// <summary>What a job's result says about a version that did not start correctly, by job id.</summary>
+    public Dictionary<int, RollbackJson> Rollbacks { get; } = [];
 
     /// <summary>When set, the running boot fell back (status reports it).</summary>
-    public BootFallbackInfo? Fallback { get; set; }
-
-    public List<UpdateTarget> Targets { get; } = [];
-
-    public Dictionary<long, JobInfo> Jobs { get; } = [];
+    public BootFallbackJson? Fallback { get; set; }
 
     public Dictionary<string, string> Changelogs { get; } = [];
 
@@ -38,17 +47,22 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     /// <summary>When set, install and activate calls throw it.</summary>
     public Exception? StartFailure { get; set; }
 
-    public long NextJobId { get; set; } = 7;
+    public int NextJobId { get; set; } = 7;
 
     public List<string> Calls { get; } = [];
 
     /// <summary>The token as the daemon holds it; tests check that it goes no further.</summary>
     public string? StoredToken => token;
 
-    public static GenerationInfo Generation(int number, string abbreviation, string commit, bool current = false, bool booted = false, bool bootDefault = false) =>
-        new(number, $"/qitech/store/{new string((char)('a' + number % 26), 32)}-qitech-os-system", new DateTimeOffset(2026, 11, number, 10, 0, 0, TimeSpan.Zero),
-            current, booted, bootDefault, 1024L * 1024 * number,
-            new VersionInfo(abbreviation, commit, $"2026-11-0{number}T09:00:00+00:00", "https://git.example/qitech/machine.git"));
+    public static GenerationJson Generation(int number, string abbreviation, string commit, bool current = false, bool booted = false, bool bootDefault = false) =>
+        new(new GenerationNumber(number), StorePath.ParseBaseName($"{new string("0123456789abcdfghijklmnpqrsvwxyz"[number % 32], 32)}-qitech-os-system"),
+            new DateTimeOffset(2026, 11, number, 10, 0, 0, TimeSpan.Zero), current, booted, bootDefault, KnownGood: false, 1024L * 1024 * number,
+            new VersionJson(abbreviation, commit, $"2026-11-0{number}T09:00:00+00:00", "https://git.example/qitech/machine.git"));
+
+    public static TargetJson Target(UpdateTargetKind kind, string name, string commit, string date, bool olderThanRunning) =>
+        new(kind, name, commit, DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture), name, olderThanRunning, Running: false);
+
+    public static JobStepJson Step(string name, JobState state, int? percent, int? secondsLeft = null) => new(name, state, percent, secondsLeft);
 
     /// <summary>Three generations, the newest current, booted and boot default; two services.</summary>
     public static FakeDaemon WithMachine()
@@ -57,56 +71,59 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         daemon.Generations.Add(Generation(1, "v1.0.0", "1111111111111111111111111111111111111111"));
         daemon.Generations.Add(Generation(2, "v1.1.0", "2222222222222222222222222222222222222222"));
         daemon.Generations.Add(Generation(3, "v1.2.0", "3333333333333333333333333333333333333333", current: true, booted: true, bootDefault: true));
-        daemon.Services.Add(new ServiceInfo("qitech-control-server.service", "running", 4242, 3725, 0));
-        daemon.Services.Add(new ServiceInfo("qitech-machine.service", "failed", null, null, 3));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.3.0", "4444444444444444444444444444444444444444", "2026-11-20T08:00:00+00:00", false));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.2.0", "3333333333333333333333333333333333333333", "2026-11-03T09:00:00+00:00", false));
-        daemon.Targets.Add(new UpdateTarget("tag", "v1.0.0", "1111111111111111111111111111111111111111", "2026-11-01T09:00:00+00:00", true));
-        daemon.Targets.Add(new UpdateTarget("branch", "main", "5555555555555555555555555555555555555555", "2026-11-21T08:00:00+00:00", false));
-        daemon.Targets.Add(new UpdateTarget("commit", "Fix the winder speed", "6666666666666666666666666666666666666666", "2026-11-19T08:00:00+00:00", false));
+        daemon.Services.Add(new ServiceJson("qitech-control-server.service", ServiceState.Running, 4242, 3725, 0, null));
+        daemon.Services.Add(new ServiceJson("qitech-machine.service", ServiceState.Failed, null, null, 3, null));
+        daemon.Targets.Add(Target(UpdateTargetKind.Tag, "v1.3.0", "4444444444444444444444444444444444444444", "2026-11-20T08:00:00+00:00", false));
+        daemon.Targets.Add(Target(UpdateTargetKind.Tag, "v1.2.0", "3333333333333333333333333333333333333333", "2026-11-03T09:00:00+00:00", false));
+        daemon.Targets.Add(Target(UpdateTargetKind.Tag, "v1.0.0", "1111111111111111111111111111111111111111", "2026-11-01T09:00:00+00:00", true));
+        daemon.Targets.Add(Target(UpdateTargetKind.Branch, "main", "5555555555555555555555555555555555555555", "2026-11-21T08:00:00+00:00", false));
+        daemon.Targets.Add(Target(UpdateTargetKind.Commit, "Fix the winder speed", "6666666666666666666666666666666666666666", "2026-11-19T08:00:00+00:00", false));
         daemon.Changelogs["v1.3.0"] = "v1.3.0 Faster extruder start\nv1.2.1 Fix the winder speed";
         return daemon;
     }
 
-    public JobInfo AddJob(long id, string state, string? error = null, params JobStep[] steps)
+    public JobJson AddJob(int id, JobState state, string? error = null, params JobStepJson[] steps)
     {
-        var job = new JobInfo(id, "update", state, steps, error);
+        var job = Job(id, state, error, steps);
         Jobs[id] = job;
         return job;
     }
 
-    /// <summary>Sends an event to whoever watches the job (and to the next watcher).</summary>
-    public ValueTask SendEventAsync(long jobId, string type, string data) => EventsOf(jobId).Writer.WriteAsync(new JobEvent(type, data));
+    /// <summary>Sends an event (a <see cref="StepEvent"/>, <see cref="LogEvent"/>…) to whoever watches the job (and to the next watcher).</summary>
+    public ValueTask SendEventAsync(int jobId, object value) =>
+        EventsOf(jobId).Writer.WriteAsync(new DaemonEvent(null, JobEvent.TypeOf(value), "", value));
 
-    public void EndEvents(long jobId) => EventsOf(jobId).Writer.TryComplete();
+    public void EndEvents(int jobId) => EventsOf(jobId).Writer.TryComplete();
 
     public ValueTask AppendFollowedLineAsync(string line) => followedLines.Writer.WriteAsync(line);
 
-    public Task<SystemStatus> GetStatusAsync(CancellationToken cancel)
+    public Task<StatusJson> GetStatusAsync(CancellationToken cancel)
     {
         Record("status");
-        return Task.FromResult(new SystemStatus(
-            Generations.FirstOrDefault(g => g.Current), Generations.FirstOrDefault(g => g.Booted), Generations.FirstOrDefault(g => g.BootDefault), [.. Services], Fallback));
+        var current = Generations.FirstOrDefault(g => g.Current);
+        return Task.FromResult(new StatusJson(
+            current, Generations.FirstOrDefault(g => g.Booted), Generations.FirstOrDefault(g => g.BootDefault),
+            current?.StorePath, Generations.FirstOrDefault(g => g.Booted)?.StorePath, Embedded: true, [.. Services], Fallback));
     }
 
-    public Task<IReadOnlyList<GenerationInfo>> GetGenerationsAsync(CancellationToken cancel)
+    public Task<IReadOnlyList<GenerationJson>> GetGenerationsAsync(CancellationToken cancel)
     {
         Record("generations");
-        return Task.FromResult<IReadOnlyList<GenerationInfo>>([.. Generations]);
+        return Task.FromResult<IReadOnlyList<GenerationJson>>([.. Generations]);
     }
 
-    public Task<long> ActivateAsync(ActivateRequest request, CancellationToken cancel) =>
+    public Task<int> ActivateAsync(ActivateRequest request, CancellationToken cancel) =>
         StartJob($"activate {request.Generation} {request.Mode}");
 
-    public Task<long> RollbackAsync(ActivationMode mode, CancellationToken cancel) => StartJob($"rollback {mode}");
+    public Task<int> RollbackAsync(ActivationMode mode, CancellationToken cancel) => StartJob($"rollback {mode}");
 
     public Task DeleteGenerationAsync(GenerationNumber number, CancellationToken cancel)
     {
         Record($"delete {number}");
-        var generation = Generations.Single(g => g.Number == number.Value);
+        var generation = Generations.Single(g => g.Number == number);
         if (generation.Current || generation.Booted || generation.BootDefault)
         {
-            throw new QiTech.Os.Client.DaemonException(409, $"generation {number}: is current, booted or the boot default", title: "in use");
+            throw new DaemonException(409, $"generation {number}: is current, booted or the boot default", title: "in use");
         }
         Generations.Remove(generation);
         return Task.CompletedTask;
@@ -118,21 +135,21 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         return Task.CompletedTask;
     }
 
-    public Task<long> CollectGarbageAsync(bool dryRun, CancellationToken cancel) => StartJob($"gc {dryRun}");
+    public Task<int> CollectGarbageAsync(bool dryRun, CancellationToken cancel) => StartJob($"gc {dryRun}");
 
-    public Task<IReadOnlyList<JobInfo>> GetJobsAsync(CancellationToken cancel)
+    public Task<IReadOnlyList<JobJson>> GetJobsAsync(CancellationToken cancel)
     {
         Record("jobs");
-        return Task.FromResult<IReadOnlyList<JobInfo>>([.. Jobs.Values]);
+        return Task.FromResult<IReadOnlyList<JobJson>>([.. Jobs.Values]);
     }
 
-    public Task<JobInfo?> GetJobAsync(long jobId, CancellationToken cancel)
+    public Task<JobJson?> GetJobAsync(int jobId, CancellationToken cancel)
     {
         Record($"job {jobId}");
         return Task.FromResult(Jobs.GetValueOrDefault(jobId));
     }
 
-    public async IAsyncEnumerable<JobEvent> WatchJobAsync(long jobId, [EnumeratorCancellation] CancellationToken cancel)
+    public async IAsyncEnumerable<DaemonEvent> WatchJobAsync(int jobId, [EnumeratorCancellation] CancellationToken cancel)
     {
         Record($"watch {jobId}");
         await foreach (var e in EventsOf(jobId).Reader.ReadAllAsync(cancel))
@@ -141,23 +158,32 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         }
     }
 
-    public Task CancelJobAsync(long jobId, CancellationToken cancel)
+    public RollbackJson? RollbackOf(JobJson job) => Rollbacks.GetValueOrDefault(job.Id);
+
+    public Task CancelJobAsync(int jobId, CancellationToken cancel)
     {
         Record($"cancel {jobId}");
         return Task.CompletedTask;
     }
 
-    public Task<UpdateSource> GetSourceAsync(CancellationToken cancel)
+    public Task<SourceJson> GetSourceAsync(CancellationToken cancel)
     {
         Record("source");
-        return Task.FromResult(new UpdateSource(SourceUrl, token is not null));
+        return Task.FromResult(new SourceJson(SourceUrl, token is not null));
     }
 
-    public Task SetSourceUrlAsync(string url, CancellationToken cancel)
+    public Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel)
     {
         Record($"set-url {url}");
+        // As the daemon: a token stays with the host it was set for.
+        var sameHost = QiTech.Os.Sources.SourceOrigin.TryOf(url, out var to) && QiTech.Os.Sources.SourceOrigin.TryOf(SourceUrl ?? "", out var from) && to == from;
+        var cleared = token is not null && !sameHost;
+        if (cleared)
+        {
+            token = null;
+        }
         SourceUrl = url;
-        return Task.CompletedTask;
+        return Task.FromResult(new SourceJson(url, token is not null, cleared));
     }
 
     public Task SetTokenAsync(string value, CancellationToken cancel)
@@ -175,19 +201,19 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<UpdateTarget>> GetTargetsAsync(CancellationToken cancel)
+    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(CancellationToken cancel)
     {
         Record("targets");
-        return Task.FromResult<IReadOnlyList<UpdateTarget>>([.. Targets]);
+        return Task.FromResult<IReadOnlyList<TargetJson>>([.. Targets]);
     }
 
-    public Task<Changelog> GetChangelogAsync(string gitRef, CancellationToken cancel)
+    public Task<ChangelogJson> GetChangelogAsync(string gitRef, CancellationToken cancel)
     {
         Record($"changelog {gitRef}");
-        return Task.FromResult(new Changelog(gitRef, Changelogs.GetValueOrDefault(gitRef, "")));
+        return Task.FromResult(new ChangelogJson(gitRef, Changelogs.GetValueOrDefault(gitRef, "")));
     }
 
-    public Task<long> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) => StartJob($"install {gitRef} {mode}");
+    public Task<int> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) => StartJob($"install {gitRef} {mode}");
 
     public Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {
@@ -220,20 +246,23 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         return Task.CompletedTask;
     }
 
-    private Channel<JobEvent> EventsOf(long jobId)
+    private Channel<DaemonEvent> EventsOf(int jobId)
     {
         lock (jobEvents)
         {
             if (!jobEvents.TryGetValue(jobId, out var channel))
             {
-                channel = Channel.CreateUnbounded<JobEvent>();
+                channel = Channel.CreateUnbounded<DaemonEvent>();
                 jobEvents[jobId] = channel;
             }
             return channel;
         }
     }
 
-    private Task<long> StartJob(string call)
+    private static JobJson Job(int id, JobState state, string? error, IReadOnlyList<JobStepJson> steps) =>
+        new(id, JobKind.Update, state, steps, error, ExitCode: null, new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), Finished: null, Result: null);
+
+    private Task<int> StartJob(string call)
     {
         Record(call);
         if (StartFailure is not null)
@@ -241,7 +270,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
             throw StartFailure;
         }
         var id = NextJobId++;
-        Jobs[id] = new JobInfo(id, "update", JobStates.Running, [new JobStep("fetch", JobStates.Running, 0)], null);
+        Jobs[id] = Job(id, JobState.Running, null, [Step("fetch", JobState.Running, 0)]);
         return Task.FromResult(id);
     }
 

@@ -47,6 +47,9 @@ public sealed class MachineRoot : IDisposable
         return store.Render(store.AddPath(tree));
     }
 
+    public QiTech.Os.Nix.StorePath StorePathOf(string logicalPath) =>
+        Layout.StoreDir.TryParse(logicalPath, out var path, out var error) ? path : throw new FormatException($"{logicalPath} {error}");
+
     public void Dispose()
     {
         try

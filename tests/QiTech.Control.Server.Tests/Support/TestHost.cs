@@ -12,12 +12,18 @@ namespace QiTech.Control.Server.Tests.Support;
 
 /// <summary>
 /// The real server pipeline (auth, antiforgery, endpoints) in memory, on <see cref="FakeDaemon"/>.
-/// Each request says which peer it comes from through the <see cref="PeerHeader"/>, which
-/// only this test host reads; every log line is kept in <see cref="Logs"/>.
+/// Each request says which peer it comes from through the <see cref="PeerHeader"/> and which
+/// local user owns its socket through the <see cref="UidHeader"/> (the in-memory connection
+/// has no socket to ask the kernel about), which only this test host reads; the server's real
+/// policy judges that user. Every log line is kept in <see cref="Logs"/>.
 /// </summary>
 public sealed class TestHost : IAsyncDisposable
 {
     public const string PeerHeader = "X-Test-Peer";
+    public const string UidHeader = "X-Test-Uid";
+
+    /// <summary>A local user the policy does not admit: not root, not the daemon's user, in no admitted group.</summary>
+    public const uint OtherLocalUser = 65534;
     public const string Password = "correct horse battery staple";
 
     // Hashing is slow on purpose; once per test run is enough.
@@ -62,17 +68,23 @@ public sealed class TestHost : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
         builder.Services.AddSingleton<IStartupFilter>(new PeerFromHeader());
+        builder.Services.RemoveAll<Security.IConnectionOwner>();
+        builder.Services.AddSingleton<Security.IConnectionOwner, OwnerFromHeader>();
         var app = ServerHost.Build(builder);
         await app.StartAsync();
         return new TestHost(app, daemon, logs);
     }
 
-    /// <summary>A client speaking as <paramref name="peer"/>, keeping cookies like a browser.</summary>
-    public HttpClient Client(string peer = "127.0.0.1")
+    /// <summary>
+    /// A client speaking as <paramref name="peer"/> whose socket belongs to <paramref name="uid"/>
+    /// (root, the machine's own screen, unless told otherwise), keeping cookies like a browser.
+    /// </summary>
+    public HttpClient Client(string peer = "127.0.0.1", uint uid = 0)
     {
         var handler = new CookieJar(app.GetTestServer().CreateHandler());
         var client = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
         client.DefaultRequestHeaders.Add(PeerHeader, peer);
+        client.DefaultRequestHeaders.Add(UidHeader, uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return client;
     }
 
@@ -93,6 +105,12 @@ public sealed class TestHost : IAsyncDisposable
             });
             next(app);
         };
+    }
+
+    private sealed class OwnerFromHeader : Security.IConnectionOwner
+    {
+        public uint? FindUid(HttpContext context) =>
+            uint.TryParse(context.Request.Headers[UidHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture, out var uid) ? uid : null;
     }
 
     private sealed class CookieJar(HttpMessageHandler inner) : DelegatingHandler(inner)

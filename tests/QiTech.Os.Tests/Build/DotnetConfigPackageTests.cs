@@ -114,4 +114,36 @@ public sealed class DotnetConfigPackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("answer: 42\n", run.StdoutText);
     }
+    [Fact]
+    public void A_self_contained_package_runs_where_no_dotnet_is_installed()
+    {
+        var source = _temp.Combine("source");
+        Directory.CreateDirectory(Path.Combine(source, "app"));
+        File.WriteAllText(Path.Combine(source, "app", "App.csproj"),
+            Project.Replace("<OutputType>Exe</OutputType>", "<OutputType>Exe</OutputType>\n    <RuntimeIdentifiers>linux-x64</RuntimeIdentifiers>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(source, "app", "Program.cs"), Program);
+        File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine.Replace("      project: app/App.csproj\n", "      project: app/App.csproj\n      runtime: linux-x64\n", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
+        // The runtime packs as this repository pins them for the SDK that builds it.
+        File.Copy(RepoFiles.Combine(QiTech.Os.Build.DotnetRuntimePacks.LockFileName), Path.Combine(source, QiTech.Os.Build.DotnetRuntimePacks.LockFileName));
+        var restore = ProcessRunner.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        Assert.True(restore.ExitCode == 0, restore.StdoutText + restore.Stderr);
+        GitRepo.CommitAll(source);
+
+        var build = OurCli.Run("--root", _temp.Combine("root"), "build", "--config", Path.Combine(source, "machine.yaml"));
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        var program = File.ResolveLinkTarget(_temp.Combine("root") + build.StdoutText.Trim() + "/sw/bin/hello-yaml", returnFinalTarget: false)!.FullName;
+        var package = _temp.Combine("root") + Path.GetDirectoryName(Path.GetDirectoryName(program))!;
+        Assert.True(File.Exists(Path.Combine(package, "lib", "hello-yaml", "libcoreclr.so")), "the runtime is published with the program");
+        Assert.Contains("\"includedFrameworks\"", File.ReadAllText(Path.Combine(package, "lib", "hello-yaml", "hello-yaml.runtimeconfig.json")), StringComparison.Ordinal);
+
+        // The host's .NET installation hidden: dotnet itself no longer runs, the package does.
+        var dotnetRoot = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/share/dotnet/dotnet")!;
+        string[] noDotnet = ["--dev-bind", "/", "/", "--tmpfs", dotnetRoot, "--unsetenv", "DOTNET_ROOT", "--setenv", "PATH", "/usr/bin:/bin", "--"];
+        var dotnet = ProcessRunner.Run("bwrap", [.. noDotnet, "/usr/bin/dotnet", "--info"]);
+        Assert.NotEqual(0, dotnet.ExitCode);
+        var run = ProcessRunner.Run("bwrap", [.. noDotnet, _temp.Combine("root") + program]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("answer: 42\n", run.StdoutText);
+    }
 }

@@ -37,6 +37,22 @@ public sealed class SystemBuildTests
     }
 
     [Fact]
+    public void A_branch_name_that_etc_environment_cannot_hold_still_builds_and_services_keep_it()
+    {
+        using var temp = new TempDir();
+        using var store = LocalStore.Open(new SystemLayout(temp.Path, new StoreDirectory(StoreDirectory.Default)));
+        var version = new VersionInfo("2026-01-02T03:04:05+01:00", new string('a', 40), "fix/#42-$x", "https://example.com/control.git");
+
+        var system = SystemBuilder.Build(ExampleConfiguration.CopyTo(temp.Combine("config")), version, store);
+
+        var root = store.PhysicalPath(system);
+        Assert.DoesNotContain("QITECH_OS_GIT_ABBREVIATION", File.ReadAllText(Path.Combine(root, "etc/environment")), StringComparison.Ordinal);
+        Assert.Contains("QITECH_OS_GIT_COMMIT", File.ReadAllText(Path.Combine(root, "etc/environment")), StringComparison.Ordinal);
+        Assert.Equal("fix/#42-$x", QiTech.Os.Generations.SystemClosure.Open(store.Layout, system).Release().Abbreviation);
+        Assert.Contains("QITECH_OS_GIT_ABBREVIATION=fix/#42-$x", File.ReadAllText(Path.Combine(root, "etc/systemd/system/qitech-control-server.service")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_closure_holds_etc_sw_kernel_params_release_and_configuration()
     {
         using var temp = new TempDir();

@@ -1,4 +1,7 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Daemon;
@@ -36,26 +39,26 @@ public sealed class CliThroughDaemonTests : IDisposable
         return _root.AddSystem(label, units);
     }
 
-    private static DaemonService Service(DaemonStatus status, string name) => status.Services.Single(s => s.Name == name);
+    private static ServiceJson Service(StatusJson status, string name) => status.Services.Single(s => s.Name == name);
 
     /// <summary>The status, and the LABEL in the running app's environment, read at the same moment.</summary>
-    private static async Task<(DaemonStatus Status, string? AppLabel)> Observe(DaemonClient client)
+    private static async Task<(StatusJson Status, string? AppLabel)> Observe(DaemonClient client)
     {
         var status = await client.StatusAsync();
         var environ = File.ReadAllText($"/proc/{Service(status, "app.service").Pid}/environ").Split('\0');
         return (status, environ.FirstOrDefault(v => v.StartsWith("LABEL=", StringComparison.Ordinal))?["LABEL=".Length..]);
     }
 
-    private static async Task<DaemonJob> Finished(DaemonClient client, int jobId)
+    private static async Task<JobJson> Finished(DaemonClient client, int jobId)
     {
         var job = await client.WaitForJobAsync(jobId, null);
-        Assert.True(job.State == "succeeded", $"job {jobId} {job.State}: {job.Error}");
+        Assert.True(job.Succeeded, $"job {jobId} {job.State}: {job.Error}");
         return job;
     }
 
-    private static async Task<List<string>> JobKinds(DaemonClient client)
+    private static async Task<List<JobKind>> JobKinds(DaemonClient client)
     {
-        var kinds = new List<string>();
+        var kinds = new List<JobKind>();
         for (var id = 1; ; id++)
         {
             try
@@ -87,12 +90,12 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.Contains($"generation 2 ({v2}) is current and the boot default\n", r.StdoutText);
         Assert.DoesNotContain("no service manager here", r.StdoutText);
         Assert.Contains("restart app.service", r.Stderr);
-        Assert.Equal(v2, after.CurrentSystem);
+        Assert.Equal(_root.StorePathOf(v2), after.CurrentSystem);
         Assert.NotEqual(Service(before, "app.service").Pid, Service(after, "app.service").Pid);
         Assert.Equal("v2", afterLabel);
         Assert.Equal(Service(before, "steady.service").Pid, Service(after, "steady.service").Pid);
-        Assert.Equal("inactive", Service(after, "manual.service").State);
-        Assert.Equal(["switch"], await JobKinds(client));
+        Assert.Equal(ServiceState.Inactive, Service(after, "manual.service").State);
+        Assert.Equal([JobKind.Switch], await JobKinds(client));
         SystemInvariants.AssertRunning(_root, v2, bootDefault: true);
     }
 
@@ -114,9 +117,9 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains($"generation 2 ({built}) is current and the boot default\n", r.StdoutText);
         Assert.Contains("stopped: steady.service\n", r.StdoutText);
-        Assert.Equal((built, "built"), (status.CurrentSystem, label));
-        Assert.Equal("inactive", Service(status, "steady.service").State);
-        Assert.Equal(["switch"], await JobKinds(client));
+        Assert.Equal((_root.StorePathOf(built), "built"), (status.CurrentSystem, label));
+        Assert.Equal(ServiceState.Inactive, Service(status, "steady.service").State);
+        Assert.Equal([JobKind.Switch], await JobKinds(client));
     }
 
     [Fact]
@@ -140,10 +143,10 @@ public sealed class CliThroughDaemonTests : IDisposable
         var gc = _root.Ok("store", "gc");
 
         Assert.Contains($"generation 2 ({v2}) is current and the boot default", rollback);
-        Assert.Equal(v2, rolledBack.CurrentSystem);
+        Assert.Equal(_root.StorePathOf(v2), rolledBack.CurrentSystem);
         Assert.Equal("v2", rolledBackLabel);
         Assert.Contains($"generation 1 ({v1}) is current and the boot default", toOne);
-        Assert.Equal((v1, 1), (atOne.CurrentSystem, atOne.BootDefault!.Number));
+        Assert.Equal((_root.StorePathOf(v1), 1), (atOne.CurrentSystem, atOne.BootDefault!.Number.Value));
         Assert.Equal("v1", atOneLabel);
         Assert.Equal(["system-1-link", "system-2-link"], SystemInvariants.Generations(_root));
         Assert.Equal((2, "error: refusing to delete generation 1: it is the current generation (switch to another first); nothing was deleted\n"), (refused.ExitCode, refused.Stderr));
@@ -152,7 +155,7 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.Matches(@"\n[0-9]+ store paths deleted, .* freed\n$", gc);
         Assert.False(Directory.Exists(_root.Physical(v3)));
         // The refused deletion ran as a job too, and failed.
-        Assert.Equal(["switch", "switch", "rollback", "switch", "delete-generations", "delete-generations", "gc"], await JobKinds(client));
+        Assert.Equal([JobKind.Switch, JobKind.Switch, JobKind.Rollback, JobKind.Switch, JobKind.DeleteGenerations, JobKind.DeleteGenerations, JobKind.Gc], await JobKinds(client));
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
     }
 
@@ -171,9 +174,9 @@ public sealed class CliThroughDaemonTests : IDisposable
         var (rebooted, rebootedLabel) = await Observe(client);
 
         Assert.Contains($"{v2} is current until the next boot; the boot default is unchanged", test);
-        Assert.Equal((v2, v1), (tested.CurrentSystem, tested.BootedSystem));
+        Assert.Equal((_root.StorePathOf(v2), _root.StorePathOf(v1)), (tested.CurrentSystem, tested.BootedSystem));
         Assert.Equal("v2", testedLabel);
-        Assert.Equal((v1, v1), (rebooted.CurrentSystem, rebooted.BootedSystem));
+        Assert.Equal((_root.StorePathOf(v1), _root.StorePathOf(v1)), (rebooted.CurrentSystem, rebooted.BootedSystem));
         Assert.Equal("v1", rebootedLabel);
         Assert.Equal(["system-1-link"], SystemInvariants.Generations(_root));
     }
@@ -201,8 +204,8 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.DoesNotContain("failed to restart: app.service", r.Stderr); // the unit is named once
         Assert.Matches(@"\n  \| \S+ cannot open /etc/app\.conf\n", r.Stderr);
         Assert.EndsWith("  logs: qitech-os logs app.service\n", r.Stderr);
-        Assert.Equal(v1, status.CurrentSystem);
-        Assert.Equal("running", Service(status, "app.service").State);
+        Assert.Equal(_root.StorePathOf(v1), status.CurrentSystem);
+        Assert.Equal(ServiceState.Running, Service(status, "app.service").State);
     }
 
     [Fact]
@@ -225,9 +228,9 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.StartsWith("generation 1 boots once at the next boot; then the boot default (generation 2) again\n", once);
         Assert.Contains("boot loader not told (no systemd-boot on this root)", once);
         Assert.Equal((2, "error: refusing to delete generation 1: it is the one-shot next boot (choose another first); nothing was deleted\n"), (refused.ExitCode, refused.Stderr));
-        Assert.Equal((1, 1, 2), (first.Current!.Number, first.Booted!.Number, first.BootDefault!.Number));
+        Assert.Equal((1, 1, 2), (first.Current!.Number.Value, first.Booted!.Number.Value, first.BootDefault!.Number.Value));
         Assert.Equal("v1", firstLabel);
-        Assert.Equal((2, 2, 2), (second.Current!.Number, second.Booted!.Number, second.BootDefault!.Number));
+        Assert.Equal((2, 2, 2), (second.Current!.Number.Value, second.Booted!.Number.Value, second.BootDefault!.Number.Value));
         Assert.Equal("v2", secondLabel);
     }
 

@@ -1,4 +1,7 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Daemon;
@@ -47,10 +50,10 @@ public sealed class DaemonTests : IDisposable
         throw new TimeoutException("never happened: " + what);
     }
 
-    private static async Task<DaemonJob> Finished(DaemonClient client, int jobId)
+    private static async Task<JobJson> Finished(DaemonClient client, int jobId)
     {
         var job = await client.WaitForJobAsync(jobId, null);
-        Assert.True(job.State == "succeeded", $"job {jobId} {job.State}: {job.Error}");
+        Assert.True(job.Succeeded, $"job {jobId} {job.State}: {job.Error}");
         return job;
     }
 
@@ -65,10 +68,10 @@ public sealed class DaemonTests : IDisposable
         var status = await client.StatusAsync();
 
         Assert.True(status.Embedded);
-        Assert.Equal((1, 1, 1), (status.Current!.Number, status.Booted!.Number, status.BootDefault!.Number));
+        Assert.Equal((1, 1, 1), (status.Current!.Number.Value, status.Booted!.Number.Value, status.BootDefault!.Number.Value));
         Assert.Equal("v1", status.Current.Version.Abbreviation);
         var app = Assert.Single(status.Services);
-        Assert.Equal(("app.service", "running", 0), (app.Name, app.State, app.Restarts));
+        Assert.Equal(("app.service", ServiceState.Running, 0), (app.Name, app.State, app.Restarts));
         Assert.True(app.Pid > 0);
         Assert.Equal(v1, _root.LinkTarget("/run/booted-system"));
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
@@ -111,7 +114,7 @@ public sealed class DaemonTests : IDisposable
         Assert.EndsWith(" v1 running", followed[0]);
         Assert.Contains(followed, l => l.Contains("qitech-osd: stopping (SIGTERM"));
         var after = (await client.StatusAsync()).Services.Single();
-        Assert.Equal("running", after.State);
+        Assert.Equal(ServiceState.Running, after.State);
         Assert.NotEqual(before, after.Pid);
     }
 
@@ -124,8 +127,8 @@ public sealed class DaemonTests : IDisposable
         using var daemon = DaemonProcess.Start(_root.Layout);
         using var client = daemon.Client();
 
-        var jobId = await client.ActivateAsync("switch", v2, null);
-        var busy = await Assert.ThrowsAsync<DaemonException>(() => client.RollbackAsync("switch"));
+        var jobId = await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null);
+        var busy = await Assert.ThrowsAsync<DaemonException>(() => client.RollbackAsync(ActivationMode.Switch));
         var busyReboot = await Assert.ThrowsAsync<DaemonException>(() => client.RebootAsync());
         var running = await client.JobAsync(jobId);
         File.WriteAllText(_root.Physical("/release"), "");
@@ -134,9 +137,9 @@ public sealed class DaemonTests : IDisposable
         Assert.Equal((409, jobId), (busy.Status, busy.RunningJobId));
         Assert.Equal($"job {jobId} (switch) is running", busy.Message);
         Assert.Equal(409, busyReboot.Status);
-        Assert.Equal("running", running.State);
+        Assert.Equal(JobState.Running, running.State);
         Assert.Equal(2, job.Result!.Value.GetProperty("generation").GetInt32());
-        Assert.Equal(v2, (await client.StatusAsync()).CurrentSystem);
+        Assert.Equal(_root.StorePathOf(v2), (await client.StatusAsync()).CurrentSystem);
     }
 
     [Fact]
@@ -154,11 +157,17 @@ public sealed class DaemonTests : IDisposable
             var read = AsNobody("http://qitech-osd/v1/status");
             var reboot = AsNobody("-X", "POST", "http://qitech-osd/v1/reboot");
             var restart = AsNobody("-X", "POST", "http://qitech-osd/v1/services/app/restart");
+            var targets = AsNobody("http://qitech-osd/v1/update/targets");
+            var changelog = AsNobody("http://qitech-osd/v1/update/changelog?ref=main");
 
             Assert.EndsWith("\n200", read);
             Assert.EndsWith("\n403", reboot);
             Assert.Contains("uid 65534 may only read: changing the system needs root or membership of group 'qitech'", reboot);
             Assert.EndsWith("\n403", restart);
+            // Reads that contact the update source use the machine's token: they need the same right.
+            Assert.EndsWith("\n403", targets);
+            Assert.Contains("uid 65534 may only read: reading from the update source (with its token) needs root or membership of group 'qitech'", targets);
+            Assert.EndsWith("\n403", changelog);
             using var client = daemon.Client();
             Assert.Empty(await GetJobs(client));
             Assert.Equal(0, (await client.StatusAsync()).Services.Single().Restarts);
@@ -182,20 +191,20 @@ public sealed class DaemonTests : IDisposable
         {
             using var client = daemon.Client();
 
-            await Finished(client, await client.ActivateAsync("test", v2, null));
+            await Finished(client, await client.ActivateAsync(ActivationMode.Test, _root.StorePathOf(v2), null));
             var tested = await client.StatusAsync();
             await Until(() => Task.FromResult(LastLog("app.service").EndsWith(" v2 running")), "v2 runs under test");
             await Finished(client, await client.RebootAsync());
             var rebooted = await client.StatusAsync();
             await Until(() => Task.FromResult(LastLog("app.service").EndsWith(" v1 running")), "v1 runs after reboot");
 
-            Assert.Equal((v2, v1), (tested.CurrentSystem, tested.BootedSystem));
-            Assert.Equal((v1, v1, 1), (rebooted.CurrentSystem, rebooted.BootedSystem, rebooted.BootDefault!.Number));
+            Assert.Equal((_root.StorePathOf(v2), _root.StorePathOf(v1)), (tested.CurrentSystem, tested.BootedSystem));
+            Assert.Equal((_root.StorePathOf(v1), _root.StorePathOf(v1), 1), (rebooted.CurrentSystem, rebooted.BootedSystem, rebooted.BootDefault!.Number.Value));
             SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
 
-            await Finished(client, await client.ActivateAsync("boot", v2, null));
+            await Finished(client, await client.ActivateAsync(ActivationMode.Boot, _root.StorePathOf(v2), null));
             var booted = await client.StatusAsync();
-            Assert.Equal((v1, 2), (booted.CurrentSystem, booted.BootDefault!.Number));
+            Assert.Equal((_root.StorePathOf(v1), 2), (booted.CurrentSystem, booted.BootDefault!.Number.Value));
             var refused = await Assert.ThrowsAsync<DaemonException>(() => client.DeleteGenerationsAsync("1"));
             Assert.Equal((400, "refusing to delete generation 1: it is the current generation (switch to another first); nothing was deleted"), (refused.Status, refused.Message));
         }
@@ -208,8 +217,8 @@ public sealed class DaemonTests : IDisposable
         using var again = DaemonProcess.Start(_root.Layout);
         using var next = again.Client();
         var status = await next.StatusAsync();
-        Assert.Equal((2, 2, 2), (status.Current!.Number, status.Booted!.Number, status.BootDefault!.Number));
-        Assert.Equal("running", status.Services.Single().State);
+        Assert.Equal((2, 2, 2), (status.Current!.Number.Value, status.Booted!.Number.Value, status.BootDefault!.Number.Value));
+        Assert.Equal(ServiceState.Running, status.Services.Single().State);
         await Until(() => Task.FromResult(LastLog("app.service").EndsWith(" v2 running")), "v2 runs after the restart");
         SystemInvariants.AssertRunning(_root, v2, bootDefault: true);
     }
@@ -225,7 +234,7 @@ public sealed class DaemonTests : IDisposable
         {
             using (var client = first.Client())
             {
-                await Until(async () => (await client.StatusAsync()).Services.All(s => s.State == "running"), "both run");
+                await Until(async () => (await client.StatusAsync()).Services.All(s => s.State == ServiceState.Running), "both run");
             }
             await Until(() => Task.FromResult(RootProcesses.Of(_root.Root).Count == 4), "app (sleep) and extra (sh and two sleeps) run");
             var orphans = RootProcesses.Of(_root.Root);
@@ -237,8 +246,8 @@ public sealed class DaemonTests : IDisposable
             using (var client = second.Client())
             {
                 var status = await client.StatusAsync();
-                Assert.All(status.Services, s => Assert.Equal("running", s.State));
-                Assert.Equal(1, status.Current!.Number);
+                Assert.All(status.Services, s => Assert.Equal(ServiceState.Running, s.State));
+                Assert.Equal(1, status.Current!.Number.Value);
             }
             Assert.Contains("ended app.service left running by a previous daemon", second.Output);
             Assert.Empty(RootProcesses.Of(_root.Root).Intersect(orphans));
@@ -269,15 +278,15 @@ public sealed class DaemonTests : IDisposable
         using var client = daemon.Client();
 
         var lines = new List<string>();
-        var job = await client.WaitForJobAsync(await client.ActivateAsync("switch", v2, null), lines.Add);
+        var job = await client.WaitForJobAsync(await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null), lines.Add);
         var status = await client.StatusAsync();
 
-        Assert.Equal("failed", job.State);
+        Assert.Equal(JobState.Failed, job.State);
         Assert.StartsWith("version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again: app.service failed to", job.Error);
         Assert.Contains(lines, l => l.StartsWith("app.service: ", StringComparison.Ordinal) && l.EndsWith(" cannot open config", StringComparison.Ordinal));
-        Assert.Equal(["switch: failed", "roll back to v1: succeeded"], job.Steps.Select(s => $"{s.Name}: {s.State}"));
-        Assert.Equal((v1, 1), (status.CurrentSystem, status.BootDefault!.Number));
-        Assert.Equal("running", status.Services.Single().State);
+        Assert.Equal(["switch: failed", "roll back to v1: succeeded"], job.Steps.Select(s => $"{s.Name}: {DaemonJson.WireName(s.State)}"));
+        Assert.Equal((_root.StorePathOf(v1), 1), (status.CurrentSystem, status.BootDefault!.Number.Value));
+        Assert.Equal(ServiceState.Running, status.Services.Single().State);
         await Until(() => Task.FromResult(LastLog("app.service").EndsWith(" v1 running")), "v1 runs again");
     }
 
@@ -287,14 +296,17 @@ public sealed class DaemonTests : IDisposable
         using var daemon = DaemonProcess.Start(_root.Layout);
         using var client = daemon.Client();
 
-        var relative = await Assert.ThrowsAsync<DaemonException>(() => client.ActivateAsync("switch", "qitech/store/x", null));
-        var mode = await Assert.ThrowsAsync<DaemonException>(() => client.ActivateAsync("reboot", "/qitech/store/x", null));
+        var relative = daemon.Send("POST", "/v1/activate", """{"storePath":"qitech/store/x","mode":"switch"}""");
+        var mode = daemon.Send("POST", "/v1/activate", """{"generation":1,"mode":"reboot"}""");
+        var neither = daemon.Send("POST", "/v1/activate", """{"mode":"switch"}""");
+        var noMode = daemon.Send("POST", "/v1/rollback", "{}");
         var unit = await Assert.ThrowsAsync<DaemonException>(() => client.LogsAsync("../../etc/passwd", 10));
         var job = await Assert.ThrowsAsync<DaemonException>(() => client.JobAsync(42));
 
-        Assert.Equal(400, relative.Status);
-        Assert.Contains("give an absolute store path", relative.Message);
-        Assert.Equal((400, "mode 'reboot' is not one of switch, boot, test, dry-activate"), (mode.Status, mode.Message));
+        Assert.Equal((400, "request body: storePath: 'qitech/store/x' is not inside the store directory (/qitech/store)"), Detail(relative));
+        Assert.Equal((400, "request body: mode: 'reboot' is not one of switch, boot, test, dry-activate"), Detail(mode));
+        Assert.Equal((400, "activate: give exactly one of storePath or generation"), Detail(neither));
+        Assert.Equal(400, noMode.Status);
         Assert.Equal(400, unit.Status);
         Assert.Equal((404, "job 42 does not exist"), (job.Status, job.Message));
         Assert.Null((await client.StatusAsync()).Current);
@@ -324,9 +336,12 @@ public sealed class DaemonTests : IDisposable
         Assert.Equal((2, "error: '../secret' is not a unit name (letters, digits and :_.@- only)\n"), (bad.ExitCode, bad.Stderr));
     }
 
-    private static async Task<List<DaemonJob>> GetJobs(DaemonClient client)
+    private static (int Status, string? Detail) Detail((int Status, string Body) answer) =>
+        (answer.Status, System.Text.Json.JsonSerializer.Deserialize(answer.Body, DaemonJsonContext.Default.ProblemJson)!.Detail);
+
+    private static async Task<List<JobJson>> GetJobs(DaemonClient client)
     {
-        var jobs = new List<DaemonJob>();
+        var jobs = new List<JobJson>();
         for (var id = 1; id <= 3; id++)
         {
             try

@@ -51,14 +51,56 @@ public sealed class UpdateEndpointTests : IDisposable
         Assert.EndsWith("\n200", set);
         Assert.EndsWith("\n400", bad);
         Assert.Contains("url '--upload-pack", bad);
-        Assert.EndsWith("\n204", token);
-        Assert.Contains("\"hasToken\":true", source);
+        // A local repository needs no token: none is stored for it.
+        Assert.EndsWith("\n400", token);
+        Assert.Contains("a token is only used with an https:// source; this one needs none", token);
+        Assert.Contains("\"hasToken\":false", source);
         Assert.Contains($"\"name\":\"v1.0\",\"commit\":\"{fixture.Rev("v1.0")}\"", targets);
         Assert.Contains("\"kind\":\"tag\"", targets);
         Assert.Contains("server 1.1", changelog);
         Assert.EndsWith("\n400", badRef);
-        Assert.DoesNotContain("very-secret-token", source + targets + changelog + daemon.Output);
-        Assert.EndsWith("\n204", Curl("-X", "DELETE", "http://daemon/v1/update/token"));
+        Assert.DoesNotContain("very-secret-token", token + source + targets + changelog + daemon.Output);
+    }
+
+    [Fact]
+    public void Should_keep_the_token_with_the_host_it_was_set_for()
+    {
+        const string secret = "qt_daemon_s3cret_5e1f";
+        new GitFixture(_repo.Combine("srv", "machine.git"));
+        using var serverA = new AuthGitHttpServer(_repo.Combine("srv"), secret);
+        using var httpsA = new TlsFront(_repo.Combine("ca.pem"), serverA.BaseUrl);
+        using var serverB = new AuthGitHttpServer(_repo.Combine("srv"), secret);
+        using var httpsB = new TlsFront(httpsA.CaFile, serverB.BaseUrl);
+        using var daemon = DaemonProcess.Start(_root.Layout, httpsA.GitEnvironment);
+        var a = httpsA.BaseUrl + "machine.git";
+        var b = httpsB.BaseUrl + "machine.git";
+
+        var overHttp = Put("/v1/update/source", $"{{\"url\":\"{serverA.BaseUrl}machine.git\"}}");
+        var refused = Put("/v1/update/token", $"{{\"token\":\"{secret}\"}}");
+        var toA = Put("/v1/update/source", $"{{\"url\":\"{a}\"}}");
+        var set = Put("/v1/update/token", $"{{\"token\":\"{secret}\"}}");
+        var samePort = Put("/v1/update/source", $"{{\"url\":\"{httpsA.BaseUrl}other.git\"}}");
+        var againA = Put("/v1/update/source", $"{{\"url\":\"{a}\"}}");
+        var targetsA = Curl("http://daemon/v1/update/targets");
+        var toB = Put("/v1/update/source", $"{{\"url\":\"{b}\"}}");
+        var targetsB = Curl("http://daemon/v1/update/targets");
+
+        Assert.EndsWith("\n200", overHttp);
+        Assert.EndsWith("\n400", refused);
+        Assert.Contains("a token is never sent over plain http; use the source's https:// URL", refused);
+        Assert.EndsWith("\n200", toA);
+        Assert.EndsWith("\n204", set);
+        Assert.Contains("\"hasToken\":true,\"tokenCleared\":false", samePort);
+        Assert.Contains("\"hasToken\":true,\"tokenCleared\":false", againA);
+        Assert.EndsWith("\n200", targetsA);
+        Assert.Contains(serverA.Authorizations, h => h.StartsWith("Basic ", StringComparison.Ordinal));
+        // Another port is another host: the token is cleared, the answer says so, and B never sees it.
+        Assert.Contains($"\"url\":\"{b}\",\"hasToken\":false,\"tokenCleared\":true", toB);
         Assert.Contains("\"hasToken\":false", Curl("http://daemon/v1/update/source"));
+        Assert.Contains("authentication failed", targetsB);
+        Assert.True(serverB.Unauthorized > 0);
+        Assert.Empty(serverB.Authorizations);
+        Assert.DoesNotContain(secret, toB + targetsA + targetsB + daemon.Output);
+        Assert.EndsWith("\n204", Curl("-X", "DELETE", "http://daemon/v1/update/token"));
     }
 }

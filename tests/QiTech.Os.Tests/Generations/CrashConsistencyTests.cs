@@ -1,4 +1,5 @@
 using QiTech.Os.Tests.Support;
+using Xunit.Abstractions;
 
 namespace QiTech.Os.Tests.Generations;
 
@@ -13,9 +14,11 @@ public sealed class CrashConsistencyTests : IDisposable
     private readonly SystemRoot _root = new();
     private readonly string _v1;
     private readonly string _v2;
+    private readonly ITestOutputHelper _output;
 
-    public CrashConsistencyTests()
+    public CrashConsistencyTests(ITestOutputHelper output)
     {
+        _output = output;
         _v1 = _root.AddSystem("v1", etc: new Dictionary<string, string> { ["motd"] = "1", ["only-v1.conf"] = "1" });
         _v2 = _root.AddSystem("v2", etc: new Dictionary<string, string> { ["motd"] = "2", ["only-v2.conf"] = "2", ["dir/nested.conf"] = "2" });
         _root.SwitchTo(_v1);
@@ -140,11 +143,12 @@ public sealed class CrashConsistencyTests : IDisposable
     {
         // Unlike the named steps above, these kills land wherever the process happens to be.
         var systems = new[] { _v1, _v2 };
+        var random = TestSeed.Random(_output);
         for (var round = 0; round < 4; round++)
         {
             var target = systems[(round + 1) % 2];
             var process = OurCli.Start(["--root", _root.Root, "switch", "--system", target]);
-            Thread.Sleep(Random.Shared.Next(150, 900));
+            Thread.Sleep(random.Next(150, 900));
             process.Kill();
             process.WaitForExit();
             Recover();

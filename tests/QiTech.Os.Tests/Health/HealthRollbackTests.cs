@@ -1,5 +1,7 @@
-using System.Text.Json;
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Health;
@@ -46,26 +48,26 @@ public sealed class HealthRollbackTests : IDisposable
         using var client = daemon.Client();
         var before = await client.StatusAsync();
 
-        var job = await client.WaitForJobAsync(await client.ActivateAsync("switch", v2, null), null);
+        var job = await client.WaitForJobAsync(await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null), null);
         var after = await client.StatusAsync();
         var generations = await client.GenerationsAsync();
-        var rollback = DaemonActivation.From(job)!.Rollback!;
+        var rollback = client.Json.Activation(job)!.Rollback!;
 
-        Assert.True(job.State == "failed", $"{name}: job {job.State}: {job.Error}");
+        Assert.True(job.State == JobState.Failed, $"{name}: job {job.State}: {job.Error}");
         Assert.StartsWith("version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again: app.service: ", job.Error);
         Assert.Contains(reason.Replace("{url}", _server.HealthUrl, StringComparison.Ordinal), job.Error);
-        Assert.Equal(("app.service", "v2", "v1", 1), (rollback.Unit, rollback.Failed.Version, rollback.RunningAgain!.Version, rollback.BootDefault));
+        Assert.Equal(("app.service", "v2", "v1", 1), (rollback.Unit, rollback.Failed.Version, rollback.RunningAgain!.Version, rollback.BootDefault?.Value));
         Assert.Contains(rollback.LastLogLines, l => l.Contains("v2 serving on", StringComparison.Ordinal));
-        var steps = job.Steps.Select(s => $"{s.Name}: {s.State}").ToList();
+        var steps = job.Steps.Select(s => $"{s.Name}: {DaemonJson.WireName(s.State)}").ToList();
         Assert.Equal(["switch: succeeded", "check app.service: failed", "roll back to v1: succeeded", "check app.service: succeeded"], steps);
         // The old version runs again, live, in a new process of its own; nothing else changed.
-        Assert.Equal((v1, 1, "running"), (after.CurrentSystem, after.BootDefault!.Number, after.Services.Single().State));
+        Assert.Equal((_root.StorePathOf(v1), 1, ServiceState.Running), (after.CurrentSystem, after.BootDefault!.Number.Value, after.Services.Single().State));
         Assert.NotEqual(before.Services.Single().Pid, after.Services.Single().Pid);
         Assert.Contains(" v1 ", File.ReadAllText($"/proc/{after.Services.Single().Pid}/cmdline").Replace('\0', ' '));
         Assert.Equal("v1", await _server.VersionAsync());
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
         // Generation 2 stays listed, marked failed; the known-good one is still 1.
-        Assert.Equal([(1, true, false), (2, false, true)], generations.Select(g => (g.Number, g.KnownGood, g.Failure != null)));
+        Assert.Equal([(1, true, false), (2, false, true)], generations.Select(g => (g.Number.Value, g.KnownGood, g.Failure != null)));
         Assert.Equal(job.Error![(job.Error!.IndexOf(": app.service", StringComparison.Ordinal) + 2)..], generations[1].Failure);
         Assert.Contains("default qitech-1.conf", _root.ReadText("/boot/loader/loader.conf"));
     }
@@ -78,17 +80,17 @@ public sealed class HealthRollbackTests : IDisposable
         using var daemon = await StartedOn(v1);
         using var client = daemon.Client();
 
-        var job = await client.WaitForJobAsync(await client.ActivateAsync("switch", v2, null), null);
-        var activation = DaemonActivation.From(job)!;
+        var job = await client.WaitForJobAsync(await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null), null);
+        var activation = client.Json.Activation(job)!;
 
-        Assert.True(job.State == "succeeded", job.Error);
-        Assert.Equal(["switch: succeeded", "check app.service: succeeded"], job.Steps.Select(s => $"{s.Name}: {s.State}"));
+        Assert.True(job.Succeeded, job.Error);
+        Assert.Equal(["switch: succeeded", "check app.service: succeeded"], job.Steps.Select(s => $"{s.Name}: {DaemonJson.WireName(s.State)}"));
         var health = Assert.Single(activation.Health!);
         Assert.Equal(("app.service", true), (health.Unit, health.Passed));
         Assert.Equal($"GET {_server.HealthUrl} answers 2xx, up 1 s without a restart, within 30 s", health.Check);
         Assert.StartsWith($"GET {_server.HealthUrl} answered 200 OK: v2", health.Detail);
         Assert.Null(activation.Rollback);
-        Assert.Equal([(1, false), (2, true)], (await client.GenerationsAsync()).Select(g => (g.Number, g.KnownGood)));
+        Assert.Equal([(1, false), (2, true)], (await client.GenerationsAsync()).Select(g => (g.Number.Value, g.KnownGood)));
         Assert.Equal("v2", await _server.VersionAsync());
     }
 
@@ -100,18 +102,18 @@ public sealed class HealthRollbackTests : IDisposable
         using var daemon = await StartedOn(v1);
         using var client = daemon.Client();
 
-        var jobId = await client.ActivateAsync("switch", v2, null);
-        await Until(async () => (await client.JobAsync(jobId)).Steps.Any(s => s is { Name: "check app.service", State: "running" }), "the health wait");
+        var jobId = await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null);
+        await Until(async () => (await client.JobAsync(jobId)).Steps.Any(s => s is { Name: "check app.service", State: JobState.Running }), "the health wait");
         await client.CancelJobAsync(jobId);
         var job = await client.WaitForJobAsync(jobId, null);
         var after = await client.StatusAsync();
 
-        Assert.Equal("cancelled", job.State);
+        Assert.Equal(JobState.Cancelled, job.State);
         Assert.Equal(["switch: succeeded", "check app.service: cancelled", "roll back to v1: succeeded", "check app.service: succeeded"],
-            job.Steps.Select(s => $"{s.Name}: {s.State}"));
+            job.Steps.Select(s => $"{s.Name}: {DaemonJson.WireName(s.State)}"));
         Assert.Equal("version v2 (generation 2) was cancelled during its health check; version v1 (generation 1) is running again",
-            DaemonActivation.From(job)!.Rollback!.Message);
-        Assert.Equal((v1, 1), (after.CurrentSystem, after.BootDefault!.Number));
+            client.Json.Activation(job)!.Rollback!.Message);
+        Assert.Equal((_root.StorePathOf(v1), 1), (after.CurrentSystem, after.BootDefault!.Number.Value));
         Assert.Equal("v1", await _server.VersionAsync());
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
     }
@@ -130,7 +132,7 @@ public sealed class HealthRollbackTests : IDisposable
         Assert.Contains("error: version v2 (generation 2) did not start correctly; it keeps running until the next boot (the boot default is generation 1)\n", cli.Stderr);
         Assert.Contains($"  reason: app.service: not healthy within 2 s; last: GET {_server.HealthUrl} answered 500", cli.Stderr);
         Assert.Contains("  logs: qitech-os logs app.service\n", cli.Stderr);
-        Assert.Equal((v2, 1), (status.CurrentSystem, status.BootDefault!.Number));
+        Assert.Equal((_root.StorePathOf(v2), 1), (status.CurrentSystem, status.BootDefault!.Number.Value));
         Assert.Equal("v2", await _server.VersionAsync());
         Assert.Contains("failed", _root.Ok("list-generations").Split('\n').Single(l => l.TrimStart().StartsWith("2 ", StringComparison.Ordinal)));
     }
@@ -141,7 +143,7 @@ public sealed class HealthRollbackTests : IDisposable
         _root.Ok("switch", "--system", system);
         var daemon = DaemonProcess.Start(_root.Layout);
         using var client = daemon.Client();
-        await Until(async () => (await client.JobsAsync()).All(j => j.State != "running"), "the boot's health check");
+        await Until(async () => (await client.JobsAsync()).All(j => !j.IsRunning), "the boot's health check");
         Assert.Equal("v1", await _server.VersionAsync());
         return daemon;
     }

@@ -1,4 +1,7 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Contract;
+using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Health;
@@ -62,20 +65,20 @@ public sealed class UpdateHealthTests : IDisposable
     {
         using var daemon = DaemonProcess.Start(_root.Layout);
         using var client = daemon.Client();
-        var first = await client.WaitForJobAsync(await client.InstallUpdateAsync("v1", "switch", _repo.Path), null);
-        Assert.True(first.State == "succeeded", first.Error);
+        var first = await client.WaitForJobAsync(await client.InstallUpdateAsync("v1", ActivationMode.Switch, _repo.Path), null);
+        Assert.True(first.Succeeded, first.Error);
 
-        var second = await client.WaitForJobAsync(await client.InstallUpdateAsync("v2", "switch", _repo.Path), null);
+        var second = await client.WaitForJobAsync(await client.InstallUpdateAsync("v2", ActivationMode.Switch, _repo.Path), null);
         var status = await client.StatusAsync();
         var cli = _root.Cli("update", "install", "v2", "--source", _repo.Path);
-        var unit = _root.ReadText(status.CurrentSystem + "/etc/systemd/system/app.service");
+        var unit = _root.ReadText(_root.Layout.StoreDir.Render(status.CurrentSystem!.Value) + "/etc/systemd/system/app.service");
 
-        Assert.Equal("failed", second.State);
+        Assert.Equal(JobState.Failed, second.State);
         Assert.Equal(
             ["fetch", "evaluate configuration", "build packages", "build system", "activate", "check app.service: failed", "roll back to v1", "check app.service"],
-            second.Steps.Select(s => s.State == "succeeded" ? s.Name : $"{s.Name}: {s.State}"));
+            second.Steps.Select(s => s.State == JobState.Succeeded ? s.Name : $"{s.Name}: {DaemonJson.WireName(s.State)}"));
         Assert.StartsWith($"version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again: app.service: not healthy within 3 s; last: GET {_server.HealthUrl} answered 500", second.Error);
-        Assert.Equal((1, "v1"), (status.Current!.Number, await _server.VersionAsync()));
+        Assert.Equal((1, "v1"), (status.Current!.Number.Value, await _server.VersionAsync()));
         Assert.Contains($"[X-QiTech-HealthCheck]\nHttp={_server.HealthUrl}\nDeadlineSec=3\n", unit);
         Assert.Equal(1, cli.ExitCode);
         Assert.Contains("==> check app.service: failed\n", cli.Stderr);

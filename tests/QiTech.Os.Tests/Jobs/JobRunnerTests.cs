@@ -9,7 +9,7 @@ public sealed class JobRunnerTests
     {
         var runner = new JobRunner();
         var release = new TaskCompletionSource();
-        Assert.True(runner.TryStart("switch", async context =>
+        Assert.True(runner.TryStart(JobKind.Switch, async context =>
         {
             context.Step("stop units");
             context.Log("stopping b.service");
@@ -18,7 +18,7 @@ public sealed class JobRunnerTests
             context.Step("start units");
         }, out var first));
 
-        Assert.False(runner.TryStart("gc", _ => Task.CompletedTask, out var running));
+        Assert.False(runner.TryStart(JobKind.Gc, _ => Task.CompletedTask, out var running));
         Assert.Same(first, running);
 
         release.SetResult();
@@ -33,7 +33,7 @@ public sealed class JobRunnerTests
         Assert.Equal(Enumerable.Range(1, 7), events.Select(e => e.Sequence));
         Assert.Equal(JobState.Succeeded, first.State);
         Assert.Equal([new JobStep("stop units", JobState.Succeeded, 50), new JobStep("start units", JobState.Succeeded, null)], first.Steps);
-        Assert.True(runner.TryStart("gc", _ => Task.CompletedTask, out var second));
+        Assert.True(runner.TryStart(JobKind.Gc, _ => Task.CompletedTask, out var second));
         Assert.Equal(first.Id + 1, second.Id);
     }
 
@@ -43,7 +43,7 @@ public sealed class JobRunnerTests
         var runner = new JobRunner();
         // A unique sleep length marks the program's children in /proc.
         var marker = "999." + Random.Shared.Next(100_000, 999_999);
-        runner.TryStart("build", async context =>
+        runner.TryStart(JobKind.Update, async context =>
         {
             context.Step("build");
             await context.RunProcessAsync("/bin/sh", ["-c", $"echo started; sleep {marker} & sleep {marker}"]);
@@ -69,7 +69,7 @@ public sealed class JobRunnerTests
     public async Task A_failing_job_records_the_one_line_error()
     {
         var runner = new JobRunner();
-        runner.TryStart("switch", _ => throw new Errors.BadInputException("--system 'x': not a store path"), out var job);
+        runner.TryStart(JobKind.Switch, _ => throw new Errors.BadInputException("--system 'x': not a store path"), out var job);
 
         await job.Completion;
 

@@ -66,8 +66,35 @@ public sealed class UpdateInstallTests : IDisposable
         var r = OurCli.Run("--root", Root, "update", "install", "v1.0", "--source", _repo.Path);
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("error: v1.0: the commit has no configuration file 'machine.yaml'", r.Stderr);
+        Assert.Contains("error: v1.0: the commit has no configuration file 'machine.yaml' nor 'configuration/machine.yaml'; it has no YAML file (name one with --config-file or system.update.configFile)\n", r.Stderr);
         Assert.DoesNotContain("==> build system", r.Stderr);
+    }
+
+    [Fact]
+    public void A_named_file_the_commit_lacks_is_refused_with_the_yaml_files_it_has()
+    {
+        _repo.Write("conf/b.yaml", "system:\n  hostName: b\n");
+        _repo.Write("conf/a.yml", "system:\n  hostName: a\n");
+        _repo.Write(".hidden/c.yaml", "system:\n  hostName: c\n");
+        _repo.Commit("two configurations", 6);
+
+        var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path, "--config-file", "conf/machine.yaml");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("error: main: the commit has no configuration file 'conf/machine.yaml'; its YAML files: conf/a.yml, conf/b.yaml (name one with --config-file or system.update.configFile)\n", r.Stderr);
+    }
+
+    [Fact]
+    public void On_a_fresh_root_this_repository_s_layout_configuration_machine_yaml_is_found_by_default()
+    {
+        _repo.Write("configuration/machine.yaml", "system:\n  hostName: layout\n");
+        _repo.Commit("configuration in its folder", 6);
+
+        var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var layout = new QiTech.Os.Platform.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
+        Assert.Equal("layout\n", File.ReadAllText(QiTech.Os.Platform.RootedPath.Resolve(layout, "/etc/hostname")));
     }
 
     [Fact]

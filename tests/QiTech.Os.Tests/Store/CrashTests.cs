@@ -1,4 +1,5 @@
 using QiTech.Os.Tests.Support;
+using Xunit.Abstractions;
 
 namespace QiTech.Os.Tests.Store;
 
@@ -9,6 +10,9 @@ namespace QiTech.Os.Tests.Store;
 public sealed class CrashTests : IDisposable
 {
     private readonly StoreRoot _store = new();
+    private readonly ITestOutputHelper _output;
+
+    public CrashTests(ITestOutputHelper output) => _output = output;
 
     public void Dispose() => _store.Dispose();
 
@@ -57,7 +61,7 @@ public sealed class CrashTests : IDisposable
     public void Should_stay_consistent_when_add_is_killed_at_random_instants()
     {
         var tree = BigTree("t", 2);
-        var random = new Random(5);
+        var random = TestSeed.Random(_output);
         var killed = 0;
         for (var round = 0; round < 8; round++)
         {
@@ -94,7 +98,7 @@ public sealed class CrashTests : IDisposable
         var a = _store.Add(BigTree("a", 20));
         var stream = _store.Cli("store", "export", a).Stdout;
         using var other = new StoreRoot();
-        var random = new Random(8);
+        var random = TestSeed.Random(_output);
         for (var round = 0; round < 4; round++)
         {
             ProcessKiller.RunAndKill(["--root", other.Root, "store", "import"], TimeSpan.FromMilliseconds(random.Next(50, 700)), stream);

@@ -7,8 +7,8 @@ namespace QiTech.Os.Tests.Support;
 
 /// <summary>
 /// A private git remote over HTTP: the real <c>git http-backend</c> behind Basic
-/// authentication that accepts only one token as password. Records every request line so
-/// tests can check that the token never travels in a URL. With <see cref="Stall"/> set it
+/// authentication that accepts only one token as password. Records every request line and
+/// Authorization header so tests can check where the token travels. With <see cref="Stall"/> set it
 /// holds authorised requests unanswered, as a remote that stopped answering, so a fetch
 /// hangs with git and its helpers alive.
 /// </summary>
@@ -40,6 +40,12 @@ public sealed class AuthGitHttpServer : IDisposable
     public List<string> RequestLines { get; } = [];
 
     public int Unauthorized { get; private set; }
+
+    /// <summary>Every Authorization header received, whether it opened the repository or not.</summary>
+    public List<string> Authorizations { get; } = [];
+
+    /// <summary>When set, every request is redirected (302) to the same path under this base URL.</summary>
+    public string? RedirectTo { get; set; }
 
     /// <summary>While true, authorised requests are held open until the server is disposed.</summary>
     public bool Stall { get; set; }
@@ -82,6 +88,16 @@ public sealed class AuthGitHttpServer : IDisposable
         lock (RequestLines)
         {
             RequestLines.Add(request.HttpMethod + " " + request.RawUrl);
+            if (request.Headers["Authorization"] is { } authorization)
+            {
+                Authorizations.Add(authorization);
+            }
+        }
+        if (RedirectTo != null)
+        {
+            response.Redirect(RedirectTo.TrimEnd('/') + request.RawUrl);
+            response.Close();
+            return;
         }
         if (!Authorized(request.Headers["Authorization"]))
         {

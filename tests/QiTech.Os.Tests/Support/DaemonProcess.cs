@@ -12,7 +12,9 @@ namespace QiTech.Os.Tests.Support;
 /// </summary>
 public sealed class DaemonProcess : IDisposable
 {
-    private static readonly string Dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "qitech-osd", "release", "qitech-osd.dll"));
+    // The daemon built beside these tests, in the same configuration (artifacts/bin/<project>/<configuration>/).
+    private static readonly string Dll = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "qitech-osd", new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Name, "qitech-osd.dll"));
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -39,7 +41,13 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs)
+    /// <summary>Runs the daemon until it ends by itself, for start-up failures.</summary>
+    public static ProcessRunner.Result RunToEnd(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
+
+    public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs) => Start(layout, null, extraArgs);
+
+    /// <summary>Starts the daemon with extra environment variables (<paramref name="env"/>).</summary>
+    public static DaemonProcess Start(SystemLayout layout, IDictionary<string, string>? env, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -47,6 +55,10 @@ public sealed class DaemonProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in env ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         foreach (var arg in new[] { Dll, "--root", layout.Root, "--embedded" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
@@ -61,7 +73,17 @@ public sealed class DaemonProcess : IDisposable
         return daemon;
     }
 
-    public DaemonClient Client() => new(Layout.DaemonSocket);
+    public DaemonClient Client() => new(Layout.DaemonSocket, storeDir: Layout.StoreDir);
+
+    /// <summary>A request as any HTTP client could send it, past the typed client's checks: its status and body.</summary>
+    public (int Status, string Body) Send(string method, string path, string? json = null)
+    {
+        string[] body = json == null ? [] : ["-H", "Content-Type: application/json", "--data-raw", json];
+        var result = ProcessRunner.Run("curl", ["-s", "-X", method, "-w", "\n%{http_code}", "--unix-socket", Layout.DaemonSocket, .. body, "http://qitech-osd" + path]);
+        var text = result.StdoutText;
+        var split = text.LastIndexOf('\n');
+        return (int.Parse(text[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), text[..split]);
+    }
 
     /// <summary>SIGKILL, as a crash or OOM kill would end it; its services are left behind.</summary>
     public void Kill9()

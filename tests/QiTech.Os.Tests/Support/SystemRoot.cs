@@ -105,6 +105,10 @@ public sealed class SystemRoot : IDisposable
         Manager().ActivateAsync(ActivationMode.Switch, ActivationTarget.ParseStorePath(Layout, system)).GetAwaiter().GetResult();
 
     /// <summary>The raw target of a link under the root ("/run/current-system"), or null.</summary>
+    /// <summary>A logical store path (as <see cref="AddSystem"/> returns it) as the value the daemon's contract carries.</summary>
+    public Nix.StorePath StorePathOf(string logicalPath) =>
+        Layout.StoreDir.TryParse(logicalPath, out var path, out var error) ? path : throw new FormatException($"{logicalPath} {error.Describe()}");
+
     public string? LinkTarget(string logicalPath) => new FileInfo(Layout.Physical(logicalPath)).LinkTarget;
 
     public string Physical(string logicalPath) => Layout.Physical(logicalPath);

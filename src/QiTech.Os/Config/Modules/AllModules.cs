@@ -9,6 +9,8 @@ public static class AllModules
         new VersionModule(),
         new UpdateModule(),
         new SubstitutersModule(),
+        new DaemonModule(),
+        new BaseModule(),
         new BootModule(),
         new KioskModule(),
         new QiTechServiceModule(),

@@ -45,6 +45,9 @@ public sealed class KioskModule : IConfigModule
         {
             [user] = new Dictionary<string, object?> { ["extraGroups"] = List("video", "input", "render") },
         });
+        // The kiosk's browser is the machine's own screen only when the daemon admits its user.
+        var declared = config.Set("users.users").TryGetValue(user, out var u) && u is IReadOnlyDictionary<string, object?> d ? d : null;
+        DaemonModule.Admit(config, contributions, user, declared?.Str("group") is { Length: > 0 } primary ? primary : user);
         contributions.Set("boot.kernelParams", List("consoleblank=0"));
         contributions.Set("services.logind.settings", new Dictionary<string, object?>
         {

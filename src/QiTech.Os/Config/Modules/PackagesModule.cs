@@ -40,6 +40,9 @@ public sealed class PackagesModule : IConfigModule
             .Declare("dotnet.include", NullOr(ListOf(Matching(IncludePattern, "relative path inside the source"))), null,
                 "Only these files and folders of dotnet.source (relative to it) enter the build, so a change elsewhere in the repository (its configuration, its docs) rebuilds nothing. Default: all of it.",
                 "[src, Directory.Build.props, Directory.Packages.props]")
+            .Declare("dotnet.runtime", NullOr(Matching("^linux-(x64|arm64)$", "Linux runtime identifier")), null,
+                "Publish self-contained for this runtime identifier: the .NET runtime comes from NuGet's runtime packs, pinned by runtime-packs.lock.json at the root of dotnet.source, so the machine needs no .NET installed. Null: framework-dependent (the machine provides the runtime).",
+                "linux-x64")
             .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
                 "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
                 "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),

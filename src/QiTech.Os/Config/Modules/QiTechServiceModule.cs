@@ -60,6 +60,8 @@ public sealed class QiTechServiceModule : IConfigModule
             },
         });
         contributions.Set("users.groups", new Dictionary<string, object?> { [group] = new Dictionary<string, object?>() });
+        // The server asks the daemon for every change: the daemon must admit its user.
+        DaemonModule.Admit(config, contributions, user, group);
         foreach (var extra in config.Strings("services.qitech.extraGroups"))
         {
             contributions.Set("users.groups", new Dictionary<string, object?> { [extra] = new Dictionary<string, object?>() });
@@ -76,6 +78,8 @@ public sealed class QiTechServiceModule : IConfigModule
             ["ControlServer__Port"] = port,
             ["QITECH_CONTROL_PORT"] = port,
             ["QITECH_STATE_DIRECTORY"] = "/var/lib/" + stateDirectory,
+            // Loopback connections of this group's members are the machine's own screen.
+            ["ControlServer__DaemonGroup"] = DaemonModule.Group(config),
         };
         // The version in the unit itself, as the original sets it: a new version changes this
         // unit, so activation restarts the server (and only it) and it reports what runs.

@@ -40,7 +40,7 @@ public sealed class SecurityModule : IConfigModule
             return;
         }
         var text = new StringBuilder("# Generated from security.loginLimits\n");
-        foreach (IReadOnlyDictionary<string, object?> limit in limits.Cast<IReadOnlyDictionary<string, object?>>())
+        foreach (var limit in limits.Cast<IReadOnlyDictionary<string, object?>>())
         {
             text.Append($"{limit.Str("domain")} {limit.Str("type")} {limit.Str("item")} {Types.ScalarValueType.Render(limit["value"])}\n");
         }

@@ -22,8 +22,8 @@ public sealed class UpdateModule : IConfigModule
         options.Declare("system.update.source", NullOr(Str), null,
             "The git repository this machine updates from (https, ssh or a local path); null: the one the running system was built from.",
             "https://git.example.com/machines/extruder.git");
-        options.Declare("system.update.configFile", Matching(@"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\.ya?ml$", "relative path of a YAML file"),
-            "machine.yaml", "The configuration file an update builds, relative to the root of the chosen commit.", "configuration/machine.yaml");
+        options.Declare("system.update.configFile", NullOr(Matching(@"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\.ya?ml$", "relative path of a YAML file")),
+            null, "The configuration file an update builds, relative to the root of the chosen commit; null: machine.yaml there, else configuration/machine.yaml.", "configuration/machine.yaml");
     }
 
     public void Check(EvaluatedConfig config, ConfigChecks checks)
@@ -36,7 +36,7 @@ public sealed class UpdateModule : IConfigModule
 
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
-        var text = (config.Get(Source) is string url ? $"source={url}\n" : "") + $"configFile={config.String("system.update.configFile")}\n";
+        var text = (config.Get(Source) is string url ? $"source={url}\n" : "") + (config.Get(ConfigFile) is string file ? $"configFile={file}\n" : "");
         tree.AddFile(FileName, text, config.LocationOf(ConfigFile), ConfigFile);
     }
 }

@@ -47,7 +47,12 @@ public sealed class VersionModule : IConfigModule
         var variables = new Dictionary<string, object?>();
         foreach (var (key, value) in Of(config).Variables)
         {
-            variables[key] = value;
+            // A git name may hold what /etc/environment cannot ('#', '$', a quote: fix/#42). Login
+            // sessions then go without that variable; services still get it from qitech-os-release.
+            if (EnvironmentModule.LoginSessionProblem(value) is null)
+            {
+                variables[key] = value;
+            }
         }
         contributions.Set("environment.variables", variables);
     }

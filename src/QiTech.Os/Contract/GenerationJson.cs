@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using QiTech.Os.Generations;
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Contract;
+
+/// <summary>
+/// A generation as the daemon API and <c>list-generations --json</c> give it; <see cref="DiskCostBytes"/>
+/// is null in the status; <see cref="Failure"/> is why it did not start correctly, when it did not.
+/// </summary>
+public sealed record GenerationJson(
+    GenerationNumber Number,
+    StorePath StorePath,
+    DateTimeOffset Created,
+    bool Current,
+    bool Booted,
+    bool BootDefault,
+    bool KnownGood,
+    long? DiskCostBytes,
+    VersionJson Version,
+    string? Failure = null)
+{
+    public static GenerationJson From(GenerationInfo info) => new(
+        info.Number,
+        info.System,
+        info.Created,
+        info.Current,
+        info.Booted,
+        info.BootDefault,
+        info.KnownGood,
+        info.DiskCostBytes,
+        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url),
+        info.Failure);
+
+    /// <summary><c>list-generations --json</c>: the generations as the daemon's <c>GET /v1/generations</c> gives them, indented.</summary>
+    public static string Serialize(IEnumerable<GenerationInfo> generations, StoreDirectory storeDir)
+    {
+        var options = new JsonSerializerOptions(new DaemonJson(storeDir).Options) { WriteIndented = true };
+        return JsonSerializer.Serialize([.. generations.Select(From)], (JsonTypeInfo<List<GenerationJson>>)options.GetTypeInfo(typeof(List<GenerationJson>)));
+    }
+}
+
+/// <summary>The <c>QITECH_OS_GIT_*</c> values of a system; the timestamp as sent (ISO 8601 committer date).</summary>
+public sealed record VersionJson(string? Abbreviation, string? Commit, string? Timestamp, string? Url);

@@ -1,0 +1,30 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Generations;
+using QiTech.Os.Nix;
+
+namespace QiTech.Os.Contract;
+
+/// <summary><c>GET /v1/status</c>: what runs, what was booted, what boots next, and every service.</summary>
+public sealed record StatusJson(
+    GenerationJson? Current,
+    GenerationJson? Booted,
+    GenerationJson? BootDefault,
+    StorePath? CurrentSystem,
+    StorePath? BootedSystem,
+    bool Embedded,
+    IReadOnlyList<ServiceJson> Services,
+    BootFallbackJson? BootFallback = null);
+
+/// <summary>The running boot fell back: the boot loader passed over <see cref="From"/> (no tries left) and booted <see cref="To"/>.</summary>
+public sealed record BootFallbackJson(GenerationNumber From, GenerationNumber To, string Reason)
+{
+    public static BootFallbackJson Of(BootFallback fallback) =>
+        new(new GenerationNumber(fallback.From), new GenerationNumber(fallback.To), fallback.Reason);
+}
+
+/// <summary>One service; <see cref="UptimeSeconds"/> in whole seconds while it runs.</summary>
+public sealed record ServiceJson(string Name, ServiceState State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError)
+{
+    public static ServiceJson From(ServiceStatus s) =>
+        new(s.Name, s.State, s.Pid, s.Uptime is { } u ? (long)u.TotalSeconds : null, s.Restarts, s.LastError);
+}
