@@ -46,7 +46,9 @@ for f in "$results"/*.trx; do
   [ -f "$f" ] || continue
   p=$(grep -o 'passed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*'); passed=$((passed + ${p:-0}))
   x=$(grep -o 'failed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*'); failed=$((failed + ${x:-0}))
-  s=$(grep -o 'notExecuted="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*'); skipped=$((skipped + ${s:-0}))
+  # A skipped test is counted in total but not in executed.
+  t=$(grep -o ' total="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*'); e=$(grep -o ' executed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*')
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"

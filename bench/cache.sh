@@ -9,13 +9,7 @@ runs="${RUNS:-5}"
 ours="$(ours_bin)"
 nixc() { nix --extra-experimental-features nix-command "$@"; }
 
-payload="$out/payload"
-if [ ! -d "$payload" ]; then
-  echo "publishing the payload app…" >&2
-  rm -rf "$out/app"
-  dotnet new web -o "$out/app" --force >/dev/null
-  dotnet publish "$out/app" -c Release -r linux-x64 --self-contained -o "$payload" --nologo >/dev/null
-fi
+payload="$(bench_payload)"
 payload2="$out/payload-v2"
 rm -rf "$payload2"; cp -a "$payload" "$payload2"
 changed="$(find "$payload2" -name 'app.dll' | head -1)"

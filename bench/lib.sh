@@ -34,3 +34,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 row() { printf '%-44s %10s %10s %8s\n' "$@"; }
+
+# The shared payload: a self-contained ASP.NET Core publish, made once and kept in bench/out.
+bench_payload() {
+  local payload="$out/payload"
+  if [ ! -d "$payload" ]; then
+    echo "publishing the payload app…" >&2
+    rm -rf "$out/app"
+    dotnet new web -o "$out/app" --force >/dev/null
+    dotnet publish "$out/app" -c Release -r linux-x64 --self-contained -o "$payload" --nologo >/dev/null
+  fi
+  echo "$payload"
+}

@@ -6,13 +6,7 @@ source "$(dirname "$0")/lib.sh"
 runs="${RUNS:-5}"
 ours="$(ours_bin)"
 
-payload="$out/payload"
-if [ ! -d "$payload" ]; then
-  echo "publishing the payload app…" >&2
-  rm -rf "$out/app"
-  dotnet new web -o "$out/app" --force >/dev/null
-  dotnet publish "$out/app" -c Release -r linux-x64 --self-contained -o "$payload" --nologo >/dev/null
-fi
+payload="$(bench_payload)"
 # The second version differs in one file only.
 payload2="$out/payload-v2"
 rm -rf "$payload2"
