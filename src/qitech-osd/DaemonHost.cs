@@ -32,7 +32,8 @@ public static class DaemonHost
         // A body the contract refuses reaches ErrorMapping, which names the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(host);
-        builder.Services.AddSingleton(new JobRunner());
+        var runner = new JobRunner();
+        builder.Services.AddSingleton(runner);
         builder.Services.AddSingleton(AccessPolicy.ForThisProcess(options.Group));
         await using var app = builder.Build();
         app.Use(ErrorMapping.Middleware);
@@ -43,6 +44,11 @@ public static class DaemonHost
         app.MapLogEndpoints();
         app.MapServiceEndpoints();
         app.MapUpdateEndpoints();
+        if (boot.Pending is { } pending)
+        {
+            // Listed before the API answers, so no client sees the system idle in between.
+            runner.TryStart(JobKind.BootCheck, context => BootCheck.RunAsync(host, pending, context), out _);
+        }
         await app.StartAsync(cancel);
         // Everyone may connect and read; SO_PEERCRED decides who may change anything.
         File.SetUnixFileMode(layout.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite

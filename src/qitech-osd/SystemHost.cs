@@ -1,5 +1,7 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
+using QiTech.Os.Jobs;
 using QiTech.Os.Platform;
 using QiTech.Os.Services;
 using QiTech.Os.Store;
@@ -82,18 +84,58 @@ public sealed class SystemHost : IAsyncDisposable
             progress?.Report("no generation to boot yet");
             return new BootReport(null, [], notes);
         }
-        Supervisor.Load(closure.LogicalPath);
+        var loaded = Supervisor.Load(closure.LogicalPath);
         var failures = await Supervisor.StartEnabledAsync(cancel);
         foreach (var failure in failures)
         {
             progress?.Report(failure.Message);
         }
-        var state = Manager.State();
-        if (failures.Count == 0 && state.Booted is { } booted)
+        if (Manager.Fallback() is { } fallback)
         {
-            Manager.MarkKnownGood(booted);
+            notes.Add($"fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
         }
-        return new BootReport(closure.Path, failures.Select(f => f.Message).ToList(), notes);
+        PendingBootCheck? pending = null;
+        if (Manager.State().Booted is { } booted)
+        {
+            var checks = HealthGate.ChecksOf(Layout, closure, loaded.Enabled);
+            if (failures.Count > 0)
+            {
+                Manager.MarkBootUnhealthy(booted, failures[0].Message);
+            }
+            else if (checks.Count == 0)
+            {
+                Manager.MarkBootHealthy(booted);
+            }
+            else
+            {
+                // The checks may need the daemon itself (the server's /health asks it): the
+                // caller waits for them once the API answers.
+                pending = new PendingBootCheck(booted, closure, checks);
+            }
+        }
+        return new BootReport(closure.Path, failures.Select(f => f.Message).ToList(), notes, pending);
+    }
+
+    /// <summary>
+    /// Waits for the booted units' checks: all healthy, the boot entry is blessed and the
+    /// generation known-good; else the boot counts as failed (its entry keeps counting down,
+    /// and with no tries left the next boot falls back).
+    /// </summary>
+    public async Task<HealthOutcome> AssessBootAsync(PendingBootCheck pending, IStepReporter? steps, IProgress<string>? progress, CancellationToken cancel)
+    {
+        var outcome = await new HealthGate(Layout, Services!).WaitAsync(pending.Checks, pending.System, steps, cancel);
+        if (outcome.Passed)
+        {
+            Manager.MarkBootHealthy(pending.Generation);
+            progress?.Report($"generation {pending.Generation} booted healthy");
+        }
+        else
+        {
+            var reason = outcome.Failure?.Reason ?? "the health wait was cancelled";
+            Manager.MarkBootUnhealthy(pending.Generation, reason);
+            progress?.Report($"generation {pending.Generation} did not boot healthy: {reason}");
+        }
+        return outcome;
     }
 
     /// <summary>Embedded reboot: every service stops, then <see cref="BootAsync"/> runs again.</summary>
@@ -118,5 +160,11 @@ public sealed class SystemHost : IAsyncDisposable
     }
 }
 
-/// <summary>What a boot did: the system it booted, units that failed to start, other notes.</summary>
-public sealed record BootReport(Nix.StorePath? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes);
+/// <summary>
+/// What a boot did: the system it booted, units that failed to start, other notes, and the
+/// health checks still to wait for (<see cref="SystemHost.AssessBootAsync"/>).
+/// </summary>
+public sealed record BootReport(Nix.StorePath? System, IReadOnlyList<string> Failures, IReadOnlyList<string> Notes, PendingBootCheck? Pending = null);
+
+/// <summary>A booted generation whose units' health checks are still to pass.</summary>
+public sealed record PendingBootCheck(GenerationNumber Generation, SystemClosure System, IReadOnlyList<UnitCheck> Checks);

@@ -41,6 +41,8 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task CancelJobAsync(int jobId, CancellationToken cancel) => client.CancelJobAsync(jobId, cancel);
 
+    public RollbackJson? RollbackOf(JobJson job) => client.Json.AnyActivation(job)?.Rollback;
+
     public async Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {
         var text = await client.LogsAsync(unit.Value, lines, cancel);

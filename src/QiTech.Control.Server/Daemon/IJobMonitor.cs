@@ -15,4 +15,10 @@ public interface IJobMonitor
     IAsyncEnumerable<DaemonEvent> WatchJobAsync(int jobId, CancellationToken cancel);
 
     Task CancelJobAsync(int jobId, CancellationToken cancel);
+
+    /// <summary>
+    /// The version an activation or update job found not to start correctly, and what runs
+    /// instead, read from the job's result; null when there was none.
+    /// </summary>
+    RollbackJson? RollbackOf(JobJson job);
 }

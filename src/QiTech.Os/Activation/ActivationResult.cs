@@ -1,4 +1,5 @@
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Nix;
 
 namespace QiTech.Os.Activation;
@@ -6,7 +7,8 @@ namespace QiTech.Os.Activation;
 /// <summary>
 /// What an activation did. <see cref="ServicesManaged"/> is false when no service manager was
 /// at hand (an embedded root with no daemon running): pointers flipped, services start when
-/// the daemon boots the root.
+/// the daemon boots the root. <see cref="Health"/> holds the new units' checks as they ended;
+/// <see cref="Rollback"/> is set when the version did not start correctly.
 /// </summary>
 public sealed record ActivationResult(
     ActivationMode Mode,
@@ -16,7 +18,14 @@ public sealed record ActivationResult(
     bool ServicesManaged,
     IReadOnlyList<UnitFailure> Failures,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<GenerationNumber> Pruned)
+    IReadOnlyList<GenerationNumber> Pruned,
+    IReadOnlyList<UnitHealth>? Health = null,
+    RollbackReport? Rollback = null)
 {
-    public bool Succeeded => Failures.Count == 0;
+    public IReadOnlyList<UnitHealth> Checks => Health ?? [];
+
+    /// <summary>True when the activation was cancelled during its health wait (and rolled back).</summary>
+    public bool Cancelled => Rollback?.Cancelled == true;
+
+    public bool Succeeded => Failures.Count == 0 && Rollback == null && Checks.All(h => h.Passed);
 }

@@ -149,18 +149,5 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
         }
     }
 
-    /// <summary>The unit's log as the embedded supervisor writes it (<c>R/var/log/qitech/&lt;unit&gt;.log</c>).</summary>
-    private IReadOnlyList<string> LastLogLines(string unit)
-    {
-        var stem = unit.EndsWith(".service", StringComparison.Ordinal) ? unit[..^".service".Length] : unit;
-        foreach (var name in new[] { unit, stem })
-        {
-            var path = layout.LogDir + "/" + name + ".log";
-            if (File.Exists(path))
-            {
-                return File.ReadLines(path).TakeLast(LogLinesShown).ToList();
-            }
-        }
-        return [];
-    }
+    private IReadOnlyList<string> LastLogLines(string unit) => UnitLog.LastLines(layout, unit, LogLinesShown);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
 
@@ -13,25 +12,71 @@ namespace QiTech.Os.Activation;
 /// <c>kernel</c>/<c>initrd</c> (copied once to <c>R/boot/qitech/</c>, as boot partitions cannot
 /// read the store), else the host's newest <c>/boot/vmlinuz-*</c>. Options are the system's
 /// <c>kernel-params</c> plus <c>qitech.system=</c>, which tells early boot what to link as
-/// <c>/run/booted-system</c>. Entries of deleted generations are removed.
+/// <c>/run/booted-system</c>. Entries of deleted generations are removed. A new entry carries
+/// systemd-boot's boot counter (<c>qitech-N+3.conf</c>, <see cref="BootCounter"/>); the default
+/// names entries by their id, without it.
 /// </summary>
-public sealed partial class BootEntries(SystemLayout layout)
+public sealed class BootEntries(SystemLayout layout)
 {
     public string EntriesDir => layout.BootDir + "/loader/entries";
 
     public string LoaderConf => layout.BootDir + "/loader/loader.conf";
 
+    /// <summary>The entry's path by its id, without a boot counter (the name loader.conf and bootctl use).</summary>
     public string EntryPath(GenerationNumber number) => $"{EntriesDir}/qitech-{number}.conf";
 
     /// <summary>The generations that have an entry now.</summary>
-    public IReadOnlyList<GenerationNumber> Numbers() =>
-        Directory.Exists(EntriesDir)
-            ? Directory.EnumerateFiles(EntriesDir, "qitech-*.conf")
-                .Select(f => EntryName().Match(Path.GetFileName(f)))
-                .Where(m => m.Success && GenerationNumber.TryParse(m.Groups[1].ValueSpan, out _, out _))
-                .Select(m => new GenerationNumber(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)))
-                .ToList()
-            : [];
+    public IReadOnlyList<GenerationNumber> Numbers() => Entries().Keys.ToList();
+
+    /// <summary>The entry file of <paramref name="number"/> as it is named now (with its boot counter), or null.</summary>
+    public string? FindEntry(GenerationNumber number) =>
+        Entries().TryGetValue(number, out var entry) ? $"{EntriesDir}/{BootCounter.FileName(number, entry)}" : null;
+
+    /// <summary>The boot counter of <paramref name="number"/>'s entry; null when it has none (good) or no entry.</summary>
+    public BootCounter? Counter(GenerationNumber number) => Entries().TryGetValue(number, out var counter) ? counter : null;
+
+    /// <summary>
+    /// Counts a boot of <paramref name="number"/> as systemd-boot does before it starts an entry:
+    /// <c>+3</c> becomes <c>+2-1</c> (renamed durably). Returns the new counter; null when the entry
+    /// is not counted (good) or missing.
+    /// </summary>
+    public BootCounter? CountDown(GenerationNumber number) =>
+        Counter(number) is { } counter ? Rename(number, counter, counter.CountedDown) : null;
+
+    /// <summary>Marks the entry good, as <c>systemd-bless-boot</c> does: the counter leaves its name.</summary>
+    public void Bless(GenerationNumber number)
+    {
+        if (Counter(number) is { } counter)
+        {
+            Rename(number, counter, null);
+        }
+    }
+
+    private BootCounter? Rename(GenerationNumber number, BootCounter from, BootCounter? to)
+    {
+        File.Move($"{EntriesDir}/{BootCounter.FileName(number, from)}", $"{EntriesDir}/{BootCounter.FileName(number, to)}", overwrite: true);
+        var batch = new SyncBatch();
+        batch.Touched(EntriesDir);
+        batch.Flush();
+        return to;
+    }
+
+    /// <summary>Our entries by generation, with their counters (null: not counted).</summary>
+    private Dictionary<GenerationNumber, BootCounter?> Entries()
+    {
+        var result = new Dictionary<GenerationNumber, BootCounter?>();
+        if (Directory.Exists(EntriesDir))
+        {
+            foreach (var file in Directory.EnumerateFiles(EntriesDir, "qitech-*.conf"))
+            {
+                if (BootCounter.TryParseFileName(Path.GetFileName(file), out var number, out var counter))
+                {
+                    result[number] = counter;
+                }
+            }
+        }
+        return result;
+    }
 
     /// <summary>Writes every entry and the default; returns the entry files written.</summary>
     public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault, SyncBatch? batch = null)
@@ -41,7 +86,8 @@ public sealed partial class BootEntries(SystemLayout layout)
         var kernelsInUse = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (link, closure) in generations)
         {
-            var path = EntryPath(link.Number);
+            // An entry keeps its boot counter; a new one starts counting (systemd-boot's "+3").
+            var path = FindEntry(link.Number) ?? $"{EntriesDir}/{BootCounter.FileName(link.Number, BootCounter.New)}";
             var text = Entry(link, closure, kernelsInUse);
             if (!File.Exists(path) || File.ReadAllText(path) != text)
             {
@@ -52,8 +98,7 @@ public sealed partial class BootEntries(SystemLayout layout)
         var keep = generations.Select(g => g.Link.Number.Value).ToHashSet();
         foreach (var file in Directory.EnumerateFiles(EntriesDir, "qitech-*.conf"))
         {
-            var m = EntryName().Match(Path.GetFileName(file));
-            if (m.Success && !keep.Contains(int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)))
+            if (BootCounter.TryParseFileName(Path.GetFileName(file), out var number, out _) && !keep.Contains(number.Value))
             {
                 File.Delete(file);
                 batch?.Touched(EntriesDir);
@@ -220,7 +265,4 @@ public sealed partial class BootEntries(SystemLayout layout)
             ? $"boot loader told: bootctl set-oneshot {entry}"
             : $"boot loader not told: bootctl set-oneshot {entry} failed (exit {result.ExitCode}): {result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()}";
     }
-
-    [GeneratedRegex("^qitech-([0-9]+)\\.conf$")]
-    private static partial Regex EntryName();
 }

@@ -106,8 +106,8 @@ public sealed class DaemonClient : IDisposable
         await GetJsonAsync<List<JobJson>>(DaemonEndpoints.Jobs.Url(), cancel);
 
     /// <summary>Starts switch, boot or test of a store path or a generation (exactly one); returns the job id.</summary>
-    public Task<int> ActivateAsync(ActivationMode mode, StorePath? storePath, GenerationNumber? generation, CancellationToken cancel = default) =>
-        StartJobAsync(DaemonEndpoints.Activate, Body(new ActivateRequest(storePath, generation, mode)), cancel);
+    public Task<int> ActivateAsync(ActivationMode mode, StorePath? storePath, GenerationNumber? generation, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync(DaemonEndpoints.Activate, Body(new ActivateRequest(storePath, generation, mode, NoRollback: noRollback ? true : null)), cancel);
 
     /// <summary>What activating a store path or a generation would do (mode dry-activate); nothing changes.</summary>
     public async Task<PlanJson> PlanAsync(StorePath? storePath, GenerationNumber? generation, CancellationToken cancel = default) =>
@@ -133,8 +133,8 @@ public sealed class DaemonClient : IDisposable
     /// building <paramref name="configFile"/> (default machine.yaml); returns the job id. A bad
     /// ref, URL or file name is refused (400) before anything starts; 409 while a job runs.
     /// </summary>
-    public Task<int> InstallUpdateAsync(string reference, ActivationMode mode, string? source = null, string? configFile = null, CancellationToken cancel = default) =>
-        StartJobAsync(DaemonEndpoints.Install, Body(new InstallRequest(reference, mode, source, configFile)), cancel);
+    public Task<int> InstallUpdateAsync(string reference, ActivationMode mode, string? source = null, string? configFile = null, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync(DaemonEndpoints.Install, Body(new InstallRequest(reference, mode, source, configFile, noRollback ? true : null)), cancel);
 
     /// <summary>As <c>delete-generations SPEC</c>.</summary>
     public async Task<DeletionJson> DeleteGenerationsAsync(string spec, CancellationToken cancel = default) =>

@@ -37,8 +37,10 @@ public static class OptionsDocument
             yield return (path.ToString(), option);
             if (option.Type.SubOptions is { } sub)
             {
-                var placeholder = Unwrap(option.Type) is Types.ListType ? "*" : "<name>";
-                foreach (var nested in Flatten(sub, path.Append(placeholder)))
+                // A set of named ones (<name>), a list (*), or one set of options directly.
+                var inner = Unwrap(option.Type);
+                var below = inner is Types.SubmoduleType ? path : path.Append(inner is Types.ListType ? "*" : "<name>");
+                foreach (var nested in Flatten(sub, below))
                 {
                     yield return nested;
                 }

@@ -7,9 +7,10 @@ namespace QiTech.Os.Contract;
 
 /// <summary>
 /// <c>POST /v1/activate</c>: exactly one of <see cref="StorePath"/> and <see cref="Generation"/>;
-/// <see cref="Once"/> with mode boot and a generation boots it at the next boot only.
+/// <see cref="Once"/> with mode boot and a generation boots it at the next boot only;
+/// <see cref="NoRollback"/> keeps a version that fails its health checks running.
 /// </summary>
-public sealed record ActivateRequest(StorePath? StorePath, GenerationNumber? Generation, [property: JsonRequired] ActivationMode Mode, bool? Once = null);
+public sealed record ActivateRequest(StorePath? StorePath, GenerationNumber? Generation, [property: JsonRequired] ActivationMode Mode, bool? Once = null, bool? NoRollback = null);
 
 /// <summary><c>POST /v1/rollback</c>: switch or boot.</summary>
 public sealed record RollbackRequest([property: JsonRequired] ActivationMode Mode);
@@ -26,7 +27,9 @@ public sealed record ActivationJson(
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<UnitFailureJson> Failures,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<GenerationNumber> Pruned)
+    IReadOnlyList<GenerationNumber> Pruned,
+    IReadOnlyList<UnitHealthJson>? Health = null,
+    RollbackJson? Rollback = null)
 {
     public static ActivationJson From(ActivationResult result) => new(
         result.Mode,
@@ -39,7 +42,41 @@ public sealed record ActivationJson(
         result.Plan.Unchanged,
         [.. result.Failures.Select(f => new UnitFailureJson(f.Unit, f.Action, f.Reason, f.LastLogLines))],
         result.Warnings,
-        result.Pruned);
+        result.Pruned,
+        [.. result.Checks.Select(h => new UnitHealthJson(h.Unit, h.Check, h.Passed, h.Detail))],
+        result.Rollback is { } r ? RollbackJson.From(r) : null);
+}
+
+/// <summary>One unit's health check as it ended: the check in words, and what it last saw.</summary>
+public sealed record UnitHealthJson(string Unit, string Check, bool Passed, string Detail);
+
+/// <summary>
+/// A version that did not start correctly: <see cref="Message"/> says which and what runs
+/// instead, <see cref="Reason"/> which check and its last output; <see cref="RunningAgain"/> is
+/// null when nothing was switched back (<c>noRollback</c>, or nothing ran before).
+/// </summary>
+public sealed record RollbackJson(
+    string Message,
+    string Reason,
+    string? Unit,
+    IReadOnlyList<string> LastLogLines,
+    VersionRefJson Failed,
+    VersionRefJson? RunningAgain,
+    GenerationNumber? BootDefault,
+    bool Cancelled)
+{
+    public static RollbackJson From(RollbackReport r) => new(
+        r.Message, r.Reason, r.Unit, r.LastLogLines, VersionRefJson.From(r.Failed),
+        r.RunningAgain is { } back ? VersionRefJson.From(back) : null, r.BootDefault, r.Cancelled);
+}
+
+/// <summary>A system as the operator names it: its version label and generation, when it is one.</summary>
+public sealed record VersionRefJson(StorePath System, GenerationNumber? Generation, string Version)
+{
+    public static VersionRefJson From(VersionRef v) => new(v.System, v.Generation, v.Label);
+
+    /// <summary>"v2 (generation 2)".</summary>
+    public override string ToString() => Generation is { } n ? $"{Version} (generation {n})" : Version;
 }
 
 /// <summary>A unit that did not stop, start or restart, with why and its last log lines.</summary>

@@ -70,6 +70,9 @@ public sealed class DaemonJson
 
     public UpdateJson? Update(JobJson job) => job.Kind == JobKind.Update ? Result<UpdateJson>(job) : null;
 
+    /// <summary>The activation of an activation job or of an update (its <c>activation</c>).</summary>
+    public ActivationJson? AnyActivation(JobJson job) => Activation(job) ?? Update(job)?.Activation;
+
     public OneShotBootJson? BootOnce(JobJson job) => job.Kind == JobKind.BootOnce ? Result<OneShotBootJson>(job) : null;
 
     public GcJson? Gc(JobJson job) => job.Kind == JobKind.Gc ? Result<GcJson>(job) : null;

@@ -5,7 +5,10 @@ using QiTech.Os.Nix;
 
 namespace QiTech.Os.Contract;
 
-/// <summary>A generation as the daemon API and <c>list-generations --json</c> give it; <see cref="DiskCostBytes"/> is null in the status.</summary>
+/// <summary>
+/// A generation as the daemon API and <c>list-generations --json</c> give it; <see cref="DiskCostBytes"/>
+/// is null in the status; <see cref="Failure"/> is why it did not start correctly, when it did not.
+/// </summary>
 public sealed record GenerationJson(
     GenerationNumber Number,
     StorePath StorePath,
@@ -15,7 +18,8 @@ public sealed record GenerationJson(
     bool BootDefault,
     bool KnownGood,
     long? DiskCostBytes,
-    VersionJson Version)
+    VersionJson Version,
+    string? Failure = null)
 {
     public static GenerationJson From(GenerationInfo info) => new(
         info.Number,
@@ -26,7 +30,8 @@ public sealed record GenerationJson(
         info.BootDefault,
         info.KnownGood,
         info.DiskCostBytes,
-        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url));
+        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url),
+        info.Failure);
 
     /// <summary><c>list-generations --json</c>: the generations as the daemon's <c>GET /v1/generations</c> gives them, indented.</summary>
     public static string Serialize(IEnumerable<GenerationInfo> generations, StoreDirectory storeDir)

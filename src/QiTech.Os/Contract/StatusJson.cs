@@ -1,4 +1,5 @@
 using QiTech.Os.Activation;
+using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 
 namespace QiTech.Os.Contract;
@@ -11,7 +12,15 @@ public sealed record StatusJson(
     StorePath? CurrentSystem,
     StorePath? BootedSystem,
     bool Embedded,
-    IReadOnlyList<ServiceJson> Services);
+    IReadOnlyList<ServiceJson> Services,
+    BootFallbackJson? BootFallback = null);
+
+/// <summary>The running boot fell back: the boot loader passed over <see cref="From"/> (no tries left) and booted <see cref="To"/>.</summary>
+public sealed record BootFallbackJson(GenerationNumber From, GenerationNumber To, string Reason)
+{
+    public static BootFallbackJson Of(BootFallback fallback) =>
+        new(new GenerationNumber(fallback.From), new GenerationNumber(fallback.To), fallback.Reason);
+}
 
 /// <summary>One service; <see cref="UptimeSeconds"/> in whole seconds while it runs.</summary>
 public sealed record ServiceJson(string Name, ServiceState State, int? Pid, long? UptimeSeconds, int Restarts, string? LastError)

@@ -10,7 +10,7 @@ namespace QiTech.Os.Contract;
 /// <c>POST /v1/update/install</c>: <see cref="Source"/> and <see cref="ConfigFile"/> default to
 /// the machine's (docs/daemon-api.md); the daemon checks each before a job starts.
 /// </summary>
-public sealed record InstallRequest(string Ref, [property: JsonRequired] ActivationMode Mode, string? Source = null, string? ConfigFile = null);
+public sealed record InstallRequest(string Ref, [property: JsonRequired] ActivationMode Mode, string? Source = null, string? ConfigFile = null, bool? NoRollback = null);
 
 /// <summary>An update job's result: what the ref resolved to, from where, and the activation.</summary>
 public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, string Url, StorePath Source, ActivationJson Activation)

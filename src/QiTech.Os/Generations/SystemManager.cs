@@ -2,6 +2,8 @@ using System.Globalization;
 using QiTech.Os.Activation;
 using QiTech.Os.Base;
 using QiTech.Os.Errors;
+using QiTech.Os.Health;
+using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 
@@ -33,6 +35,11 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     private string KnownGoodFile => layout.StateDir + "/known-good";
 
     private string NextBootFile => layout.StateDir + "/next-boot";
+
+    private string FallbackFile => layout.RunDir + "/boot-fallback.json";
+
+    /// <summary>Generations that did not start correctly, with the reason.</summary>
+    public FailedGenerations Failed { get; } = new(layout);
 
     public RetentionSettings Retention
     {
@@ -69,6 +76,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         var generations = Profile.Generations();
         var state = State();
         var knownGood = KnownGood();
+        var failed = Failed.All();
         var costs = withDiskCost ? DiskCost.Compute(store, generations, OtherRoots(state)) : null;
         return generations.Select(g => new GenerationInfo(
             g.Number,
@@ -79,7 +87,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             Booted: state.Booted == g.Number,
             BootDefault: state.BootDefault == g.Number,
             KnownGood: knownGood == g.Number,
-            costs?[g.Number])).ToList();
+            costs?[g.Number],
+            failed.GetValueOrDefault(g.Number))).ToList();
     }
 
     /// <summary>
@@ -96,11 +105,17 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     /// <summary>
     /// Switch, boot or test as <c>nixos-rebuild</c> does. Bad input (unknown generation, not a
     /// system closure, nothing to roll back to) throws <see cref="BadInputException"/> before
-    /// anything changes. Unit failures do not undo the switch: they are reported in the result,
-    /// and the previous generation is one rollback away.
+    /// anything changes. With a service manager, a switch or test then waits for the health
+    /// checks of the units it started or restarted; when a unit fails to start, a check fails or
+    /// the wait is cancelled, it switches back live to the system that ran before (unless
+    /// <see cref="ActivationOptions.RollBack"/> is false), marks the generation failed and
+    /// never leaves it the boot default while another exists (<see cref="ActivationResult.Rollback"/>).
+    /// All healthy, a switched-to generation becomes the known-good one.
     /// </summary>
-    public async Task<ActivationResult> ActivateAsync(ActivationMode mode, ActivationTarget target, IProgress<string>? progress = null, CancellationToken cancel = default)
+    public async Task<ActivationResult> ActivateAsync(
+        ActivationMode mode, ActivationTarget target, IProgress<string>? progress = null, CancellationToken cancel = default, ActivationOptions? options = null)
     {
+        options ??= ActivationOptions.Default;
         if (mode == ActivationMode.DryActivate)
         {
             throw new ArgumentException("dry-activate changes nothing: use PlanActivation", nameof(mode));
@@ -126,6 +141,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             mode = ActivationMode.Boot;
             notes.Add("the new system runs on another base (kernel, /usr): it is the boot default and runs after a reboot");
         }
+        var previousDefault = Profile.Default();
         var plan = ActivationPlan.Compute(previous is { } p ? TryOpen(p) : null, closure);
         GenerationNumber? number = null;
         if (mode is ActivationMode.Switch or ActivationMode.Boot)
@@ -149,16 +165,116 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         FaultInjection.Point("after-journal");
         var (failures, activationWarnings) = await NewActivator().RunAsync(journal, progress);
         IReadOnlyList<string> warnings = [.. notes, .. activationWarnings];
+        IReadOnlyList<UnitHealth> health = [];
+        RollbackReport? rollback = null;
+        if (services != null && activates)
+        {
+            (health, rollback) = await AssessLockedAsync(mode, closure, number ?? existing, journal, failures, previous, previousDefault, options, progress, cancel);
+        }
         IReadOnlyList<GenerationNumber> pruned = [];
-        if (mode == ActivationMode.Switch && failures.Count == 0)
+        if (mode == ActivationMode.Switch && failures.Count == 0 && rollback == null)
         {
             if (services != null)
             {
-                DurableFile.Write(KnownGoodFile, number!.Value + "\n");
+                MarkKnownGoodLocked(number!.Value);
             }
             pruned = PruneLocked();
         }
-        return new ActivationResult(mode, system, number, plan, services != null, failures, warnings, pruned);
+        return new ActivationResult(mode, system, number, plan, services != null, failures, warnings, pruned, health, rollback);
+    }
+
+    /// <summary>
+    /// The health wait after a switch or test: a unit that failed to start, or the first check
+    /// that fails (or a cancel), makes the version a failure and switches back to what ran before.
+    /// </summary>
+    private async Task<(IReadOnlyList<UnitHealth>, RollbackReport?)> AssessLockedAsync(
+        ActivationMode mode, SystemClosure closure, GenerationNumber? number, ActivationJournal journal, IReadOnlyList<UnitFailure> failures,
+        StorePath? previous, GenerationNumber? previousDefault, ActivationOptions options, IProgress<string>? progress, CancellationToken cancel)
+    {
+        // A unit that did not stop belongs to the old version: no reason to leave the new one.
+        if (failures.FirstOrDefault(f => f.Action != "stop") is { } failed)
+        {
+            options.Steps?.End(JobState.Failed);
+            var rollback = await RollBackLocked(mode, closure, number, previous, previousDefault,
+                $"{failed.Unit} failed to {failed.Action}: {failed.Reason}", failed.Unit, failed.LastLogLines, cancelled: false, options, progress);
+            return ([], rollback);
+        }
+        var checks = HealthGate.ChecksOf(layout, closure, journal.Start.Concat(journal.Restart));
+        if (checks.Count > 0)
+        {
+            progress?.Report($"waiting for the health checks of {string.Join(", ", checks.Select(c => c.Unit))}");
+        }
+        var outcome = await new HealthGate(layout, services!, _time).WaitAsync(checks, closure, options.Steps, cancel);
+        if (outcome.Failure is { } unhealthy)
+        {
+            progress?.Report($"{unhealthy.Unit}: {unhealthy.Check}: {unhealthy.Detail}");
+            return (outcome.Units, await RollBackLocked(mode, closure, number, previous, previousDefault,
+                unhealthy.Reason, unhealthy.Unit, unhealthy.LastLogLines, cancelled: false, options, progress));
+        }
+        if (outcome.Cancelled)
+        {
+            return (outcome.Units, await RollBackLocked(mode, closure, number, previous, previousDefault,
+                "cancelled during the health wait", null, [], cancelled: true, options, progress));
+        }
+        return (outcome.Units, null);
+    }
+
+    /// <summary>
+    /// Marks the failed generation, gives the boot default back (the one before, else the
+    /// known-good one: never the failed generation while another exists), then — unless
+    /// --no-rollback — activates the system that ran before, as a <c>test</c> journal (so a crash
+    /// mid-way is finished by the next lock holder), and waits for its checks too, so the job
+    /// ends once the old version serves again.
+    /// </summary>
+    private async Task<RollbackReport> RollBackLocked(
+        ActivationMode mode, SystemClosure failed, GenerationNumber? failedNumber, StorePath? previous, GenerationNumber? previousDefault,
+        string reason, string? unit, IReadOnlyList<string> logLines, bool cancelled, ActivationOptions options, IProgress<string>? progress)
+    {
+        var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Release().Label);
+        if (failedNumber is { } number)
+        {
+            Failed.Mark(number, reason);
+        }
+        var bootDefault = Profile.Default();
+        if (mode == ActivationMode.Switch && failedNumber is { } f && bootDefault == f)
+        {
+            var back = new[] { previousDefault, KnownGood() }.FirstOrDefault(d => d is { } g && g != f && Profile.Find(g) != null);
+            if (back is { } b)
+            {
+                var batch = new SyncBatch();
+                Profile.SetDefault(b, batch);
+                WriteBootEntriesLocked(batch);
+                batch.Flush();
+                bootDefault = b;
+                progress?.Report($"generation {b} is the boot default again");
+            }
+        }
+        var previousClosure = previous is { } p && p != failed.Path ? TryOpen(p) : null;
+        if (!options.RollBack || previousClosure == null)
+        {
+            progress?.Report(options.RollBack ? "nothing ran before this version: it keeps running" : "--no-rollback: the failed version keeps running");
+            return new RollbackReport(failedVersion, null, reason, unit, logLines, bootDefault, cancelled);
+        }
+        var backLabel = previousClosure.Release().Label;
+        options.Steps?.Begin($"roll back to {backLabel}");
+        var plan = ActivationPlan.Compute(failed, previousClosure);
+        var journal = new ActivationJournal(ActivationMode.Test, previousClosure.LogicalPath, null, failed.LogicalPath, plan.Stop, plan.Start, plan.Restart);
+        journal.Save(layout);
+        var (failures, _) = await NewActivator().RunAsync(journal, progress);
+        var running = new VersionRef(previousClosure.Path, State().Current, backLabel);
+        options.Steps?.End(failures.Any(x => x.Action != "stop") ? JobState.Failed : JobState.Succeeded);
+        foreach (var failure in failures)
+        {
+            progress?.Report($"warning: after the rollback {failure.Unit} failed to {failure.Action}: {failure.Reason}");
+        }
+        var checks = HealthGate.ChecksOf(layout, previousClosure, plan.Start.Concat(plan.Restart));
+        var again = await new HealthGate(layout, services!, _time).WaitAsync(checks, previousClosure, options.Steps, CancellationToken.None);
+        if (again.Failure is { } alsoFailed)
+        {
+            progress?.Report($"warning: version {running} did not pass its checks either: {alsoFailed.Reason}");
+        }
+        progress?.Report($"version {failedVersion} did not start correctly; version {running} is running again");
+        return new RollbackReport(failedVersion, running, reason, unit, logLines, bootDefault, cancelled);
     }
 
     /// <summary>
@@ -273,6 +389,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         {
             return null;
         }
+        number = CountBootLocked(number, progress);
         var link = Profile.Find(number) ?? throw UnknownGeneration(number, Profile.Generations());
         var closure = SystemClosure.Open(layout, link.System);
         var previous = ReadSystemLink(layout.CurrentSystem) is { } p ? TryOpen(p) : null;
@@ -365,7 +482,78 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     public GenerationNumber? KnownGood() => ReadNumberFile(KnownGoodFile);
 
     /// <summary>Records that <paramref name="number"/> ran well (the daemon calls it after a healthy boot).</summary>
-    public void MarkKnownGood(GenerationNumber number) => DurableFile.Write(KnownGoodFile, number + "\n");
+    public void MarkKnownGood(GenerationNumber number)
+    {
+        using var held = SystemLock.Acquire(layout);
+        MarkKnownGoodLocked(number);
+    }
+
+    /// <summary>
+    /// A boot of <paramref name="number"/> became healthy: its boot entry is blessed (the counter
+    /// leaves its name, as <c>systemd-bless-boot</c> does) and it is the known-good generation.
+    /// </summary>
+    public void MarkBootHealthy(GenerationNumber number)
+    {
+        using var held = SystemLock.Acquire(layout);
+        new BootEntries(layout).Bless(number);
+        MarkKnownGoodLocked(number);
+    }
+
+    /// <summary>A boot of <paramref name="number"/> did not become healthy: its entry keeps counting down.</summary>
+    public void MarkBootUnhealthy(GenerationNumber number, string reason)
+    {
+        using var held = SystemLock.Acquire(layout);
+        var left = new BootEntries(layout).Counter(number) is { } counter ? $" ({counter})" : "";
+        Failed.Mark(number, $"a boot did not become healthy{left}: {reason}");
+    }
+
+    /// <summary>The fallback of the running boot, when the boot loader passed over a generation that failed its boots.</summary>
+    public BootFallback? Fallback() => BootFallback.Read(FallbackFile);
+
+    private void MarkKnownGoodLocked(GenerationNumber number)
+    {
+        DurableFile.Write(KnownGoodFile, number + "\n");
+        Failed.Clear(number);
+    }
+
+    /// <summary>
+    /// Boot counting as systemd-boot does it, for the embedded boot: an entry with no tries left
+    /// is passed over for the newest older generation whose entry is not bad; then the booted
+    /// entry's counter goes down by one. After a fallback the failed generation is marked with
+    /// why, the last known-good generation becomes the boot default, and the fallback is
+    /// recorded for this boot (<see cref="Fallback"/>). Returns the generation to boot.
+    /// </summary>
+    private GenerationNumber CountBootLocked(GenerationNumber choice, IProgress<string>? progress)
+    {
+        var entries = new BootEntries(layout);
+        BootFallback? fallback = null;
+        if (entries.Counter(choice) is { IsBad: true } bad)
+        {
+            var generations = Profile.Generations().Select(g => g.Number).ToList();
+            var instead = generations.Where(g => g < choice).Reverse().Concat(generations.Where(g => g > choice).Reverse())
+                .Cast<GenerationNumber?>().FirstOrDefault(g => entries.Counter(g!.Value) is not { IsBad: true });
+            if (instead is { } other)
+            {
+                var why = Failed.All().TryGetValue(choice, out var last) ? last : "no reason recorded";
+                var reason = $"generation {choice} did not become healthy in {bad.Done} boots; last: {why}";
+                fallback = new BootFallback(choice.Value, other.Value, reason);
+                Failed.Mark(choice, reason);
+                var newDefault = KnownGood() is { } good && good != choice && Profile.Find(good) != null ? good : other;
+                var batch = new SyncBatch();
+                Profile.SetDefault(newDefault, batch);
+                WriteBootEntriesLocked(batch);
+                batch.Flush();
+                progress?.Report($"boot fell back from generation {choice} to generation {other}: {reason}; generation {newDefault} is the boot default");
+                choice = other;
+            }
+        }
+        if (entries.CountDown(choice) is { } counter)
+        {
+            progress?.Report($"boot entry of generation {choice}: {counter}");
+        }
+        BootFallback.Write(FallbackFile, fallback);
+        return choice;
+    }
 
     private ActivationRunner NewActivator() => new(layout, services, batch => WriteBootEntriesLocked(batch));
 

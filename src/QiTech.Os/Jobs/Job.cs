@@ -111,6 +111,14 @@ public sealed class Job
         }
     }
 
+    internal void EndStep(JobState state)
+    {
+        lock (_gate)
+        {
+            FinishOpenStep(state);
+        }
+    }
+
     internal void ReportProgress(int percent)
     {
         lock (_gate)

@@ -12,6 +12,9 @@ public sealed class JobContext(Job job)
 
     public void Step(string name) => job.BeginStep(name);
 
+    /// <summary>Ends the running step with <paramref name="state"/> (a step that failed while the job goes on).</summary>
+    public void EndStep(JobState state) => job.EndStep(state);
+
     public void Progress(int percent) => job.ReportProgress(Math.Clamp(percent, 0, 100));
 
     /// <summary>How long the running step still needs, by its own estimate (rounded up to whole seconds).</summary>

@@ -15,4 +15,7 @@ public enum JobKind
     Reboot,
     Restart,
     DeleteGenerations,
+
+    /// <summary>A boot's health checks: all pass, the boot entry is blessed; else the boot counts as failed.</summary>
+    BootCheck,
 }

@@ -10,13 +10,15 @@ namespace QiTech.Os.Updates;
 /// <summary>
 /// The update pipeline: fetch the ref's tree into the store, evaluate its configuration
 /// with the commit's version variables, build its packages from source, build the system,
-/// activate it. Nothing is activated
+/// activate it, waiting for its health checks (a version that does not start correctly is
+/// switched back from, live). Nothing is activated
 /// unless everything built; a failure or cancellation before activation leaves the running
 /// system and its generations as they were (the store may keep finished, registered paths).
 /// </summary>
 public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
 {
-    public async Task<UpdateResult> InstallAsync(UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default)
+    /// <param name="steps">Where the health wait after activation shows its steps (each unit's check, a rollback).</param>
+    public async Task<UpdateResult> InstallAsync(UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default, Health.IStepReporter? steps = null)
     {
         if (request.Mode == ActivationMode.DryActivate)
         {
@@ -52,7 +54,8 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
 
         cancel.ThrowIfCancellationRequested();
         progress.Step("activate");
-        var activation = await manager.ActivateAsync(request.Mode, new ActivationTarget.Path(system), new LineProgress(progress), cancel);
+        var activation = await manager.ActivateAsync(request.Mode, new ActivationTarget.Path(system), new LineProgress(progress), cancel,
+            new ActivationOptions(request.RollBack, steps));
         progress.Progress(100);
         return new UpdateResult(resolved, activation);
     }

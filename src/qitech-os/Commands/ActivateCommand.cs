@@ -34,7 +34,16 @@ public static class ActivateCommand
         var config = new Option<string?>("--config") { Description = "Build this configuration file (YAML) first and use the system it gives" };
         var generation = new Option<string?>("--generation") { Description = "An existing generation, activated without adding one (as nix-env --switch-generation)" };
         var once = new Option<bool>("--once") { Description = "With --generation: boot it at the next boot only, then the boot default again" };
+        var noRollback = new Option<bool>("--no-rollback")
+        {
+            Description = "Keep a version that fails its health checks running, to debug it (the boot default still goes back)",
+        };
         var command = new Command(name, description) { system, config, generation };
+        var activatesNow = mode is ActivationMode.Switch or ActivationMode.Test;
+        if (activatesNow)
+        {
+            command.Options.Add(noRollback);
+        }
         var canRollback = mode is ActivationMode.Switch or ActivationMode.Boot;
         if (canRollback)
         {
@@ -51,6 +60,7 @@ public static class ActivateCommand
             var generationText = parse.GetValue(generation);
             var wantsRollback = canRollback && parse.GetValue(rollback);
             var wantsOnce = mode == ActivationMode.Boot && parse.GetValue(once);
+            var rollBack = !(activatesNow && parse.GetValue(noRollback));
             if ((systemText != null ? 1 : 0) + (configFile != null ? 1 : 0) + (generationText != null ? 1 : 0) + (wantsRollback ? 1 : 0) != 1)
             {
                 throw new BadInputException(canRollback
@@ -76,7 +86,7 @@ public static class ActivateCommand
                     built = await BuildAsync(configFile, store, cancel);
                 }
                 var storePath = built ?? (systemText != null ? ActivationTarget.ParseStorePath(layout, systemText).System : null);
-                return await ViaDaemonAsync(daemon, mode, name, storePath, number, wantsRollback, wantsOnce, cancel);
+                return await ViaDaemonAsync(daemon, mode, name, storePath, number, wantsRollback, wantsOnce, rollBack, cancel);
             }
             using var session = await SystemSession.OpenAsync(parse, cancel);
             var manager = session.Manager;
@@ -101,7 +111,7 @@ public static class ActivateCommand
                 }
                 return 0;
             }
-            var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel);
+            var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel, new ActivationOptions(rollBack, new TerminalSteps()));
             return ActivationSummary.Print(ActivationJson.From(result), manager.Layout.StoreDir, name);
         });
         return command;
@@ -112,11 +122,11 @@ public static class ActivateCommand
             new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel);
 
     private static async Task<int> ViaDaemonAsync(
-        DaemonClient daemon, ActivationMode mode, string name, StorePath? storePath, GenerationNumber? number, bool rollback, bool once, CancellationToken cancel)
+        DaemonClient daemon, ActivationMode mode, string name, StorePath? storePath, GenerationNumber? number, bool rollback, bool once, bool rollBackOnFailure, CancellationToken cancel)
     {
         var jobId = once ? await daemon.BootOnceAsync(number!.Value, cancel)
             : rollback ? await daemon.RollbackAsync(mode, cancel)
-            : await daemon.ActivateAsync(mode, number == null ? storePath : null, number, cancel);
+            : await daemon.ActivateAsync(mode, number == null ? storePath : null, number, cancel, noRollback: !rollBackOnFailure);
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel) ?? throw new OperationCanceledException(cancel);
         if (once)
         {
@@ -128,7 +138,7 @@ public static class ActivateCommand
         }
         var activation = daemon.Json.Activation(job);
         var code = activation == null ? 0 : ActivationSummary.Print(activation, daemon.Json.StoreDir, name);
-        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 }));
+        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 } or { Rollback: not null }));
     }
 
     /// <summary>0 when the job succeeded; else 1, with its one-line cause unless the summary showed it.</summary>

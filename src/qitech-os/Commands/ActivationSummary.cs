@@ -21,6 +21,29 @@ public static class ActivationSummary
             Line(managed ? "started" : "to start", result.Started);
             Line(managed ? "left running" : "unchanged", result.Unchanged);
         }
+        foreach (var check in result.Health ?? [])
+        {
+            Console.Out.WriteLine($"health: {check.Unit} {(check.Passed ? "passed" : "failed")}: {check.Detail}");
+        }
+        if (result.Rollback is { } rollback)
+        {
+            // The operator's words first: what failed, what runs now, why.
+            Console.Error.WriteLine($"error: {rollback.Message}");
+            Console.Error.WriteLine($"  reason: {rollback.Reason}");
+            foreach (var line in rollback.LastLogLines)
+            {
+                Console.Error.WriteLine("  | " + line);
+            }
+            if (rollback.Unit != null)
+            {
+                Console.Error.WriteLine($"  logs: qitech-os logs {rollback.Unit}");
+            }
+            foreach (var warning in result.Warnings)
+            {
+                Console.Error.WriteLine("warning: " + warning);
+            }
+            return 1;
+        }
         var system = storeDir.Render(result.System);
         Console.Out.WriteLine(result.Mode switch
         {

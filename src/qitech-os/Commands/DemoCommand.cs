@@ -5,6 +5,7 @@ using QiTech.Os.Client;
 using QiTech.Os.Config;
 using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
@@ -89,7 +90,13 @@ public static class DemoCommand
         }
         else
         {
-            Step("switching to it through qitech-osd");
+            // A restarted daemon first waits for its boot's health checks (job "boot-check").
+            foreach (var booting in (await client.JobsAsync(cancel)).Where(j => j is { Kind: JobKind.BootCheck, IsRunning: true }))
+            {
+                Step($"waiting for the boot's health checks (job {booting.Id})");
+                await client.WaitForJobAsync(booting.Id, Detail, cancel);
+            }
+            Step("switching to it through qitech-osd (it waits for the health checks)");
             var jobId = await client.ActivateAsync(ActivationMode.Switch, system, null, cancel);
             var job = await client.WaitForJobAsync(jobId, Detail, cancel);
             if (!job.Succeeded)

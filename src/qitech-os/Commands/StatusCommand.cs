@@ -41,7 +41,8 @@ public static class StatusCommand
                 state.CurrentSystem,
                 state.BootedSystem,
                 Embedded: false,
-                [.. serviceList.Select(ServiceJson.From)]),
+                [.. serviceList.Select(ServiceJson.From)],
+                manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null),
                 layout.StoreDir,
                 daemonRunning: false);
             return 0;
@@ -57,6 +58,14 @@ public static class StatusCommand
         Console.WriteLine($"current:      {Describe(status.Current, status.CurrentSystem, storeDir)}");
         Console.WriteLine($"booted:       {Describe(status.Booted, status.BootedSystem, storeDir)}");
         Console.WriteLine($"boot default: {Describe(status.BootDefault, null, storeDir)}");
+        if (status.BootFallback is { } fallback)
+        {
+            Console.WriteLine($"fallback:     this boot fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
+        }
+        foreach (var generation in new[] { status.Current, status.BootDefault }.OfType<GenerationJson>().DistinctBy(g => g.Number).Where(g => g.Failure != null))
+        {
+            Console.WriteLine($"failed:       generation {generation.Number} did not start correctly: {generation.Failure}");
+        }
         if (!daemonRunning)
         {
             Console.WriteLine("daemon:       not running (services start when qitech-osd boots this root)");

@@ -27,7 +27,11 @@ public static class UpdateInstallCommand
         {
             Description = "Configuration file in the commit, relative to its root (default: the running configuration's system.update.configFile, else machine.yaml, else configuration/machine.yaml)",
         };
-        var command = new Command("install", "Fetch REF, build its system and activate it") { reference, switchNow, boot, test, configFile };
+        var noRollback = new Option<bool>("--no-rollback")
+        {
+            Description = "Keep a version that fails its health checks running, to debug it (the boot default still goes back)",
+        };
+        var command = new Command("install", "Fetch REF, build its system and activate it") { reference, switchNow, boot, test, configFile, noRollback };
         command.SetAction(async (parse, cancel) =>
         {
             var chosen = new[] { (parse.GetValue(switchNow), ActivationMode.Switch), (parse.GetValue(boot), ActivationMode.Boot), (parse.GetValue(test), ActivationMode.Test) }
@@ -45,12 +49,16 @@ public static class UpdateInstallCommand
             if (daemon != null)
             {
                 // The daemon owns the running services: it installs, so they follow the switch.
-                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), fileOption, cancel);
+                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), fileOption, parse.GetValue(noRollback), cancel);
             }
             var url = SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source));
             using var session = await SystemSession.OpenAsync(parse, cancel);
-            var request = new UpdateRequest(url, name, mode, file);
-            var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel);
+            var request = new UpdateRequest(url, name, mode, file, !parse.GetValue(noRollback));
+            var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel, new TerminalSteps());
+            if (result.Activation.Rollback != null)
+            {
+                return ActivationSummary.Print(ActivationJson.From(result.Activation), layout.StoreDir, "update install");
+            }
             Console.Out.WriteLine(Outcome(result.Source.Info.Abbreviation, ActivationJson.From(result.Activation), layout.StoreDir));
             foreach (var failure in result.Activation.Failures)
             {
@@ -61,14 +69,19 @@ public static class UpdateInstallCommand
         return command;
     }
 
-    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, CancellationToken cancel)
+    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, bool noRollback, CancellationToken cancel)
     {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode, source, file, cancel);
+        var jobId = await daemon.InstallUpdateAsync(name.Name, mode, source, file, cancel, noRollback);
         Console.Error.WriteLine($"update {jobId} started in qitech-osd");
         var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
         if (job == null)
         {
             throw new OperationCanceledException(cancel);
+        }
+        if (!job.Succeeded && daemon.Json.Update(job)?.Activation is { Rollback: not null } failed)
+        {
+            ActivationSummary.Print(failed, daemon.Json.StoreDir, "update install");
+            return job.ExitCode is > 0 and var failedCode ? failedCode : 1;
         }
         if (!job.Succeeded)
         {

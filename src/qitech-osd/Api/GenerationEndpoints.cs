@@ -44,7 +44,8 @@ public static class GenerationEndpoints
             {
                 return Results.Ok(PlanJson.From(plan));
             }
-            return JobResults.Start(runner, KindOf(mode), context => Activate(host, mode, target, context));
+            var rollBack = request.NoRollback != true;
+            return JobResults.Start(runner, KindOf(mode), context => Activate(host, mode, target, rollBack, context));
         });
 
         app.MapPost(DaemonEndpoints.Rollback.Route, (RollbackRequest request, SystemHost host, JobRunner runner) =>
@@ -58,7 +59,7 @@ public static class GenerationEndpoints
             }
             // Nothing to roll back to is bad input (400), refused before a job starts.
             host.Manager.PlanActivation(new ActivationTarget.Rollback(), mode);
-            return JobResults.Start(runner, JobKind.Rollback, context => Activate(host, mode, new ActivationTarget.Rollback(), context));
+            return JobResults.Start(runner, JobKind.Rollback, context => Activate(host, mode, new ActivationTarget.Rollback(), rollBack: true, context));
         });
 
         app.MapDelete(DaemonEndpoints.DeleteGeneration.Route, async (string n, SystemHost host, JobRunner runner) =>
@@ -105,20 +106,44 @@ public static class GenerationEndpoints
             }));
     }
 
-    private static async Task Activate(SystemHost host, ActivationMode mode, ActivationTarget target, JobContext context)
+    private static async Task Activate(SystemHost host, ActivationMode mode, ActivationTarget target, bool rollBack, JobContext context)
     {
         context.Step(DaemonJson.WireName(mode));
-        var result = await host.Manager.ActivateAsync(mode, target, context.LogProgress, context.Cancel);
+        var options = new ActivationOptions(rollBack, new JobSteps(context));
+        var result = await host.Manager.ActivateAsync(mode, target, context.LogProgress, context.Cancel, options);
         context.SetResult(ActivationJson.From(result));
-        if (!result.Succeeded)
+        ThrowUnlessSucceeded(result, context);
+    }
+
+    /// <summary>
+    /// Ends an activation's job as it went: cancelled when the health wait was, failed naming
+    /// the version that did not start correctly and what runs instead (or each unit that failed).
+    /// </summary>
+    public static void ThrowUnlessSucceeded(ActivationResult result, JobContext context)
+    {
+        if (result.Succeeded)
         {
-            var first = result.Failures[0];
-            foreach (var line in first.LastLogLines)
-            {
-                context.Log($"{first.Unit}: {line}");
-            }
-            throw new QiTechOsException($"{string.Join(", ", result.Failures.Select(f => $"{f.Unit} failed to {f.Action}: {f.Reason}"))}; the previous generation is one rollback away");
+            return;
         }
+        if (result.Cancelled)
+        {
+            context.Log(result.Rollback!.Message);
+            throw new OperationCanceledException(result.Rollback.Message, context.Cancel);
+        }
+        if (result.Rollback is { } rollback)
+        {
+            foreach (var line in rollback.LastLogLines)
+            {
+                context.Log($"{rollback.Unit}: {line}");
+            }
+            throw new QiTechOsException($"{rollback.Message}: {rollback.Reason}");
+        }
+        var first = result.Failures[0];
+        foreach (var line in first.LastLogLines)
+        {
+            context.Log($"{first.Unit}: {line}");
+        }
+        throw new QiTechOsException($"{string.Join(", ", result.Failures.Select(f => $"{f.Unit} failed to {f.Action}: {f.Reason}"))}; the previous generation is one rollback away");
     }
 
     private static async Task BootOnce(SystemHost host, GenerationNumber number, JobContext context)

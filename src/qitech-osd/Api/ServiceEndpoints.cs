@@ -34,6 +34,10 @@ public static class ServiceEndpoints
                 context.Step("reboot");
                 var report = await host.RebootAsync(context.LogProgress, context.Cancel);
                 context.SetResult(new BootJson(report.System, report.Failures, report.Notes));
+                if (report.Pending is { } pending)
+                {
+                    await BootCheck.RunAsync(host, pending, context);
+                }
             });
         });
     }

@@ -19,7 +19,8 @@ public static class StatusEndpoints
                 state.CurrentSystem,
                 state.BootedSystem,
                 host.Supervisor != null,
-                services.Select(ServiceJson.From).ToList());
+                services.Select(ServiceJson.From).ToList(),
+                host.Manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null);
 
             GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
                 generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;

@@ -78,7 +78,7 @@ public static class UpdateEndpoints
                 ? request.Mode
                 : throw new BadInputException("mode: an update installs with switch, boot or test");
             var url = SourceSettings.Choose(host.Layout, request.Source, "source");
-            var update = new UpdateRequest(url, name, mode, UpdateConfigFile.Check(request.ConfigFile, host.Layout));
+            var update = new UpdateRequest(url, name, mode, UpdateConfigFile.Check(request.ConfigFile, host.Layout), request.NoRollback != true);
             return JobResults.Start(runner, JobKind.Update, context => UpdateJob.RunAsync(host, update, context));
         });
     }

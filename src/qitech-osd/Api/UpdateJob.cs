@@ -22,7 +22,7 @@ public static class UpdateJob
         UpdateResult result;
         try
         {
-            result = await new UpdateInstaller(host.LocalStore, host.Manager).InstallAsync(request, progress, context.Cancel);
+            result = await new UpdateInstaller(host.LocalStore, host.Manager).InstallAsync(request, progress, context.Cancel, new JobSteps(context));
         }
         catch (Exception e) when (e is not OperationCanceledException && context.Cancel.IsCancellationRequested)
         {
@@ -33,23 +33,12 @@ public static class UpdateJob
         {
             throw new QiTechOsException(scrubber.Scrub(e.Message), e.ExitCode);
         }
-        var activation = result.Activation;
         context.SetResult(UpdateJson.From(request, result));
-        if (context.Cancel.IsCancellationRequested)
+        if (context.Cancel.IsCancellationRequested && !result.Activation.Cancelled)
         {
             progress.Log("the cancel came after activation had begun; an activation always completes");
         }
-        if (!activation.Succeeded)
-        {
-            foreach (var failure in activation.Failures)
-            {
-                foreach (var line in failure.LastLogLines)
-                {
-                    progress.Log($"{failure.Unit}: {line}");
-                }
-            }
-            throw new QiTechOsException($"{string.Join(", ", activation.Failures.Select(f => $"{f.Unit} failed to {f.Action}: {f.Reason}"))}; the previous generation is one rollback away");
-        }
+        GenerationEndpoints.ThrowUnlessSucceeded(result.Activation, context);
     }
 
     private sealed class JobUpdateProgress(JobContext context, TokenScrubber scrubber) : IUpdateProgress

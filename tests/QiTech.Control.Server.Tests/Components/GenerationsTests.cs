@@ -95,4 +95,23 @@ public sealed class GenerationsTests : PageTest
 
         page.WaitForAssertion(() => Assert.Contains("generation 2: is current, booted or the boot default", page.Find("[role=alert]").TextContent));
     }
+
+    [Fact]
+    public void A_failed_generation_and_the_generation_a_boot_fell_back_to_are_marked()
+    {
+        Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444") with { Failure = "qitech-control-server.service: not healthy within 60 s" });
+        Daemon.Generations[2] = Daemon.Generations[2] with { KnownGood = true };
+        Daemon.Fallback = new QiTech.Os.Contract.BootFallbackJson(new QiTech.Os.Generations.GenerationNumber(4), new QiTech.Os.Generations.GenerationNumber(3), "generation 4 did not become healthy in 3 boots");
+
+        var page = Render<Generations>();
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("tr[data-generation]").Count));
+        var failed = page.Find("tr[data-generation='4'] .badge.failed");
+        Assert.Equal("did not start correctly", failed.TextContent);
+        Assert.Equal("qitech-control-server.service: not healthy within 60 s", failed.GetAttribute("title"));
+        Assert.Contains("failed", page.Find("tr[data-generation='4']").ClassList);
+        Assert.Equal("fallen back to", page.Find("tr[data-generation='3'] .badge.fallback").TextContent);
+        Assert.Equal("known good", page.Find("tr[data-generation='3'] .badge.known-good").TextContent);
+        Assert.Contains("This boot fell back from generation 4 to generation 3", page.Find("#boot-fallback").TextContent);
+    }
 }

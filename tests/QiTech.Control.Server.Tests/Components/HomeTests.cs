@@ -2,6 +2,8 @@ using Bunit;
 using QiTech.Control.Server.Components.Pages;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Contract;
+using QiTech.Os.Generations;
 
 namespace QiTech.Control.Server.Tests.Components;
 
@@ -56,5 +58,19 @@ public sealed class HomeTests : PageTest
         var page = Render<Home>();
 
         page.WaitForAssertion(() => Assert.Contains("No generation is active yet", page.Find("#running-version").TextContent));
+    }
+
+    [Fact]
+    public void A_fallen_back_boot_and_a_newer_failed_generation_are_marked()
+    {
+        Daemon.Generations.Add(FakeDaemon.Generation(4, "v1.3.0", "4444444444444444444444444444444444444444") with { Failure = "qitech-control-server.service: not healthy within 60 s" });
+        Daemon.Fallback = new BootFallbackJson(new GenerationNumber(4), new GenerationNumber(3), "generation 4 did not become healthy in 3 boots");
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "This boot fell back from generation 4 to generation 3: generation 4 did not become healthy in 3 boots", page.Find("#boot-fallback").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Contains("Version v1.3.0 (generation 4) did not start correctly;", page.Find("#failed-generation").TextContent));
+        Assert.Contains("qitech-control-server.service: not healthy within 60 s", page.Find("#failed-generation").TextContent);
     }
 }

@@ -3,6 +3,7 @@ using QiTech.Control.Server.Components.Pages;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Contract;
+using QiTech.Os.Generations;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Tests.Components;
@@ -142,5 +143,29 @@ public sealed class UpdateProgressTests : PageTest
         page.FindAll("[role=dialog] button").Single(b => b.TextContent == "Reboot").Click();
 
         Assert.Contains("reboot", Daemon.Calls);
+    }
+
+    [Fact]
+    public void A_version_that_did_not_start_correctly_says_what_runs_again_why_and_where_the_log_is()
+    {
+        const string Unit = "qitech-control-server.service";
+        Daemon.AddJob(7, JobState.Failed, "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again: ...",
+            new("activate", JobState.Succeeded, 100), new("check " + Unit, JobState.Failed, null), new("roll back to v1.2.0", JobState.Succeeded, null));
+        Daemon.Rollbacks[7] = new RollbackJson(
+            "version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again",
+            Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", Unit, ["starting", "database locked"],
+            new VersionRefJson(FakeDaemon.Generation(4, "v1.3.0", "4").StorePath, new GenerationNumber(4), "v1.3.0"),
+            new VersionRefJson(FakeDaemon.Generation(3, "v1.2.0", "3").StorePath, new GenerationNumber(3), "v1.2.0"),
+            new GenerationNumber(3), Cancelled: false);
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "Version v1.3.0 (generation 4) did not start correctly; version v1.2.0 (generation 3) is running again", page.Find("#rollback-title").TextContent));
+        Assert.Equal(Unit + ": GET http://127.0.0.1:3001/health answered 500 Internal Server Error", page.Find("#failure-cause").TextContent);
+        Assert.Equal("starting\ndatabase locked", page.Find("#failure-log").TextContent);
+        Assert.Equal("/troubleshoot?unit=qitech-control-server.service", page.Find("#failure-logs").GetAttribute("href"));
+        Assert.Equal(["activate", "check " + Unit, "roll back to v1.2.0"], page.FindAll("li.step .name").Select(e => e.TextContent));
+        Assert.Single(page.FindAll("li.step-failed"));
     }
 }

@@ -29,6 +29,12 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
 
     public Dictionary<int, JobJson> Jobs { get; } = [];
 
+    /// <summary>What a job's result says about a version that did not start correctly, by job id.</summary>
+    public Dictionary<int, RollbackJson> Rollbacks { get; } = [];
+
+    /// <summary>When set, the running boot fell back (status reports it).</summary>
+    public BootFallbackJson? Fallback { get; set; }
+
     public Dictionary<string, string> Changelogs { get; } = [];
 
     public List<string> LogLines { get; } = [];
@@ -97,7 +103,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         var current = Generations.FirstOrDefault(g => g.Current);
         return Task.FromResult(new StatusJson(
             current, Generations.FirstOrDefault(g => g.Booted), Generations.FirstOrDefault(g => g.BootDefault),
-            current?.StorePath, Generations.FirstOrDefault(g => g.Booted)?.StorePath, Embedded: true, [.. Services]));
+            current?.StorePath, Generations.FirstOrDefault(g => g.Booted)?.StorePath, Embedded: true, [.. Services], Fallback));
     }
 
     public Task<IReadOnlyList<GenerationJson>> GetGenerationsAsync(CancellationToken cancel)
@@ -151,6 +157,8 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
             yield return e;
         }
     }
+
+    public RollbackJson? RollbackOf(JobJson job) => Rollbacks.GetValueOrDefault(job.Id);
 
     public Task CancelJobAsync(int jobId, CancellationToken cancel)
     {

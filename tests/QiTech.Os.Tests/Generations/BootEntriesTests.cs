@@ -15,7 +15,7 @@ public sealed class BootEntriesTests : IDisposable
         _root.Ok("switch", "--system", v1);
         _root.Ok("switch", "--system", _root.AddSystem("v2"));
 
-        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+        var entry = _root.ReadText("/boot/loader/entries/qitech-1+3.conf");
 
         Assert.StartsWith("title QiTech Control OS, generation 1 (v1, ", entry);
         Assert.Contains("version 1 v1\n", entry);
@@ -34,8 +34,8 @@ public sealed class BootEntriesTests : IDisposable
 
         var output = _root.Ok("boot-entries");
 
-        Assert.Contains("qitech-1.conf", output);
-        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+        Assert.Contains("qitech-1+3.conf", output);
+        var entry = _root.ReadText("/boot/loader/entries/qitech-1+3.conf");
         Assert.Contains("linux /vmlinuz-6.1.0-13-amd64\n", entry);
         Assert.Contains("initrd /initrd.img-6.1.0-13-amd64\n", entry);
         Assert.Equal("default qitech-1.conf\ntimeout 9\neditor no\n", _root.ReadText("/boot/loader/loader.conf"));
@@ -47,7 +47,7 @@ public sealed class BootEntriesTests : IDisposable
         var v1 = _root.AddSystem("v1", topLevelFiles: new Dictionary<string, string> { ["kernel"] = "KERNEL-1", ["initrd"] = "INITRD-1" });
         _root.Ok("switch", "--system", v1);
 
-        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+        var entry = _root.ReadText("/boot/loader/entries/qitech-1+3.conf");
 
         var linux = entry.Split('\n').Single(l => l.StartsWith("linux ", StringComparison.Ordinal))["linux ".Length..];
         var initrd = entry.Split('\n').Single(l => l.StartsWith("initrd ", StringComparison.Ordinal))["initrd ".Length..];
@@ -65,9 +65,43 @@ public sealed class BootEntriesTests : IDisposable
         File.WriteAllText(_root.Layout.RootDeviceFile, "PARTUUID=0c7777b2-86e7-4cd2-a61b-ec0f6f56acab\n");
         _root.Ok("switch", "--system", v1);
 
-        var entry = _root.ReadText("/boot/loader/entries/qitech-1.conf");
+        var entry = File.ReadAllText(new QiTech.Os.Activation.BootEntries(_root.Layout).FindEntry(new QiTech.Os.Generations.GenerationNumber(1))!);
 
         Assert.Contains($"options root=PARTUUID=0c7777b2-86e7-4cd2-a61b-ec0f6f56acab init={v1}/init systemd.unit=graphical.target quiet qitech.system={v1} "
             + "systemd.show_status=1 console=tty0 console=ttyS0,115200\n", entry);
+    }
+
+    [Fact]
+    public void Entries_carry_systemd_boots_counter_which_a_rewrite_keeps_and_a_blessing_drops()
+    {
+        _root.Ok("switch", "--system", _root.AddSystem("v1"));
+        var entries = new QiTech.Os.Activation.BootEntries(_root.Layout);
+        var one = new QiTech.Os.Generations.GenerationNumber(1);
+
+        var first = entries.CountDown(one);
+        _root.Ok("switch", "--system", _root.AddSystem("v2"));
+        var kept = entries.FindEntry(one);
+        entries.Bless(one);
+
+        Assert.Equal(new QiTech.Os.Activation.BootCounter(2, 1), first);
+        Assert.EndsWith("/qitech-1+2-1.conf", kept);
+        Assert.Equal(["qitech-1.conf", "qitech-2+3.conf"], Directory.GetFiles(entries.EntriesDir).Select(Path.GetFileName).Order());
+        Assert.Null(entries.Counter(one));
+        Assert.Null(entries.CountDown(one));
+        Assert.StartsWith("default qitech-2.conf\n", _root.ReadText("/boot/loader/loader.conf"));
+        _root.Ok("delete-generations", "1");
+        Assert.Equal(["qitech-2+3.conf"], Directory.GetFiles(entries.EntriesDir).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("qitech-7.conf", 7, null, null)]
+    [InlineData("qitech-7+3.conf", 7, 3, 0)]
+    [InlineData("qitech-7+0-3.conf", 7, 0, 3)]
+    public void Entry_names_parse_as_systemd_boot_writes_them(string name, int number, int? left, int? done)
+    {
+        Assert.True(QiTech.Os.Activation.BootCounter.TryParseFileName(name, out var n, out var counter));
+        Assert.Equal((number, left, done), (n.Value, counter?.Left, counter?.Done));
+        Assert.Equal(name, QiTech.Os.Activation.BootCounter.FileName(n, counter));
+        Assert.False(QiTech.Os.Activation.BootCounter.TryParseFileName("qitech-7+x.conf", out _, out _));
     }
 }

@@ -134,8 +134,8 @@ public sealed class CrashConsistencyTests : IDisposable
 
         Assert.Equal(["system-2-link", "system-3-link"], SystemInvariants.Generations(_root));
         SystemInvariants.AssertRunning(_root, v3, bootDefault: true);
-        Assert.False(_root.Has("/boot/loader/entries/qitech-1.conf"));
-        Assert.True(_root.Has("/boot/loader/entries/qitech-2.conf"));
+        Assert.False(_root.Has("/boot/loader/entries/qitech-1+3.conf"));
+        Assert.True(_root.Has("/boot/loader/entries/qitech-2+3.conf"));
     }
 
     [Fact]

@@ -25,8 +25,8 @@ public sealed class DeleteGenerationsTests : IDisposable
 
         Assert.Contains("deleted generation 1", output);
         Assert.Equal(["system-3-link"], SystemInvariants.Generations(_root));
-        Assert.False(_root.Has("/boot/loader/entries/qitech-1.conf"));
-        Assert.True(_root.Has("/boot/loader/entries/qitech-3.conf"));
+        Assert.False(_root.Has("/boot/loader/entries/qitech-1+3.conf"));
+        Assert.True(_root.Has("/boot/loader/entries/qitech-3+3.conf"));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class ServiceActivationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_unit_that_fails_to_start_is_reported_with_its_log_and_rollback_restores()
+    public async Task A_unit_that_fails_to_start_is_reported_with_its_log_and_the_version_before_runs_again()
     {
         var v1 = _root.AddSystem("v1", units: Sleepers(("app.service", 1000)));
         await Switch(v1);
@@ -102,16 +102,16 @@ public sealed class ServiceActivationTests : IDisposable
         }));
 
         var failure = Assert.Single(result.Failures);
-        Assert.Equal("app.service", failure.Unit);
-        Assert.Equal("restart", failure.Action);
+        Assert.Equal(("app.service", "restart"), (failure.Unit, failure.Action));
         Assert.Contains("config error: port 3001 in use", failure.LastLogLines);
+        Assert.False(result.Succeeded);
+        Assert.Equal("version v2 (generation 2) did not start correctly; version v1 (generation 1) is running again", result.Rollback!.Message);
+        Assert.StartsWith("app.service failed to restart: ", result.Rollback.Reason);
         Assert.Equal(new GenerationNumber(1), _manager.KnownGood());
-
-        var back = await _manager.ActivateAsync(ActivationMode.Switch, new ActivationTarget.Rollback());
-
-        Assert.True(back.Succeeded);
+        Assert.Equal(result.Rollback.Reason, _manager.Failed.All()[new GenerationNumber(2)]);
         Assert.NotNull(_services.Pid("app.service"));
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+        Assert.Equal(["system-1-link", "system-2-link"], SystemInvariants.Generations(_root));
     }
 
     [Fact]

@@ -97,6 +97,12 @@ public sealed class KioskModule : IConfigModule
                 ["RestartSec"] = 2L,
             },
         });
+        // The kiosk answers nothing to probe: healthy is the compositor and browser staying up.
+        contributions.SetDefault("systemd.services." + UnitName + ".healthCheck", new Dictionary<string, object?>
+        {
+            ["activeSec"] = 5L,
+            ["deadlineSec"] = 30L,
+        });
         // The operator's screen never sleeps: a sleeping machine controller is a stopped line.
         foreach (var target in new[] { "sleep", "suspend", "hibernate", "hybrid-sleep" })
         {

@@ -5,7 +5,8 @@ namespace QiTech.Os.Config.Modules;
 /// <summary>
 /// <c>services.qitech</c>: the control server as the seed's module sets it up: its own system
 /// user, a hardened unit that may use raw sockets and real-time scheduling and nothing more,
-/// state under /var/lib/qitech, the port opened in the firewall.
+/// state under /var/lib/qitech, the port opened in the firewall, its own <c>/health</c> as the
+/// health check activation waits for.
 /// </summary>
 public sealed class QiTechServiceModule : IConfigModule
 {
@@ -126,6 +127,14 @@ public sealed class QiTechServiceModule : IConfigModule
                 ["SystemCallArchitectures"] = "native",
                 ["UMask"] = "0027",
             },
+        });
+        // Healthy: its own /health answers (it is ready and reaches the daemon) and it stays up
+        // 5 s, so a server that answers once and then crashes is caught too.
+        contributions.SetDefault("systemd.services." + UnitName + ".healthCheck", new Dictionary<string, object?>
+        {
+            ["http"] = $"http://127.0.0.1:{port}/health",
+            ["activeSec"] = 5L,
+            ["deadlineSec"] = 60L,
         });
     }
 

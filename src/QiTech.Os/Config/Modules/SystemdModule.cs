@@ -33,7 +33,12 @@ public sealed class SystemdModule : IConfigModule
                  + "a value holding a line break or ending in a backslash is refused.",
                  "{ ExecStart: /usr/bin/true, Restart: always }")
              .Declare("restartTriggers", ListOf(Str), EmptyList,
-                 "Texts whose change restarts the service (written as X-Restart-Triggers, which systemd ignores).");
+                 "Texts whose change restarts the service (written as X-Restart-Triggers, which systemd ignores).")
+             .Declare("healthCheck", NullOr(Submodule(DeclareHealthCheck)), null,
+                 "When the service counts as healthy after a switch, test or update (written into the unit as [X-QiTech-HealthCheck], which "
+                 + "systemd ignores). Activation waits for it; when it fails, the version that ran before is switched back to, live. "
+                 + "null: no check beyond a successful start. '!force null' removes a module's check.",
+                 "{ http: 'http://127.0.0.1:8080/health', activeSec: 5, deadlineSec: 60 }");
         })), EmptySet, "Services, by unit name without .service.", "{ my-daemon: { wantedBy: [multi-user.target], serviceConfig: { ExecStart: /usr/bin/my-daemon } } }");
         options.Declare("systemd.targets", AttrsOf(Submodule(t => DeclareCommon(t, unitName))), EmptySet,
             "Targets, by name without .target. enable: false masks one (sleep, suspend, hibernate); a target with a description is written as a unit.",
@@ -43,6 +48,17 @@ public sealed class SystemdModule : IConfigModule
         options.Declare("systemd.defaultUnit", Matching(@"^[A-Za-z0-9:_.\\-]+\.target$", "target unit name"), "multi-user.target",
             "The target the machine boots into.", "graphical.target");
     }
+
+    private static void DeclareHealthCheck(OptionSet h) => h
+        .Declare("http", NullOr(Str), null,
+            "A URL on this machine (http or https to localhost, 127.0.0.1 or [::1]) that must answer 2xx.", "http://127.0.0.1:3001/health")
+        .Declare("command", NullOr(Str), null,
+            "A command that must exit 0: split as ExecStart= is (quotes, no shell, no variables), run as the daemon's user with the system's "
+            + "sw/bin first on PATH.", "qitech-os status")
+        .Declare("activeSec", NullOr(IntBetween(1, 3600)), null,
+            "Seconds the service must have run without a restart before it counts as healthy (catches a crash loop after a first good answer).")
+        .Declare("deadlineSec", IntBetween(1, 3600), (long)Health.HealthCheck.DefaultDeadline.TotalSeconds,
+            "Seconds after the activation by which the check must pass; the service exiting or failing fails it at once.");
 
     private static void DeclareCommon(OptionSet s, Types.ListType unitName) => s
         .Declare("enable", Bool, true, "false masks the unit: it cannot start, not even as a dependency.")
@@ -68,6 +84,10 @@ public sealed class SystemdModule : IConfigModule
         }
         foreach (var (name, service) in config.Set("systemd.services").Entries())
         {
+            if (service["healthCheck"] is IReadOnlyDictionary<string, object?> health)
+            {
+                CheckHealth(checks, Services.Append(name).Append("healthCheck"), health);
+            }
             foreach (var variable in service.Set("environment").Keys)
             {
                 checks.Assert(UnitFileWriter.EnvironmentNamePattern.IsMatch(variable), Services.Append(name).Append("environment").Append(variable),
@@ -82,6 +102,34 @@ public sealed class SystemdModule : IConfigModule
         }
     }
 
+    private static void CheckHealth(ConfigChecks checks, OptionPath at, IReadOnlyDictionary<string, object?> health)
+    {
+        var http = health.Str("http");
+        var command = health.Str("command");
+        var active = health.Int("activeSec");
+        checks.Assert(http != null || command != null || active != null, at, "a health check needs http, command or activeSec");
+        if (http != null && Health.HealthCheck.UrlProblem(http) is { } urlProblem)
+        {
+            checks.Assert(false, at.Append("http"), urlProblem);
+        }
+        if (command != null && Health.HealthCheck.CommandProblem(command) is { } commandProblem)
+        {
+            checks.Assert(false, at.Append("command"), commandProblem);
+        }
+        checks.Assert(active == null || active < health.Int("deadlineSec"), at.Append("deadlineSec"),
+            $"deadlineSec ({health.Int("deadlineSec")}) must be longer than activeSec ({active})");
+    }
+
+    /// <summary>The check as the unit file carries it (null when none is declared).</summary>
+    private static Health.HealthCheck? HealthCheckOf(IReadOnlyDictionary<string, object?> service) =>
+        service["healthCheck"] is IReadOnlyDictionary<string, object?> h
+            ? new Health.HealthCheck(
+                h.Str("http") is { } url ? new Uri(url) : null,
+                h.Str("command"),
+                h.Int("activeSec") is { } active ? TimeSpan.FromSeconds(active) : null,
+                TimeSpan.FromSeconds(h.Int("deadlineSec")!.Value))
+            : null;
+
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
         foreach (var (name, service) in config.Set("systemd.services").Entries())
@@ -95,6 +143,14 @@ public sealed class SystemdModule : IConfigModule
                 foreach (var (key, value) in service.Set("serviceConfig"))
                 {
                     writer.Setting(key, value, Services.Append(name).Append("serviceConfig").Append(key));
+                }
+                if (HealthCheckOf(service) is { } check)
+                {
+                    writer.Section(Health.HealthCheck.Section);
+                    foreach (var (key, value) in check.Lines())
+                    {
+                        writer.Line(key, value);
+                    }
                 }
             });
         }
