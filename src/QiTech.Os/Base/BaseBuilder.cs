@@ -7,10 +7,11 @@ using QiTech.Os.Store;
 namespace QiTech.Os.Base;
 
 /// <summary>
-/// Builds a Debian base into the store: mmdebstrap makes the root tree (as root, in its own
-/// mount namespace so a failed run leaves no mount behind), owners, special modes,
-/// capabilities and device nodes are recorded in <c>metadata</c> and the special files left
-/// out, and the result is registered under the derivation's path:
+/// Builds a Debian base into the store from its lock: the pinned .debs are fetched as
+/// fixed-output paths into an offline mirror (<see cref="PinnedBase"/>), mmdebstrap makes the
+/// root tree from them alone in the sandbox with no network (<see cref="BaseTreeBuilder"/>),
+/// owners, special modes, capabilities and device nodes are recorded in <c>metadata</c> and
+/// the special files left out, and the result is registered under the lock's path:
 /// <code>
 /// &lt;base&gt;/root/…      the Debian tree, canonical as every store path
 /// &lt;base&gt;/metadata    what the store cannot hold (<see cref="BaseMetadata"/>)
@@ -25,16 +26,19 @@ public static class BaseBuilder
     public const string RootDir = "root";
     public const string PackagesFile = "packages";
 
+    /// <summary>Where the customize hook leaves the installed package list inside the tree, moved out before import.</summary>
+    private const string PackagesInTree = "qitech-base-packages";
+
     /// <summary>/etc/fstab before the kernel's initramfs is made: initramfs-tools adds fsck.ext4 only for a root it finds there.</summary>
     private const string FstabHook = "mkdir -p \"$1/etc\" && printf '/dev/root / ext4 rw,errors=remount-ro 0 1\\n' > \"$1/etc/fstab\"";
 
     private const string PackagesHook =
-        "chroot \"$1\" dpkg-query -W -f '${Package} ${Version} ${Architecture}\\n' | LC_ALL=C sort > \"$1/../" + PackagesFile + "\"";
+        "chroot \"$1\" dpkg-query -W -f '${Package} ${Version} ${Architecture}\\n' | LC_ALL=C sort > \"$1/" + PackagesInTree + "\"";
 
-    /// <summary>Builds the base unless the store has it; returns its path.</summary>
-    public static async Task<StorePath> BuildAsync(LocalStore store, Derivation derivation, BaseSources sources, Action<string> log, CancellationToken cancel)
+    /// <summary>Builds the base of <paramref name="baseLock"/> unless the store has it; returns its path.</summary>
+    public static async Task<StorePath> BuildAsync(LocalStore store, BaseLock baseLock, Action<string> log, CancellationToken cancel)
     {
-        var output = BaseDerivation.OutputOf(derivation, store.Layout.StoreDir);
+        var output = BaseDerivation.OutputOf(BaseDerivation.Create(baseLock), store.Layout.StoreDir);
         if (store.IsValid(output))
         {
             return output;
@@ -43,32 +47,19 @@ public static class BaseBuilder
         {
             throw new BuildException($"building {store.Render(output)} needs root: mmdebstrap sets the owners and device nodes the base records");
         }
-        foreach (var tool in new[] { BaseDerivation.Builder, "/usr/bin/unshare" })
-        {
-            if (!File.Exists(tool))
-            {
-                throw new BuildException($"building a Debian base needs {tool} (Debian packages mmdebstrap, util-linux)");
-            }
-        }
         using var unrooted = store.HoldOffGarbageCollection();
+        var (mirror, downloaded) = await PinnedBase.FetchMirrorAsync(store, baseLock, log, cancel);
+        log($"{baseLock.Packages.Count} pinned .debs in the store ({downloaded} downloaded); building {store.Render(output)} offline with mmdebstrap");
         using var work = TempTree.Create(store.TmpDir, store.Links);
         var root = work.Path + "/" + RootDir;
-        string[] args =
-        [
-            "--mount", "--propagation", "private", "--", BaseDerivation.Builder, "--mode=root",
-            .. derivation.Args.Take(derivation.Args.Count - 1),
-            "--setup-hook=" + FstabHook,
-            "--customize-hook=" + PackagesHook,
-            derivation.Env["suite"], root, .. sources.MirrorArguments,
-        ];
-        log($"building {store.Render(output)} with mmdebstrap ({derivation.Env["packages"].Split(' ').Length} packages declared)");
-        var exit = await HostCommand.RunStreamingAsync("/usr/bin/unshare", args, log,
-            new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "315532800", ["LC_ALL"] = "C.UTF-8" }, cancel);
-        if (exit != 0)
+        var tree = new BaseTreeBuilder(store)
         {
-            throw new BuildException($"mmdebstrap failed (exit {exit}) building {store.Render(output)}");
-        }
+            Log = new LineProgress(log),
+            ExtraOptions = ["--setup-hook=" + FstabHook, "--customize-hook=" + PackagesHook],
+        };
+        await tree.BuildAsync(baseLock.Request, mirror, root, cancel);
         cancel.ThrowIfCancellationRequested();
+        File.Move(root + "/" + PackagesInTree, work.Path + "/" + PackagesFile);
         var metadata = BaseMetadata.Scan(root);
         foreach (var special in metadata.Entries.Where(e => e.IsSpecial))
         {
@@ -79,14 +70,14 @@ public static class BaseBuilder
         File.CreateSymbolicLink(work.Path + "/kernel", RootDir + "/boot/" + kernel);
         File.CreateSymbolicLink(work.Path + "/initrd", RootDir + "/boot/" + initrd);
         log($"importing the base into the store ({metadata.Entries.Count()} entries recorded in metadata)");
-        var tree = work.Path + "/out";
-        Directory.CreateDirectory(tree);
-        Directory.Move(root, tree + "/" + RootDir);
+        var outTree = work.Path + "/out";
+        Directory.CreateDirectory(outTree);
+        Directory.Move(root, outTree + "/" + RootDir);
         foreach (var name in new[] { BaseMetadata.FileName, PackagesFile, "kernel", "initrd" })
         {
-            File.Move(work.Path + "/" + name, tree + "/" + name);
+            File.Move(work.Path + "/" + name, outTree + "/" + name);
         }
-        BuildOutputRegistrar.Register(store, output, tree, deriver: null, referenceCandidates: [], contentAddress: null, cancel);
+        BuildOutputRegistrar.Register(store, output, outTree, deriver: null, referenceCandidates: [], contentAddress: null, cancel);
         return output;
     }
 

@@ -1,14 +1,16 @@
+using System.Security.Cryptography;
+using System.Text;
 using QiTech.Os.Build;
 using QiTech.Os.Nix;
 
 namespace QiTech.Os.Base;
 
 /// <summary>
-/// The derivation of a Debian base: suite, architecture and package list, built by
-/// mmdebstrap (<see cref="BaseBuilder"/>). Its output path is known from these alone, so a
-/// configuration names its base before anything is built, as it names its packages.
-/// Until the .debs are pinned, the path names the declared list, not the exact bits: two
-/// builds of one list on different days may differ in package versions.
+/// The derivation of a Debian base: the lock that pins it (suite, architecture, variant and
+/// every .deb by version and SHA-256), built offline by mmdebstrap from exactly those .debs
+/// (<see cref="BaseBuilder"/>). Its output path is known from the lock alone, so a
+/// configuration names its base before anything is built, as it names its packages, and two
+/// machines with one lock name one base.
 /// </summary>
 public static class BaseDerivation
 {
@@ -16,26 +18,25 @@ public static class BaseDerivation
     public const string Builder = "/usr/bin/mmdebstrap";
 
     /// <summary>Bumped whenever the layout of the output changes, so old bases are never taken for new ones.</summary>
-    public const string LayoutVersion = "1";
+    public const string LayoutVersion = "2";
 
-    public static Derivation Create(string suite, string architecture, IEnumerable<string> packages) =>
+    public static Derivation Create(BaseLock baseLock) =>
         new()
         {
             Name = Name,
             Builder = Builder,
-            Args = ["--variant=minbase", "--architectures=" + architecture, "--include=" + string.Join(',', Packages(packages)), suite],
+            Args = [],
             Env = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["suite"] = suite,
-                ["architecture"] = architecture,
-                ["packages"] = string.Join(' ', Packages(packages)),
+                ["suite"] = baseLock.Request.Suite,
+                ["architecture"] = baseLock.Request.Architecture,
+                ["variant"] = baseLock.Request.Variant,
+                ["packages"] = string.Join(' ', baseLock.Request.Packages),
+                // The lock's whole text: every pinned .deb's name, version, architecture and SHA-256.
+                ["lock"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseLock.Render()))),
                 ["layout"] = LayoutVersion,
             },
         };
-
-    /// <summary>The package list as the derivation holds it: sorted, each once.</summary>
-    public static IReadOnlyList<string> Packages(IEnumerable<string> packages) =>
-        [.. packages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     public static StorePath OutputOf(Derivation derivation, StoreDirectory storeDir) =>
         new DerivationHasher(storeDir).Resolve(derivation).Out;

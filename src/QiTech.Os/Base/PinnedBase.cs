@@ -23,6 +23,19 @@ public static class PinnedBase
         return baseLock;
     }
 
+    /// <summary>
+    /// The lock's .debs in the store (from the cache, else the build machine's apt sources for
+    /// the lock's suite) and their offline mirror; <paramref name="log"/> hears each download.
+    /// </summary>
+    public static async Task<(StorePath Mirror, int Downloaded)> FetchMirrorAsync(LocalStore store, BaseLock baseLock, Action<string> log, CancellationToken cancel = default)
+    {
+        var sources = await AptSources.ForSuiteAsync(baseLock.Request.Suite, cancel);
+        using var http = new HttpClient();
+        var fetcher = new DebFetcher(store, http, DebCache.Default(), sources) { Log = log };
+        var mirror = await MirrorAsync(store, baseLock, fetcher, cancel);
+        return (mirror, fetcher.Downloaded);
+    }
+
     public static async Task<StorePath> MirrorAsync(LocalStore store, BaseLock baseLock, DebFetcher fetcher, CancellationToken cancel = default)
     {
         using var holdOff = store.HoldOffGarbageCollection();

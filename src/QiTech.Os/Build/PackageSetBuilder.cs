@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Build;
@@ -64,12 +65,6 @@ public sealed class PackageSetBuilder(LocalStore store)
             progress.Percent((i + 1) * 100 / derivations.Count);
         }
         return results;
-    }
-
-    /// <summary>Reports at once on the builder's thread: <see cref="Progress{T}"/> would post lines out of order.</summary>
-    private sealed class LineProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 
     private sealed class NoProgress : IPackageBuildProgress;

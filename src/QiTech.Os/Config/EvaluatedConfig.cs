@@ -10,6 +10,9 @@ public sealed class EvaluatedConfig(IReadOnlyDictionary<string, object?> root, I
     /// <summary>Where local paths (prebuilt packages, etc sources) go in the store.</summary>
     public ILocalPathImporter Importer { get; } = importer;
 
+    /// <summary>The configuration file evaluation started from (the one a lock file sits beside).</summary>
+    public SourceLocation TopFile => topFile;
+
     public IReadOnlyDictionary<string, object?> Root { get; } = root;
 
     public object? Get(OptionPath path)

@@ -82,7 +82,7 @@ public static class SystemBuilder
         }
         cancel.ThrowIfCancellationRequested();
         var evaluation = Evaluate(configFile, version, new StoreImporter(store, cancel), physicalStoreDir: store.Layout.PhysicalStoreDir);
-        return new PreparedSystem(evaluation, Packages(evaluation.Config), BaseModule.Derivation(evaluation.Config));
+        return new PreparedSystem(evaluation, Packages(evaluation.Config), BaseModule.Lock(evaluation.Config));
     }
 
     /// <summary>The packages built from source, with the .NET runtime a system with a base carries.</summary>
@@ -107,15 +107,15 @@ public static class SystemBuilder
             await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
         }
         var results = await builder.BuildAsync(prepared.Packages, progress, check, cancel);
-        if (prepared.Base is { } baseDerivation)
+        if (prepared.Base is { } baseLock)
         {
-            var output = BaseDerivation.OutputOf(baseDerivation, store.Layout.StoreDir);
+            var output = BaseDerivation.OutputOf(BaseDerivation.Create(baseLock), store.Layout.StoreDir);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var built = !store.IsValid(output);
             progress?.Starting(BaseDerivation.Name, prepared.Packages.Count, prepared.Packages.Count + 1);
             if (built)
             {
-                await BaseBuilder.BuildAsync(store, baseDerivation, BaseSources.FromHost(), line => progress?.Log(BaseDerivation.Name, line), cancel);
+                await BaseBuilder.BuildAsync(store, baseLock, line => progress?.Log(BaseDerivation.Name, line), cancel);
             }
             progress?.Finished(BaseDerivation.Name, output, built, clock.Elapsed);
         }

@@ -30,11 +30,8 @@ public static class BaseMirrorCommand
     {
         var request = BaseCommand.DeclaredBase(configFile);
         var baseLock = PinnedBase.ReadLock(BaseModule.LockPathFor(configFile), request);
-        var sources = await AptSources.ForSuiteAsync(request.Suite, cancel);
-        using var http = new HttpClient();
-        var fetcher = new DebFetcher(store, http, DebCache.Default(), sources) { Log = line => Console.Error.WriteLine(line) };
-        var mirror = await PinnedBase.MirrorAsync(store, baseLock, fetcher, cancel);
-        Console.Error.WriteLine($"{baseLock.Packages.Count} .debs in the store ({fetcher.Downloaded} downloaded)");
+        var (mirror, downloaded) = await PinnedBase.FetchMirrorAsync(store, baseLock, line => Console.Error.WriteLine(line), cancel);
+        Console.Error.WriteLine($"{baseLock.Packages.Count} .debs in the store ({downloaded} downloaded)");
         return (baseLock, mirror);
     }
 }

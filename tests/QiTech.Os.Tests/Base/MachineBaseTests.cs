@@ -1,6 +1,7 @@
 using QiTech.Os.Base;
 using QiTech.Os.Config;
 using QiTech.Os.Config.Modules;
+using QiTech.Os.Errors;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Base;
@@ -29,13 +30,25 @@ public sealed class MachineBaseTests
     }
 
     [Fact]
-    public void A_base_without_packages_is_refused_at_its_option()
+    public void A_base_that_names_no_packages_still_gets_what_booting_needs()
     {
         using var temp = new TempDir("qitech-base-config");
         var file = Path.Combine(temp.Path, "machine.yaml");
         File.WriteAllText(file, "system:\n  base:\n    enable: true\n");
-        var e = Assert.Throws<ConfigException>(() => SystemBuilder.Evaluate(file, VersionInfo.Unknown, new HashingImporter(new Nix.StoreDirectory("/qitech/store"))));
-        Assert.Contains("system.base.packages", e.Message);
-        Assert.Contains("a base names its packages (at least a kernel and systemd)", e.Message);
+        var evaluation = SystemBuilder.Evaluate(file, VersionInfo.Unknown, new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
+        var request = BaseModule.Request(evaluation.Config)!;
+        Assert.Superset(new HashSet<string>(["linux-image-amd64", "systemd", "systemd-boot", "busybox-static"]), request.Packages.ToHashSet());
+    }
+
+    [Fact]
+    public void A_base_without_its_lock_is_refused_naming_the_command_that_makes_it()
+    {
+        using var temp = new TempDir("qitech-base-config");
+        var file = Path.Combine(temp.Path, "machine.yaml");
+        File.WriteAllText(file, "system:\n  base:\n    enable: true\n");
+        var evaluation = SystemBuilder.Evaluate(file, VersionInfo.Unknown, new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
+        var e = Assert.Throws<BadInputException>(() => BaseModule.Derivation(evaluation.Config));
+        Assert.Contains(Path.Combine(temp.Path, "base.lock"), e.Message);
+        Assert.Contains("qitech-os base lock", e.Message);
     }
 }

@@ -25,7 +25,6 @@ public sealed class BaseModule : IConfigModule
     public static readonly IReadOnlyList<string> DotnetPackages = ["libicu72", "libssl3", "zlib1g", "libstdc++6"];
 
     private static readonly OptionPath Base = OptionPath.Parse("system.base");
-    private static readonly OptionPath Packages = OptionPath.Parse("system.base.packages");
 
     public string Name => "system.base";
 
@@ -51,14 +50,6 @@ public sealed class BaseModule : IConfigModule
 
     public static bool Enabled(EvaluatedConfig config) => config.Bool("system.base.enable");
 
-    public void Check(EvaluatedConfig config, ConfigChecks checks)
-    {
-        if (Enabled(config))
-        {
-            checks.Assert(config.List("system.base.packages").Count > 0, Packages, "a base names its packages (at least a kernel and systemd)");
-        }
-    }
-
     /// <summary>The declared base as the lock file pins it, or null when the system has none.</summary>
     public static BaseRequest? Request(EvaluatedConfig config) =>
         Enabled(config)
@@ -69,11 +60,16 @@ public sealed class BaseModule : IConfigModule
     public static string LockPathFor(string configFile) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, BaseLock.DefaultFileName);
 
-    /// <summary>The base's derivation, or null when the system has no base.</summary>
+    /// <summary>
+    /// The base's lock (<c>base.lock</c> beside the top configuration file, checked against
+    /// the declared base), or null when the system has no base.
+    /// </summary>
+    public static BaseLock? Lock(EvaluatedConfig config) =>
+        Request(config) is { } request ? PinnedBase.ReadLock(LockPathFor(config.TopFile.File), request) : null;
+
+    /// <summary>The base's derivation, named by its lock, or null when the system has no base.</summary>
     public static Derivation? Derivation(EvaluatedConfig config) =>
-        Enabled(config)
-            ? BaseDerivation.Create(config.String("system.base.suite"), config.String("system.base.architecture"), config.Strings("system.base.packages"))
-            : null;
+        Lock(config) is { } baseLock ? BaseDerivation.Create(baseLock) : null;
 
     /// <summary>The runtime framework-dependent .NET programs of the system run on, or null without a base.</summary>
     public static Derivation? DotnetRuntime(EvaluatedConfig config) =>
