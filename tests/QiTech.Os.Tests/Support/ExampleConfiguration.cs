@@ -39,6 +39,7 @@ public static class ExampleConfiguration
         RepoFiles.CopyTree(RepoFiles.Combine("configuration"), dir);
         File.WriteAllText(Path.Combine(dir, "packages.yaml"), QuickPackages);
         File.WriteAllText(Path.Combine(dir, "modules", "os.yaml"), "# the Debian base and qitech-osd's unit: left to the VM suite\n");
+        File.WriteAllText(Path.Combine(dir, "modules", "base.yaml"), "# the Debian base: left to the VM suite\n");
         return Path.Combine(dir, "machine.yaml");
     }
 }
