@@ -47,4 +47,11 @@ public sealed class RemoteAccessOptions
     public string? CertificateKeyPath { get; set; }
 
     public string? PasswordHash { get; set; }
+
+    /// <summary>
+    /// A file of the machine holding <see cref="PasswordHash"/> (what <c>services.qitech</c>
+    /// sets): the hash stays out of the unit and the store. While the file is missing the
+    /// listener runs and nobody can sign in remotely.
+    /// </summary>
+    public string? PasswordHashFile { get; set; }
 }

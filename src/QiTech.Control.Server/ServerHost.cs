@@ -46,6 +46,11 @@ public static class ServerHost
             builder.Configuration[$"{ControlServerOptions.Section}:Port"] = unitPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         var options = builder.Configuration.GetSection(ControlServerOptions.Section).Get<ControlServerOptions>() ?? new ControlServerOptions();
+        if (ReadPasswordHashFile(options.Remote) is { } fromFile)
+        {
+            builder.Configuration[$"{ControlServerOptions.Section}:Remote:PasswordHash"] = fromFile;
+            options.Remote.PasswordHash = fromFile;
+        }
         CheckRemote(options.Remote);
         builder.Services.Configure<ControlServerOptions>(builder.Configuration.GetSection(ControlServerOptions.Section));
 
@@ -164,7 +169,9 @@ public static class ServerHost
         {
             return;
         }
-        if (!PasswordHash.IsWellFormed(remote.PasswordHash))
+        // A hash file named but not written yet: remote access answers, and no sign-in succeeds.
+        var awaitingFile = string.IsNullOrEmpty(remote.PasswordHash) && !string.IsNullOrEmpty(remote.PasswordHashFile);
+        if (!awaitingFile && !PasswordHash.IsWellFormed(remote.PasswordHash))
         {
             throw new QiTech.Os.Errors.BadInputException(
                 $"{ControlServerOptions.Section}:Remote:PasswordHash: missing or not made by 'qitech-control-server hash-password'");
@@ -174,6 +181,23 @@ public static class ServerHost
             throw new QiTech.Os.Errors.BadInputException(
                 $"{ControlServerOptions.Section}:Remote:CertificatePath: '{remote.CertificatePath}' is not a certificate file (HTTPS is required for remote access)");
         }
+    }
+
+    /// <summary>The hash in <see cref="RemoteAccessOptions.PasswordHashFile"/>, or null when no hash is set there.</summary>
+    private static string? ReadPasswordHashFile(RemoteAccessOptions remote)
+    {
+        if (!remote.Enabled || !string.IsNullOrEmpty(remote.PasswordHash) || string.IsNullOrEmpty(remote.PasswordHashFile) || !File.Exists(remote.PasswordHashFile))
+        {
+            return null;
+        }
+        var text = File.ReadAllText(remote.PasswordHashFile).Trim();
+        if (!PasswordHash.IsWellFormed(text))
+        {
+            // The file's content is a secret: the message names the file only.
+            throw new QiTech.Os.Errors.BadInputException(
+                $"{remote.PasswordHashFile}: not a hash made by 'qitech-control-server hash-password' ({ControlServerOptions.Section}:Remote:PasswordHashFile)");
+        }
+        return text;
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(RemoteAccessOptions remote) =>

@@ -36,4 +36,32 @@ public sealed class PasswordHashTests
 
         Assert.Contains("ControlServer:Remote:PasswordHash", error.Message);
     }
+
+    [Fact]
+    public void The_hash_comes_from_its_file_and_a_missing_file_only_keeps_everyone_out()
+    {
+        var dir = Directory.CreateTempSubdirectory("qitech-hash-file").FullName;
+        try
+        {
+            var certificate = Path.Combine(dir, "cert.pem");
+            File.WriteAllText(certificate, "stand-in: only its existence is checked before start");
+            var file = Path.Combine(dir, "remote-password-hash");
+            string[] args = ["--ControlServer:Remote:Enabled=true", "--ControlServer:Remote:CertificatePath=" + certificate, "--ControlServer:Remote:PasswordHashFile=" + file];
+
+            Assert.Null(ServerHost.CreateBuilder(args).Configuration["ControlServer:Remote:PasswordHash"]);
+
+            var hash = PasswordHash.Create("s3cret");
+            File.WriteAllText(file, hash + "\n");
+            Assert.Equal(hash, ServerHost.CreateBuilder(args).Configuration["ControlServer:Remote:PasswordHash"]);
+
+            File.WriteAllText(file, "s3cret\n");
+            var error = Assert.Throws<QiTech.Os.Errors.BadInputException>(() => ServerHost.CreateBuilder(args));
+            Assert.Equal($"{file}: not a hash made by 'qitech-control-server hash-password' (ControlServer:Remote:PasswordHashFile)", error.Message);
+            Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

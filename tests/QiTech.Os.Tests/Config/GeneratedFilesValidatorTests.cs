@@ -34,7 +34,8 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
         Run("cp", "-a", "/usr/lib/systemd/system", Path.Combine(root, "usr/lib/systemd/system"));
         var unitDir = Path.Combine(root, "etc/systemd/system");
         var units = Directory.GetFiles(unitDir).Where(f => !File.GetAttributes(f).HasFlag(FileAttributes.ReparsePoint)).Select(Path.GetFileName).ToList();
-        Assert.Equal(["qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"], units.Order(StringComparer.Ordinal));
+        Assert.Equal(["cpufreq.service", "qitech-control-server-certificate.service", "qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"],
+            units.Order(StringComparer.Ordinal));
         foreach (var unit in units)
         {
             foreach (var program in Programs(File.ReadAllText(Path.Combine(unitDir, unit!))))
@@ -82,7 +83,7 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
         var ruleset = Path.Combine(root, "etc/nftables/qitech-firewall.nft");
         var ok = ProcessRunner.Run("nft", ["-c", "-f", ruleset]);
         Assert.True(ok.ExitCode == 0, ok.Stderr);
-        Assert.Contains("tcp dport { 22, 3001 } accept", File.ReadAllText(ruleset), StringComparison.Ordinal);
+        Assert.Contains("tcp dport { 22, 443 } accept", File.ReadAllText(ruleset), StringComparison.Ordinal);
 
         File.WriteAllText(ruleset, File.ReadAllText(ruleset).Replace("accept\n  }", "acept\n  }", StringComparison.Ordinal));
         Assert.NotEqual(0, ProcessRunner.Run("nft", ["-c", "-f", ruleset]).ExitCode);

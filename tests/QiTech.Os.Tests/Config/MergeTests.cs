@@ -113,7 +113,8 @@ public sealed class MergeTests
         var on = config.Render();
         Assert.Contains("Environment=\"ControlServer__Port=3002\"", on.ReadText("etc/systemd/system/qitech-control-server.service"), StringComparison.Ordinal);
         Assert.Contains("u qitech-service", on.ReadText("etc/sysusers.d/qitech.conf"), StringComparison.Ordinal);
-        Assert.Contains("tcp dport { 3002 } accept", on.ReadText("etc/nftables/qitech-firewall.nft"), StringComparison.Ordinal);
+        // The HTTP port is loopback only: the firewall never opens it.
+        Assert.DoesNotContain("3002", on.ReadText("etc/nftables/qitech-firewall.nft"), StringComparison.Ordinal);
     }
 
     [Fact]

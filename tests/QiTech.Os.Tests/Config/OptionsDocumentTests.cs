@@ -24,7 +24,7 @@ public sealed class OptionsDocumentTests
             Assert.Contains("- Type: " + option.Type.Name + "\n", section, StringComparison.Ordinal);
             Assert.Contains("- Default: `", section, StringComparison.Ordinal);
         }
-        Assert.Contains("## `services.qitech.port`\n\nThe HTTP port of the UI and REST API.\n\n- Type: int between 1 and 65535\n- Default: `3001`\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("## `services.qitech.port`\n\nThe HTTP port of the UI and REST API, on loopback only (the kiosk's browser).\n\n- Type: int between 1 and 65535\n- Default: `3001`\n", markdown, StringComparison.Ordinal);
         Assert.Contains("## `users.users.<name>.extraGroups`", markdown, StringComparison.Ordinal);
         Assert.Contains("## `security.loginLimits.*.item`", markdown, StringComparison.Ordinal);
     }

@@ -62,7 +62,9 @@ public sealed class SystemBuildTests
         var root = store.PhysicalPath(system);
 
         Assert.Equal("qitech-os-system-qitech", system.Name);
-        Assert.Equal("preempt=full isolcpus=2,3 nohz_full=2,3 rcu_nocbs=2,3 threadirqs consoleblank=0\n", File.ReadAllText(Path.Combine(root, "kernel-params")));
+        Assert.Equal("preempt=full logo.nologo mitigations=off intel_pstate=performance transparent_hugepage=always nmi_watchdog=0 pcie_aspm=off intel_iommu=off "
+            + "panic=10 oops=panic usbcore.autosuspend=-1 isolcpus=2,3 nohz_full=2,3 rcu_nocbs=2,3 threadirqs cpufreq.default_governor=performance consoleblank=0\n",
+            File.ReadAllText(Path.Combine(root, "kernel-params")));
         Assert.True(VersionInfo.TryParseRelease(File.ReadAllText(Path.Combine(root, "qitech-os-release")), out var read));
         Assert.Equal(version, read);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "configuration.json")));
@@ -79,7 +81,8 @@ public sealed class SystemBuildTests
         foreach (var line in new[]
         {
             $"ExecStart={server}/bin/qitech-control-server", "User=qitech-service", "Environment=\"ControlServer__Port=3001\"",
-            "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK",
+            "CapabilityBoundingSet=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",
+            "AmbientCapabilities=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",
             "Environment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"", "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech", "Restart=always", "LimitRTPRIO=99",
         })
         {
@@ -91,7 +94,8 @@ public sealed class SystemBuildTests
         // Activation reads the same closure.
         var closure = QiTech.Os.Generations.SystemClosure.Open(store.Layout, system);
         Assert.Equal("v1.2.0", closure.Release().Abbreviation);
-        Assert.Equal(["qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"], closure.Units().Keys);
+        Assert.Equal(["cpufreq.service", "qitech-control-server-certificate.service", "qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"],
+            closure.Units().Keys);
     }
 
     [Fact]
