@@ -5,7 +5,7 @@ namespace QiTech.Os.Config.Modules;
 /// <summary>
 /// <c>services.qitech</c>: the control server as the seed's module sets it up: its own system
 /// user, a hardened unit that may use raw sockets and real-time scheduling and nothing more,
-/// state under /var/lib/qitech, the port opened in the firewall, its own <c>/health</c> as the
+/// state under /var/lib/qitech-control-server (apart from the daemon's /var/lib/qitech), the port opened in the firewall, its own <c>/health</c> as the
 /// health check activation waits for.
 /// </summary>
 public sealed class QiTechServiceModule : IConfigModule
@@ -33,8 +33,8 @@ public sealed class QiTechServiceModule : IConfigModule
         options.Declare("services.qitech.capabilities", ListOf(Matching("^CAP_[A-Z_]+$", "capability name")),
             List("CAP_NET_RAW", "CAP_NET_ADMIN", "CAP_SYS_NICE", "CAP_IPC_LOCK"),
             "Capabilities the server holds (raw Ethernet for EtherCAT, real-time priority, locked memory); it can gain no others.");
-        options.Declare("services.qitech.stateDirectory", Matching("^[a-z0-9_-]+$", "directory name under /var/lib"), "qitech",
-            "State kept across generations, under /var/lib (never rolled back).");
+        options.Declare("services.qitech.stateDirectory", Matching("^[a-z0-9_-]+$", "directory name under /var/lib"), "qitech-control-server",
+            "The server's own state kept across generations (its cookie-signing keys), under /var/lib (never rolled back); not the daemon's qitech.");
     }
 
     public void Contribute(EvaluatedConfig config, ConfigContributions contributions)
