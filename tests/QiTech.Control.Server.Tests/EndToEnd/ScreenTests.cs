@@ -53,7 +53,12 @@ public sealed class ScreenTests(MachineFixture fixture)
     public async Task Every_page_fits_the_screen_in_every_theme(int width, int height)
     {
         var shots = Environment.GetEnvironmentVariable("QITECH_SCREENSHOTS");
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        // Screenshots at half resolution keep the README's pictures small; CSS pixels, and so the layout, stay the same.
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            DeviceScaleFactor = string.IsNullOrEmpty(shots) ? 1 : 0.5f,
+        });
         var page = await context.NewPageAsync();
         var failedFiles = new List<string>();
         page.Response += (_, response) =>
@@ -123,8 +128,9 @@ public sealed class ScreenTests(MachineFixture fixture)
             Assert.True(await LuminanceAsync(page, "body", "background-color") < 0.1, "the dark theme's background is not dark");
             await Expect(page.Locator("#theme")).ToHaveTextAsync("◐ Auto");
 
+            // The system turns light: the page follows without a reload.
             await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
-            Assert.Equal("light", await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme"));
+            await page.WaitForFunctionAsync("() => document.documentElement.dataset.theme === 'light'");
             Assert.True(await LuminanceAsync(page, "body", "background-color") > 0.8, "the light theme's background is not light");
 
             // Auto → Light → Dark → High contrast: kept across a reload.
