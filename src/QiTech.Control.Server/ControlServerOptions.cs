@@ -12,6 +12,12 @@ public sealed class ControlServerOptions
     public string? Root { get; set; }
 
     /// <summary>
+    /// The server's own state (its cookie-signing keys); empty means <c>$STATE_DIRECTORY</c>, else
+    /// <c>R/var/lib/qitech-control-server</c>.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>
     /// The group the daemon admits (its <c>--group</c>): a loopback peer of root, of the
     /// daemon's user or of a member of this group is the machine's own screen and needs no login.
     /// </summary>

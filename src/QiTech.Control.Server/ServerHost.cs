@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using QiTech.Control.Server.Api;
 using QiTech.Control.Server.Components;
@@ -82,7 +83,16 @@ public static class ServerHost
             QiTech.Os.Contract.DaemonJson.Configure(json.SerializerOptions, StoreDir);
         });
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer<AntiforgeryHeaderInOpenApi>());
+        // Keys that sign the antiforgery and login cookies outlive a restart (a switch restarts
+        // the server): pages and scripts holding a token keep working.
+        var stateDirectory = ServerStateDirectory.Resolve(options.StateDirectory, options.Root, Environment.GetEnvironmentVariable("STATE_DIRECTORY"));
+        builder.Services.AddDataProtection()
+            .SetApplicationName("qitech-control-server")
+            .PersistKeysToFileSystem(ServerStateDirectory.KeysDirectory(stateDirectory));
+        // The keys lie unencrypted in a folder only the server's user can open (there is no key
+        // store to encrypt them with); the warning that says so at every start says nothing new.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery(anti =>
         {

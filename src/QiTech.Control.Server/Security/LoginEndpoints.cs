@@ -57,7 +57,7 @@ public static class LoginEndpoints
         var page = $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Log in · QiTech Control</title><link rel="stylesheet" href="/app.css"></head>
+            <title>Log in · QiTech Control</title><link rel="icon" href="/favicon.ico"><link rel="stylesheet" href="/app.css"><script src="/theme.js"></script></head>
             <body><main class="login">
             <h1>QiTech Control</h1>
             <form method="post" action="{{LoginPath}}">
@@ -67,7 +67,7 @@ public static class LoginEndpoints
             <input id="password" name="password" type="password" autocomplete="current-password" autofocus required>
             {{(failed ? "<p class=\"error\" role=\"alert\">Wrong password.</p>" : "")}}
             <button type="submit" class="primary">Log in</button>
-            </form></main></body></html>
+            </form></main><script src="/keyboard.js"></script></body></html>
             """;
         return Results.Content(page, "text/html; charset=utf-8", statusCode: failed ? StatusCodes.Status401Unauthorized : StatusCodes.Status200OK);
     }

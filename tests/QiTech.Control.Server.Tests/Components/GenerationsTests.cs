@@ -26,6 +26,18 @@ public sealed class GenerationsTests : PageTest
     }
 
     [Fact]
+    public void Sizes_say_what_deleting_frees_and_generations_in_use_free_nothing()
+    {
+        var page = Render<Generations>();
+        page.WaitForAssertion(() => page.Find("tr[data-generation='3']"));
+
+        Assert.Contains(page.FindAll("th"), th => th.TextContent == "Space freed if deleted");
+        Assert.DoesNotContain(page.FindAll("th"), th => th.TextContent == "Size");
+        Assert.Equal("– (in use)", page.Find("tr[data-generation='3'] td.freed").TextContent);
+        Assert.Equal("2 MiB", page.Find("tr[data-generation='2'] td.freed").TextContent);
+    }
+
+    [Fact]
     public void Delete_happens_only_after_confirmation()
     {
         var page = Render<Generations>();
@@ -51,7 +63,11 @@ public sealed class GenerationsTests : PageTest
         page.WaitForAssertion(() => page.Find("#delete-old"));
 
         page.Find("#delete-old").Click();
-        Assert.Contains("1, 2", page.Find("[role=dialog]").TextContent);
+        // The versions by name, not only their numbers.
+        Assert.Equal(
+            ["version v1.0.0 (generation 1, installed 2026-11-01 10:00 UTC)", "version v1.1.0 (generation 2, installed 2026-11-02 10:00 UTC)"],
+            page.FindAll("#delete-old-list li").Select(li => li.TextContent));
+        Assert.Contains("This frees 3 MiB of disk space.", page.Find("[role=dialog]").TextContent);
         page.FindAll("[role=dialog] button").Single(b => b.TextContent == "Delete all old").Click();
 
         Assert.Equal(["delete 1", "delete 2"], Daemon.Calls.Where(c => c.StartsWith("delete ", StringComparison.Ordinal)));
@@ -93,7 +109,9 @@ public sealed class GenerationsTests : PageTest
         page.Find("tr[data-generation='2'] [data-action=delete]").Click();
         page.FindAll("[role=dialog] button").Single(b => b.TextContent == "Delete").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("generation 2: is current, booted or the boot default", page.Find("[role=alert]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains(
+            "Version v1.1.0 (generation 2, installed 2026-11-02 10:00 UTC) was not deleted: generation 2: is current, booted or the boot default",
+            page.Find("[role=alert]").TextContent));
     }
 
     [Fact]

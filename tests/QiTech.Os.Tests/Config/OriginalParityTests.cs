@@ -221,9 +221,9 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         Assert.Contains("Environment=\"ControlServer__Port=3001\"", unit);
         Assert.Contains("Environment=\"ControlServer__Remote__Enabled=true\"", unit);
         Assert.Contains("Environment=\"ControlServer__Remote__Port=443\"", unit);
-        Assert.Contains("Environment=\"ControlServer__Remote__PasswordHashFile=/var/lib/qitech/remote-password-hash\"", unit);
+        Assert.Contains("Environment=\"ControlServer__Remote__PasswordHashFile=/var/lib/qitech-control-server/remote-password-hash\"", unit);
         var certificate = Lines("etc/systemd/system/qitech-control-server-certificate.service");
-        Assert.Contains("ConditionPathExists=!/var/lib/qitech/tls/cert.pem", certificate);
+        Assert.Contains("ConditionPathExists=!/var/lib/qitech-control-server/tls/cert.pem", certificate);
         Assert.Contains("User=qitech-service", certificate);
         var ruleset = File.ReadAllText(Path.Combine(system, "etc/nftables/qitech-firewall.nft"));
         Assert.DoesNotContain("3001", ruleset, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ public sealed class SystemBuildTests
             $"ExecStart={server}/bin/qitech-control-server", "User=qitech-service", "Environment=\"ControlServer__Port=3001\"",
             "CapabilityBoundingSet=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",
             "AmbientCapabilities=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",
-            "Environment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"", "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech", "Restart=always", "LimitRTPRIO=99",
+            "Environment=\"QITECH_OS_GIT_ABBREVIATION=v1.2.0\"", "NoNewPrivileges=true", "ProtectSystem=strict", "StateDirectory=qitech-control-server", "Restart=always", "LimitRTPRIO=99",
         })
         {
             Assert.Contains(line + "\n", unit, StringComparison.Ordinal);

@@ -94,7 +94,7 @@ public sealed class VmBootTests(VmImageFixture images)
         // the kiosk must sign in, and no hash file means nobody can yet.
         var health = await WaitForAsync(vm, "curl -ksf https://127.0.0.1:443/health", TimeSpan.FromMinutes(3));
         Assert.Contains("\"daemonReachable\":true", health, StringComparison.Ordinal);
-        Assert.Equal("0\n", (await vm.Agent.ExecAsync("test -s /var/lib/qitech/tls/cert.pem && test -s /var/lib/qitech/tls/key.pem; echo $?")).Stdout);
+        Assert.Equal("0\n", (await vm.Agent.ExecAsync("test -s /var/lib/qitech-control-server/tls/cert.pem && test -s /var/lib/qitech-control-server/tls/key.pem; echo $?")).Stdout);
         Assert.Equal("401", await vm.Agent.RunAsync("runuser -u nobody -- curl -ks -o /dev/null -w '%{http_code}' https://127.0.0.1/api/status"));
         Assert.Contains("tcp dport { 22, 443 } accept", await vm.Agent.RunAsync("nft list table inet qitech-firewall"), StringComparison.Ordinal);
 

@@ -5,8 +5,8 @@ namespace QiTech.Os.Config.Modules;
 /// <summary>
 /// <c>kiosk</c>: the operator's screen, the seed's GNOME autostart simplified. A unit logs the
 /// kiosk user in on a virtual terminal (autologin) and runs a Wayland kiosk compositor (cage)
-/// showing the browser full-screen on the control server, with an on-screen keyboard beside
-/// it; console blanking, idle actions and sleep are off.
+/// showing the browser full-screen on the control server, with the server's in-page on-screen
+/// keyboard (or a keyboard program beside it); console blanking, idle actions and sleep are off.
 /// </summary>
 public sealed class KioskModule : IConfigModule
 {
@@ -26,12 +26,24 @@ public sealed class KioskModule : IConfigModule
         options.Declare("kiosk.browserFlags", ListOf(Matching(@"^--[A-Za-z0-9-]+(=[^\s'""\\`$]*)?$", "browser flag")),
             List("--kiosk", "--noerrdialogs", "--disable-session-crashed-bubble", "--disable-infobars", "--no-first-run", "--ozone-platform=wayland", "--touch-events=enabled"),
             "Browser flags.");
-        options.Declare("kiosk.onScreenKeyboard.enable", Bool, true, "Run an on-screen keyboard beside the browser.");
-        options.Declare("kiosk.onScreenKeyboard.program", AbsolutePath, "/usr/bin/wvkbd-mobintl", "The on-screen keyboard program.");
+        options.Declare("kiosk.onScreenKeyboard.enable", Bool, true, "Give the operator an on-screen keyboard for text fields.");
+        options.Declare("kiosk.onScreenKeyboard.program", NullOr(AbsolutePath), null,
+            "An on-screen keyboard program run beside the browser (it needs a compositor with input-method support, which cage lacks); "
+            + "null: the control server's own keyboard, which opens under a focused field (the kiosk's URL gets ?keyboard=on).");
     }
 
-    public static string Url(EvaluatedConfig config) =>
-        config.NullableString("kiosk.url") ?? $"http://localhost:{config.Int("services.qitech.port")}";
+    /// <summary>The URL the browser opens: kiosk.url or the local server, asking for the in-page keyboard when that is the one.</summary>
+    public static string Url(EvaluatedConfig config)
+    {
+        var url = config.NullableString("kiosk.url") ?? $"http://localhost:{config.Int("services.qitech.port")}/";
+        if (!config.Bool("kiosk.onScreenKeyboard.enable") || config.NullableString("kiosk.onScreenKeyboard.program") is not null)
+        {
+            return url;
+        }
+        var fragment = url.IndexOf('#', StringComparison.Ordinal) is var hash and >= 0 ? url[hash..] : "";
+        var page = url[..(url.Length - fragment.Length)];
+        return page + (page.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "keyboard=on" + fragment;
+    }
 
     public void Contribute(EvaluatedConfig config, ConfigContributions contributions)
     {
@@ -114,8 +126,8 @@ public sealed class KioskModule : IConfigModule
     public static string Command(EvaluatedConfig config)
     {
         var browser = config.String("kiosk.browser") + " " + string.Join(' ', config.Strings("kiosk.browserFlags")) + " '" + Url(config) + "'";
-        var session = config.Bool("kiosk.onScreenKeyboard.enable")
-            ? config.String("kiosk.onScreenKeyboard.program") + " & exec " + browser
+        var session = config.Bool("kiosk.onScreenKeyboard.enable") && config.NullableString("kiosk.onScreenKeyboard.program") is { } keyboard
+            ? keyboard + " & exec " + browser
             : "exec " + browser;
         // The URL and flags are data to systemd: a '%' in them (%20) must not be read as a specifier.
         return UnitFileWriter.EscapeSpecifiers(config.String("kiosk.compositor") + " -s -- /bin/sh -c \"" + session + "\"");

@@ -5,7 +5,7 @@ namespace QiTech.Os.Config.Modules;
 /// <summary>
 /// <c>services.qitech</c>: the control server as the original's module sets it up: its own system
 /// user in the device groups, a hardened unit that may use raw sockets and real-time scheduling
-/// and nothing more, state under /var/lib/qitech, with <c>openFirewall</c> remote access over
+/// and nothing more, state under /var/lib/qitech-control-server (apart from the daemon's /var/lib/qitech), with <c>openFirewall</c> remote access over
 /// HTTPS with the firewall open for it, and its own <c>/health</c> as the check activation waits for.
 /// </summary>
 public sealed class QiTechServiceModule : IConfigModule
@@ -28,11 +28,11 @@ public sealed class QiTechServiceModule : IConfigModule
             + "remoteAccess.passwordHashFile; without that file nobody can sign in and only /health and /login answer.");
         options.Declare("services.qitech.remoteAccess.port", Port, 443L,
             "The HTTPS port of remote access (the original's Caddy listens on 443). Below 1024 the server gets CAP_NET_BIND_SERVICE for it.");
-        options.Declare("services.qitech.remoteAccess.certificate", PlainPath(), "/var/lib/qitech/tls/cert.pem",
+        options.Declare("services.qitech.remoteAccess.certificate", PlainPath(), "/var/lib/qitech-control-server/tls/cert.pem",
             "The PEM certificate of remote access. When it is missing, a self-signed one (10 years, CN = the host name) is made with "
             + "its key before the server starts, as the original's 'tls internal'; put a real one here to replace it.");
-        options.Declare("services.qitech.remoteAccess.certificateKey", PlainPath(), "/var/lib/qitech/tls/key.pem", "The PEM private key of the certificate.");
-        options.Declare("services.qitech.remoteAccess.passwordHashFile", PlainPath(), "/var/lib/qitech/remote-password-hash",
+        options.Declare("services.qitech.remoteAccess.certificateKey", PlainPath(), "/var/lib/qitech-control-server/tls/key.pem", "The PEM private key of the certificate.");
+        options.Declare("services.qitech.remoteAccess.passwordHashFile", PlainPath(), "/var/lib/qitech-control-server/remote-password-hash",
             "A file on the machine (never in the store or the repository) holding the hash of the remote password, made by "
             + "'qitech-control-server hash-password' (the original keeps its basic-auth snippet under /var/lib/caddy).");
         options.Declare("services.qitech.user", Matching(UsersModule.NamePattern, "user name"), "qitech-service", "The system user the server runs as (created).");
@@ -48,8 +48,9 @@ public sealed class QiTechServiceModule : IConfigModule
             "Capabilities the server holds, in the bounding and the ambient set, as the original's: raw Ethernet and interface setup for "
             + "EtherCAT, locked memory and real-time priority for the control loop, and DAC_OVERRIDE to write the root-owned "
             + "/proc/irq/*/smp_affinity that pins interrupts. It can gain no others.");
-        options.Declare("services.qitech.stateDirectory", Matching("^[a-z0-9_-]+$", "directory name under /var/lib"), "qitech",
-            "State kept across generations, under /var/lib (never rolled back).");
+        options.Declare("services.qitech.stateDirectory", Matching("^[a-z0-9_-]+$", "directory name under /var/lib"), "qitech-control-server",
+            "The server's own state kept across generations (its cookie-signing keys, remote access's certificate and password hash), "
+            + "under /var/lib (never rolled back); not the daemon's qitech.");
         options.Declare("services.qitech.extraHardening", Bool, true,
             "Sandboxing beyond the original's unit, none of which the server's job needs: ProtectKernelModules, ProtectKernelLogs, "
             + "ProtectClock, ProtectHostname, RestrictSUIDSGID, SystemCallArchitectures=native, UMask=0027, and the rtprio/memlock/nice "
