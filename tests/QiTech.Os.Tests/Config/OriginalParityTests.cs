@@ -83,7 +83,8 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
             "AmbientCapabilities = \"CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE\""),
         ("NoNewPrivileges=true", "NoNewPrivileges = true"),
         ("ProtectSystem=strict", "ProtectSystem = \"strict\""),
-        ("StateDirectory=qitech", "StateDirectory = \"qitech\""),
+        // Ours keeps the server's state apart from the daemon's /var/lib/qitech (the update token lives there).
+        ("StateDirectory=qitech-control-server", "StateDirectory = \"qitech\""),
         ("ReadWritePaths=/proc/irq", "ReadWritePaths = [ \"/proc/irq\" ]"),
         ("ProtectHome=true", "ProtectHome = true"),
         ("PrivateTmp=true", "PrivateTmp = true"),
