@@ -177,7 +177,7 @@ public sealed class GeneratedFileEscapingTests : IDisposable
         var unit = UnitFileParser.Parse("qitech-kiosk.service", text, "qitech-kiosk.service");
 
         var command = Assert.Single(unit.ExecStart).CommandLine;
-        Assert.Contains("--lang=de%1 'http://localhost:3001/a%20b?keyboard=on'", command, StringComparison.Ordinal);
+        Assert.Contains("--lang=de%1 'file:///etc/qitech/kiosk-start.html#http://localhost:3001/a%20b?keyboard=on'", command, StringComparison.Ordinal);
     }
 
     /// <summary>KEY=value as the generator prints it: plain, or double-quoted with backslash escapes.</summary>

@@ -125,12 +125,20 @@ public sealed class KioskModule : IConfigModule
     /// <summary>The compositor running a small shell session: the keyboard in the background, the browser in front.</summary>
     public static string Command(EvaluatedConfig config)
     {
-        var browser = config.String("kiosk.browser") + " " + string.Join(' ', config.Strings("kiosk.browserFlags")) + " '" + Url(config) + "'";
+        var browser = config.String("kiosk.browser") + " " + string.Join(' ', config.Strings("kiosk.browserFlags")) + " '" + KioskStartPage.UrlFor(Url(config)) + "'";
         var session = config.Bool("kiosk.onScreenKeyboard.enable") && config.NullableString("kiosk.onScreenKeyboard.program") is { } keyboard
             ? keyboard + " & exec " + browser
             : "exec " + browser;
         // The URL and flags are data to systemd: a '%' in them (%20) must not be read as a specifier.
         return UnitFileWriter.EscapeSpecifiers(config.String("kiosk.compositor") + " -s -- /bin/sh -c \"" + session + "\"");
+    }
+
+    public void Render(EvaluatedConfig config, SystemTree tree)
+    {
+        if (config.Bool("kiosk.enable"))
+        {
+            tree.AddFile("etc/" + KioskStartPage.EtcPath, KioskStartPage.Html, config.LocationOf(Kiosk.Append("enable")), Kiosk);
+        }
     }
 
     public void Check(EvaluatedConfig config, ConfigChecks checks)
