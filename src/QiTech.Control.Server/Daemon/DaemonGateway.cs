@@ -43,6 +43,8 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public RollbackJson? RollbackOf(JobJson job) => client.Json.AnyActivation(job)?.Rollback;
 
+    public UpdateJson? UpdateOf(JobJson job) => client.Json.Update(job);
+
     public async Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {
         var text = await client.LogsAsync(unit.Value, lines, cancel);

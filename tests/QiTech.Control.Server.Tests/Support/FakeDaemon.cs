@@ -32,6 +32,9 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     /// <summary>What a job's result says about a version that did not start correctly, by job id.</summary>
     public Dictionary<int, RollbackJson> Rollbacks { get; } = [];
 
+    /// <summary>Update jobs' results by job id.</summary>
+    public Dictionary<int, UpdateJson> Updates { get; } = [];
+
     /// <summary>When set, the running boot fell back (status reports it).</summary>
     public BootFallbackJson? Fallback { get; set; }
 
@@ -159,6 +162,8 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     }
 
     public RollbackJson? RollbackOf(JobJson job) => Rollbacks.GetValueOrDefault(job.Id);
+
+    public UpdateJson? UpdateOf(JobJson job) => Updates.GetValueOrDefault(job.Id);
 
     public Task CancelJobAsync(int jobId, CancellationToken cancel)
     {
