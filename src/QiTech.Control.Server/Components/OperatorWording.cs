@@ -25,6 +25,19 @@ public static partial class OperatorWording
         {
             return $"The system is busy with another task ({job.Groups["kind"].Value}, number {job.Groups["id"].Value}). Try again when it has ended.";
         }
+        if (SourceProblem().Match(message) is { Success: true } source)
+        {
+            var url = source.Groups["url"].Value;
+            var what = source.Groups["what"].Value switch
+            {
+                "no git repository there" => $"there is no git repository at {url}.",
+                var auth when auth.StartsWith("authentication failed", StringComparison.Ordinal) =>
+                    $"the source {url} refused access. A private repository needs a valid token (set it below).",
+                _ => $"the source {url} could not be reached. Check the address and the network.",
+            };
+            var saved = source.Groups["unsaved"].Success ? "Nothing was saved: " : "";
+            return $"{saved}{(saved.Length > 0 ? what : char.ToUpperInvariant(what[0]) + what[1..])} Git says: {source.Groups["reason"].Value}";
+        }
         if (BadRef().Match(message) is { Success: true } bad)
         {
             return $"'{bad.Groups["ref"].Value}' cannot be installed: {RefReason(bad.Groups["why"].Value)}";
@@ -45,6 +58,9 @@ public static partial class OperatorWording
             "it contains '@{', which would make git look for something else than that name.",
         _ => $"the name {why}.",
     };
+
+    [GeneratedRegex(@"^(?:url: )?update source (?<url>.+?): (?<what>no git repository there|authentication failed \(check the access token\)|cannot \w+ the remote): (?<reason>.*?)(?<unsaved>; nothing was saved)?$")]
+    private static partial Regex SourceProblem();
 
     [GeneratedRegex(@"^ref '(?<ref>.*)' is no tag, branch or commit of (?<source>.+)$")]
     private static partial Regex UnknownRef();

@@ -68,7 +68,7 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task ClearTokenAsync(CancellationToken cancel) => client.ClearUpdateTokenAsync(cancel);
 
-    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(CancellationToken cancel) => client.UpdateTargetsAsync(cancel);
+    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(int recentCommits, CancellationToken cancel) => client.UpdateTargetsAsync(cancel, recentCommits);
 
     public Task<ChangelogJson> GetChangelogAsync(string gitRef, CancellationToken cancel) => client.ChangelogAsync(gitRef, cancel);
 
