@@ -27,14 +27,15 @@ public static class UpdateEndpoints
         app.MapPut(DaemonEndpoints.SetSource.Route, async (SourceRequest request, SystemHost host, CancellationToken cancel) =>
         {
             var url = SourceUrl.ParseInput(request.Url, "url");
-            // Checked before it is stored: a source git cannot use is refused and the stored one stays.
-            // One that only asks for credentials is stored: its token can only be set once it is the source.
+            // Checked before it is stored: where git finds no repository, it is refused and the stored
+            // source stays. One that asks for credentials is stored (its token can only be set once it
+            // is the source), as is one git cannot reach now (a machine is often offline): `check` says so.
             string? check = null;
             try
             {
                 await GitSource.Open(host.Layout, url).CheckAsync(cancel);
             }
-            catch (SourceException e) when (e.AuthenticationFailed)
+            catch (SourceException e) when (e.AuthenticationFailed || e.IsTransient)
             {
                 check = e.Message;
             }

@@ -119,6 +119,12 @@ public sealed class UpdateEndpointTests : IDisposable
         Assert.Contains("url: update source file:///etc/passwd: no git repository there: invalid gitfile format: /etc/passwd; nothing was saved", notGit);
         Assert.DoesNotContain("and the repository exists", notGit);
         Assert.Contains($"\"url\":\"{fixture.Path}\"", source);
+        Assert.Contains("\"check\":null", Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}"));
+
+        // Nothing listens on port 1: stored all the same (a machine is often offline), with why git could not read it.
+        var offline = Put("/v1/update/source", "{\"url\":\"https://127.0.0.1:1/machine.git\"}");
+        Assert.EndsWith("\n200", offline);
+        Assert.Contains("\"check\":\"update source https://127.0.0.1:1/machine.git: cannot reach the remote: ", offline);
     }
 
     [Fact]
