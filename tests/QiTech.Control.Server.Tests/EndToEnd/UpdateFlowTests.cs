@@ -65,13 +65,14 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             await Expect(page.Locator("tr[data-generation]")).ToHaveCountAsync(2);
             await page.Locator("#rollback").ClickAsync();
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
-            await Expect(page.Locator("#result")).ToContainTextAsync("Now running v1.0.0 (generation 1).");
+            await Expect(page.Locator("#result")).ToContainTextAsync("Rolled back. Now running generation 1 (v1.0.0).");
             await ExpectHomeAsync(page, "v1.0.0", 1);
             await page.GetByRole(AriaRole.Link, new() { Name = "Generations" }).ClickAsync();
             await page.Locator("tr[data-generation='2'] [data-action=delete]").ClickAsync();
             await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Delete generation 2?");
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await Expect(page.Locator("tr[data-generation]")).ToHaveCountAsync(1);
+            await Expect(page.Locator("#generations-done")).ToHaveTextAsync("Generation 2 is deleted. Now running generation 1 (v1.0.0).");
             await MachineFixture.ScreenshotAsync(page, "generations-after-rollback-and-delete");
             Assert.Equal([1], (await fixture.Client.GenerationsAsync()).Select(g => g.Number.Value));
 
