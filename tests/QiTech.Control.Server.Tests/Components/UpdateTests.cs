@@ -226,4 +226,22 @@ public sealed class UpdateTests : PageTest
         Assert.Equal("https://git.example/qitech/machine.git", Daemon.SourceUrl);
         Assert.Equal(1, Daemon.Calls.Count(c => c.StartsWith("targets", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void The_token_can_be_loaded_from_a_file_and_is_never_shown()
+    {
+        const string secret = "ghp_fromUsbStick42";
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("#token-state"));
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(secret + "\n", "token.txt"));
+
+        page.WaitForAssertion(() => Assert.Equal("The token from token.txt is set.", page.Find("#source [role=status]").TextContent));
+        Assert.Equal(secret, Daemon.StoredToken);
+        Assert.DoesNotContain(secret, page.Markup);
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText("one\ntwo\n", "notes.txt"));
+        page.WaitForAssertion(() => Assert.Contains("notes.txt is not a token file", page.Find("#source [role=alert]").TextContent));
+        Assert.Equal(secret, Daemon.StoredToken);
+    }
 }
