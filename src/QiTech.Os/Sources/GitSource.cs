@@ -15,7 +15,7 @@ public sealed class GitSource
     public const int DefaultRecentCommits = 20;
 
     /// <summary>The most commits one listing gives ("Load more" asks for more each time).</summary>
-    public const int MaxRecentCommits = 5000;
+    public const int MaxRecentCommits = 10_000;
     private static readonly string[] ChangelogNames = ["CHANGELOG.md", "CHANGELOG", "CHANGELOG.txt", "CHANGES.md"];
 
     private readonly GitRunner _git;

@@ -137,8 +137,8 @@ public sealed class UpdateEndpointTests : IDisposable
         Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}");
 
         var one = Curl("http://daemon/v1/update/targets?commits=1");
-        var all = Curl("http://daemon/v1/update/targets?commits=5000");
-        var tooMany = Curl("http://daemon/v1/update/targets?commits=5001");
+        var all = Curl("http://daemon/v1/update/targets?commits=10000");
+        var tooMany = Curl("http://daemon/v1/update/targets?commits=10001");
         var older = Curl($"http://daemon/v1/update/changelog?ref={fixture.Rev("v1.0")[..9]}");
 
         Assert.Equal(1, one.Split("\"kind\":\"commit\"").Length - 1);
