@@ -274,4 +274,16 @@ public sealed class UpdateProgressTests : PageTest
         page.WaitForAssertion(() => Assert.Equal(Line, page.Find("#job-log").TextContent));
         Assert.Contains("does not affect this update", page.Find(".log-note").TextContent);
     }
+
+    [Fact]
+    public void A_failed_update_names_its_cause_in_words()
+    {
+        Daemon.AddJob(7, JobState.Failed, "ref 'v9' is no tag, branch or commit of /srv/machine.git", new JobStepJson("fetch", JobState.Failed, null));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "There is no version called 'v9' in /srv/machine.git: no tag, branch or commit has that name. Check the spelling, or load more commits.",
+            page.Find("#failure-cause").TextContent));
+    }
 }
