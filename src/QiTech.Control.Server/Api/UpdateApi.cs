@@ -26,11 +26,12 @@ public static class UpdateApi
                 return TypedResults.NoContent();
             })
             .WithSummary("Clear the token");
-        api.MapGet("/update/targets", (IUpdateTargets daemon, CancellationToken cancel) => daemon.GetTargetsAsync(cancel))
-            .WithSummary("Tags, branches and recent commits, with dates and whether older than the running version");
+        api.MapGet("/update/targets", (int? commits, IUpdateTargets daemon, CancellationToken cancel) =>
+                daemon.GetTargetsAsync(commits ?? QiTech.Os.Sources.GitSource.DefaultRecentCommits, cancel))
+            .WithSummary("Tags, branches and the newest commits (commits=N, default 20), with dates, whether older than the running version, and why a name cannot be installed");
         api.MapGet("/update/changelog", (string @ref, IUpdateTargets daemon, CancellationToken cancel) =>
                 daemon.GetChangelogAsync(ApiInput.GitRef(@ref), cancel))
-            .WithSummary("What changed between the running version and a ref");
+            .WithSummary("Any tag, branch or commit checked: what it resolves to and its CHANGELOG.md, else the commits since the running version");
         api.MapPost("/update/install", async (InstallUpdateRequest request, IUpdateTargets daemon, CancellationToken cancel) =>
                 SystemApi.Started(await daemon.InstallAsync(ApiInput.GitRef(request.Ref), request.Mode, cancel)))
             .WithSummary("Fetch, build and activate a ref (switch, boot or test); starts the update job");

@@ -43,6 +43,8 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public RollbackJson? RollbackOf(JobJson job) => client.Json.AnyActivation(job)?.Rollback;
 
+    public UpdateJson? UpdateOf(JobJson job) => client.Json.Update(job);
+
     public async Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {
         var text = await client.LogsAsync(unit.Value, lines, cancel);
@@ -66,7 +68,7 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task ClearTokenAsync(CancellationToken cancel) => client.ClearUpdateTokenAsync(cancel);
 
-    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(CancellationToken cancel) => client.UpdateTargetsAsync(cancel);
+    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(int recentCommits, CancellationToken cancel) => client.UpdateTargetsAsync(cancel, recentCommits);
 
     public Task<ChangelogJson> GetChangelogAsync(string gitRef, CancellationToken cancel) => client.ChangelogAsync(gitRef, cancel);
 

@@ -21,4 +21,7 @@ public interface IJobMonitor
     /// instead, read from the job's result; null when there was none.
     /// </summary>
     RollbackJson? RollbackOf(JobJson job);
+
+    /// <summary>An update job's result (the ref chosen, what it resolved to); null for other jobs or before it succeeded.</summary>
+    UpdateJson? UpdateOf(JobJson job);
 }

@@ -33,8 +33,16 @@ public interface IPackageBuildProgress
     {
     }
 
-    /// <summary>How long the remaining builds should take, from the last build of each.</summary>
-    void TimeLeft(TimeSpan estimate)
+    /// <summary>How long the remaining builds should take, from the last build of each; null while that cannot be told.</summary>
+    void TimeLeft(TimeSpan? estimate)
+    {
+    }
+
+    /// <summary>
+    /// The package in hand, <paramref name="number"/> (from 1) of <paramref name="count"/>, and what it
+    /// still needs by its own last build (null: never built before, or already slower than then).
+    /// </summary>
+    void Package(int number, int count, string name, TimeSpan? left)
     {
     }
 }

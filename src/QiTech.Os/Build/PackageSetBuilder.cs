@@ -30,7 +30,7 @@ public sealed class PackageSetBuilder(LocalStore store)
         progress ??= new NoProgress();
         var resolved = derivations.Select(_builder.Resolve).ToList();
         // Estimates for what will really run: a valid output costs nothing.
-        var estimates = resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid) ? _times.Last(r.Derivation.Name) : TimeSpan.Zero).ToList();
+        var estimate = new BuildEstimate(resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid) ? _times.Last(r.Derivation.Name) : TimeSpan.Zero).ToList());
         var results = new List<BuildResult>();
         progress.Percent(0);
         for (var i = 0; i < derivations.Count; i++)
@@ -39,18 +39,13 @@ public sealed class PackageSetBuilder(LocalStore store)
             var name = derivations[i].Name;
             progress.Starting(name, i, derivations.Count);
             var clock = Stopwatch.StartNew();
-            var later = estimates.Skip(i + 1).Aggregate(TimeSpan.Zero, (sum, e) => sum + (e ?? TimeSpan.Zero));
             var index = i;
             void Tick()
             {
                 var elapsed = clock.Elapsed;
-                if (estimates[index] is { } last && last > TimeSpan.Zero)
-                {
-                    var left = last - elapsed;
-                    progress.TimeLeft((left > TimeSpan.Zero ? left : TimeSpan.Zero) + later);
-                    var share = Math.Min(elapsed / last, 0.99);
-                    progress.Percent((int)((index + share) * 100 / derivations.Count));
-                }
+                progress.Package(index + 1, derivations.Count, name, estimate.PackageLeft(index, elapsed));
+                progress.TimeLeft(estimate.TotalLeft(index, elapsed));
+                progress.Percent(estimate.Percent(index, elapsed));
             }
             using var ticker = new Timer(_ => Tick(), null, TimeSpan.Zero, TickInterval);
             var options = new BuildOptions { Check = check, Log = new LineProgress(line => progress.Log(name, line)) };

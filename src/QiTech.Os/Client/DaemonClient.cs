@@ -219,8 +219,8 @@ public sealed class DaemonClient : IDisposable
         await SendForJsonAsync<SourceJson>(DaemonEndpoints.ClearToken, null, cancel);
 
     /// <summary>Tags, branches and recent commits of the update source.</summary>
-    public async Task<IReadOnlyList<TargetJson>> UpdateTargetsAsync(CancellationToken cancel = default) =>
-        await GetJsonAsync<List<TargetJson>>(DaemonEndpoints.Targets.Url(), cancel);
+    public async Task<IReadOnlyList<TargetJson>> UpdateTargetsAsync(CancellationToken cancel = default, int? recentCommits = null) =>
+        await GetJsonAsync<List<TargetJson>>(DaemonEndpoints.Targets.Url() + (recentCommits is { } n ? $"?commits={n}" : ""), cancel);
 
     public async Task<ChangelogJson> ChangelogAsync(string gitRef, CancellationToken cancel = default) =>
         await GetJsonAsync<ChangelogJson>($"{DaemonEndpoints.Changelog.Url()}?ref={Uri.EscapeDataString(gitRef)}", cancel);

@@ -38,10 +38,12 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
             return Unknown;
         }
         var timestamp = Git(directory, "show", "-s", "--format=%cI", "HEAD") ?? "unknown";
-        var abbreviation = Git(directory, "describe", "--tags", "--exact-match", "HEAD")
-            ?? Git(directory, "symbolic-ref", "--short", "-q", "HEAD")
-            ?? Git(directory, "rev-parse", "--short=12", "HEAD")
-            ?? commit;
+        // The same rule as an update's (Sources.AbbreviationRule): the checked-out branch is the one chosen.
+        var branch = Git(directory, "symbolic-ref", "--short", "-q", "HEAD");
+        var tags = (GitOutput(directory, "for-each-ref", "--points-at", "HEAD", "--sort=-version:refname", "--format=%(refname:strip=2)", "refs/tags") ?? "")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var abbreviation = Sources.AbbreviationRule.Choose(branch, tags, branch is null ? [] : [branch],
+            Git(directory, "rev-parse", "--short=12", "HEAD") ?? commit);
         var url = Git(directory, "config", "--get", "remote.origin.url") ?? "unknown";
         return new VersionInfo(timestamp, commit, abbreviation, WithoutCredentials(url));
     }
@@ -124,6 +126,13 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
 
     private static string? Git(string directory, params string[] args)
     {
+        var line = GitOutput(directory, args)?.Trim();
+        return line is { Length: > 0 } && !line.Contains('\n') ? line : null;
+    }
+
+    /// <summary>What git printed, or null when it failed or is missing.</summary>
+    private static string? GitOutput(string directory, params string[] args)
+    {
         var psi = new ProcessStartInfo("git")
         {
             RedirectStandardOutput = true,
@@ -142,8 +151,7 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
             var output = p.StandardOutput.ReadToEnd();
             p.StandardError.ReadToEnd();
             p.WaitForExit();
-            var line = output.Trim();
-            return p.ExitCode == 0 && line.Length > 0 && !line.Contains('\n') ? line : null;
+            return p.ExitCode == 0 ? output : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -30,7 +30,7 @@ public sealed record JobJson(
         job.Id,
         job.Kind,
         job.State,
-        [.. job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent, s.SecondsLeft))],
+        [.. job.Steps.Select(s => new JobStepJson(s.Name, s.State, s.Percent, s.SecondsLeft, s.Started, s.Finished, s.Part))],
         job.Error,
         job.ExitCode,
         job.Created,
@@ -38,8 +38,13 @@ public sealed record JobJson(
         job.Result is { } result ? JsonSerializer.SerializeToElement(result, options.GetTypeInfo(result.GetType())) : null);
 }
 
-/// <summary>One step of a job; <see cref="SecondsLeft"/> is the step's own estimate, when it gives one.</summary>
-public sealed record JobStepJson(string Name, JobState State, int? Percent, int? SecondsLeft = null);
+/// <summary>
+/// One step of a job; <see cref="SecondsLeft"/> is the step's own estimate, when it gives one;
+/// <see cref="Started"/> and <see cref="Finished"/> its times; <see cref="Part"/> the part in hand
+/// (the package being built), when the step has parts.
+/// </summary>
+public sealed record JobStepJson(string Name, JobState State, int? Percent, int? SecondsLeft = null, DateTimeOffset? Started = null,
+    DateTimeOffset? Finished = null, JobPart? Part = null);
 
 /// <summary>The answer to a request that started a job (202).</summary>
 public sealed record JobStartedJson(int JobId);

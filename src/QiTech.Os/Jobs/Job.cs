@@ -106,7 +106,7 @@ public sealed class Job
         lock (_gate)
         {
             FinishOpenStep(JobState.Succeeded);
-            _steps.Add(new JobStep(name, JobState.Running, null));
+            _steps.Add(new JobStep(name, JobState.Running, null, Started: DateTimeOffset.UtcNow));
             Append(new StepEvent(name, JobState.Running));
         }
     }
@@ -126,20 +126,33 @@ public sealed class Job
             if (_steps.Count > 0)
             {
                 _steps[^1] = _steps[^1] with { Percent = percent };
-                Append(new ProgressEvent(_steps[^1].Name, percent, _steps[^1].SecondsLeft));
+                Append(new ProgressEvent(_steps[^1].Name, percent, _steps[^1].SecondsLeft, _steps[^1].Part));
             }
         }
     }
 
-    /// <summary>The running step's estimate of the time it still needs, sent as a progress event.</summary>
-    internal void ReportTimeLeft(int secondsLeft)
+    /// <summary>The running step's estimate of the time it still needs (null: none now), sent as a progress event.</summary>
+    internal void ReportTimeLeft(int? secondsLeft)
     {
         lock (_gate)
         {
             if (_steps.Count > 0)
             {
                 _steps[^1] = _steps[^1] with { SecondsLeft = secondsLeft };
-                Append(new ProgressEvent(_steps[^1].Name, _steps[^1].Percent, secondsLeft));
+                Append(new ProgressEvent(_steps[^1].Name, _steps[^1].Percent, secondsLeft, _steps[^1].Part));
+            }
+        }
+    }
+
+    /// <summary>The part the running step is working on, sent as a progress event.</summary>
+    internal void ReportPart(JobPart part)
+    {
+        lock (_gate)
+        {
+            if (_steps.Count > 0)
+            {
+                _steps[^1] = _steps[^1] with { Part = part };
+                Append(new ProgressEvent(_steps[^1].Name, _steps[^1].Percent, _steps[^1].SecondsLeft, part));
             }
         }
     }
@@ -171,7 +184,8 @@ public sealed class Job
     {
         if (_steps.Count > 0 && _steps[^1].State == JobState.Running)
         {
-            _steps[^1] = _steps[^1] with { State = state };
+            // An ended step has nothing left to estimate; its percent stays where it stopped.
+            _steps[^1] = _steps[^1] with { State = state, Finished = DateTimeOffset.UtcNow, SecondsLeft = null };
             Append(new StepEvent(_steps[^1].Name, state));
         }
     }

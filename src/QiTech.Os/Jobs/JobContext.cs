@@ -17,8 +17,13 @@ public sealed class JobContext(Job job)
 
     public void Progress(int percent) => job.ReportProgress(Math.Clamp(percent, 0, 100));
 
-    /// <summary>How long the running step still needs, by its own estimate (rounded up to whole seconds).</summary>
-    public void TimeLeft(TimeSpan left) => job.ReportTimeLeft((int)Math.Ceiling(Math.Max(0, left.TotalSeconds)));
+    /// <summary>How long the running step still needs, by its own estimate (rounded up to whole seconds); null: no estimate now.</summary>
+    public void TimeLeft(TimeSpan? left) => job.ReportTimeLeft(Seconds(left));
+
+    /// <summary>The part the running step works on (package <paramref name="number"/> of <paramref name="count"/>) and its own estimate.</summary>
+    public void Part(int number, int count, string name, TimeSpan? left) => job.ReportPart(new JobPart(number, count, name, Seconds(left)));
+
+    private static int? Seconds(TimeSpan? left) => left is { } l ? (int)Math.Ceiling(Math.Max(0, l.TotalSeconds)) : null;
 
     public void Log(string line) => job.Log(line);
 

@@ -57,13 +57,29 @@ public static class EnvironmentAssignments
             var value = line[(eq + 1)..].Trim();
             if (value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0])
             {
-                value = value[0] == '"'
-                    ? value[1..^1].Replace("\\\"", "\"").Replace("\\\\", "\\")
-                    : value[1..^1];
+                value = value[0] == '"' ? UnescapeDoubleQuoted(value[1..^1]) : value[1..^1];
             }
             result.Add(new(line[..eq].Trim(), value));
         }
         return result;
+    }
+
+    /// <summary>
+    /// As systemd reads a double-quoted value: a backslash before one of <c>" \ ` $</c> stands for
+    /// that character (how qitech-os-release writes a '$' in a tag), before anything else it stays.
+    /// </summary>
+    private static string UnescapeDoubleQuoted(string quoted)
+    {
+        var sb = new System.Text.StringBuilder(quoted.Length);
+        for (var i = 0; i < quoted.Length; i++)
+        {
+            if (quoted[i] == '\\' && i + 1 < quoted.Length && quoted[i + 1] is '"' or '\\' or '`' or '$')
+            {
+                i++;
+            }
+            sb.Append(quoted[i]);
+        }
+        return sb.ToString();
     }
 
     public static bool IsName(ReadOnlySpan<char> name)

@@ -138,6 +138,9 @@ internal sealed class GitMirror
         System.IO.Directory.Move(temp, Directory);
     }
 
+    /// <summary>Asks the remote for its HEAD, without a mirror: a source is checked before it is stored.</summary>
+    public Task CheckReachableAsync(CancellationToken cancel) => RemoteDefaultBranchAsync(cancel);
+
     /// <summary>The remote's HEAD branch (refs/heads/…); also proves the remote is reachable.</summary>
     private async Task<string?> RemoteDefaultBranchAsync(CancellationToken cancel)
     {
@@ -169,12 +172,12 @@ internal sealed class GitMirror
     private SourceException Classify(GitResult result, string what)
     {
         var err = result.Stderr;
-        var line = result.LastError;
+        var line = result.Reason;
         if (Contains(err, "Authentication failed", "could not read Username", "could not read Password", "Permission denied", "HTTP Basic: Access denied", "returned error: 401", "returned error: 403"))
         {
-            return new SourceException($"update source {_url}: authentication failed (check the access token): {line}");
+            return new SourceException($"update source {_url}: authentication failed (check the access token): {line}", authenticationFailed: true);
         }
-        if (Contains(err, "does not appear to be a git repository", "not found", "No such file or directory", "Repository not found"))
+        if (Contains(err, "does not appear to be a git repository", "invalid gitfile format", "not a git repository", "not found", "No such file or directory", "Repository not found"))
         {
             return new SourceException($"update source {_url}: no git repository there: {line}");
         }

@@ -13,6 +13,9 @@ namespace QiTech.Os.Sources;
 public sealed class GitSource
 {
     public const int DefaultRecentCommits = 20;
+
+    /// <summary>The most commits one listing gives ("Load more" asks for more each time).</summary>
+    public const int MaxRecentCommits = 10_000;
     private static readonly string[] ChangelogNames = ["CHANGELOG.md", "CHANGELOG", "CHANGELOG.txt", "CHANGES.md"];
 
     private readonly GitRunner _git;
@@ -38,6 +41,9 @@ public sealed class GitSource
 
     public Task FetchAsync(CancellationToken cancel = default) => _mirror.FetchAsync(cancel);
 
+    /// <summary>Contacts the remote (git ls-remote); a <see cref="SourceException"/> says why it cannot be used.</summary>
+    public Task CheckAsync(CancellationToken cancel = default) => _mirror.CheckReachableAsync(cancel);
+
     /// <summary>Tags, branches and the default branch's last commits, newest first within each kind.</summary>
     public async Task<IReadOnlyList<UpdateTarget>> ListTargetsAsync(int recentCommits = DefaultRecentCommits, CancellationToken cancel = default)
     {
@@ -47,7 +53,8 @@ public sealed class GitSource
         // Dates as Unix seconds: git accepts zone offsets .NET cannot represent (over 14 hours).
         UpdateTarget Make(UpdateTargetKind kind, string name, GitCommitHash commit, string date, string subject) =>
             new(kind, name, commit, DateTimeOffset.FromUnixTimeSeconds(long.Parse(date, CultureInfo.InvariantCulture)), subject,
-                olderThanRunning.Contains(commit.Hex) && commit != running, commit == running);
+                olderThanRunning.Contains(commit.Hex) && commit != running, commit == running,
+                GitRefName.TryParse(name, out _, out var error) ? null : $"'{GitRefName.Printable(name)}' {error.Describe()}");
 
         var targets = new List<UpdateTarget>();
         var refs = await Must(["for-each-ref", "--sort=-creatordate",
@@ -167,21 +174,11 @@ public sealed class GitSource
 
     private async Task<string> AbbreviationAsync(GitRefName requested, GitCommitHash commit, CancellationToken cancel)
     {
-        async Task<List<string>> PointingAt(string prefix) =>
-            Lines(await Must(["for-each-ref", "--points-at", commit.Hex, "--format=%(refname)", prefix], cancel))
-                .Select(r => r[(prefix.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
+        async Task<List<string>> PointingAt(string prefix, string sort) =>
+            Lines(await Must(["for-each-ref", "--points-at", commit.Hex, "--sort=" + sort, "--format=%(refname)", prefix], cancel))
+                .Select(r => r[(prefix.Length + 1)..]).ToList();
 
-        var tags = await PointingAt("refs/tags");
-        if (tags.Count > 0)
-        {
-            return tags.Contains(requested.Name) ? requested.Name : tags[0];
-        }
-        var branches = await PointingAt("refs/heads");
-        if (branches.Contains(requested.Name))
-        {
-            return requested.Name;
-        }
-        return branches.Count > 0 ? branches[0] : commit.Short;
+        return AbbreviationRule.Choose(requested.Name, await PointingAt("refs/tags", "-version:refname"), await PointingAt("refs/heads", "refname"), commit.Short);
     }
 
     private async Task<HashSet<string>> AncestorsAsync(GitCommitHash running, CancellationToken cancel)

@@ -10,7 +10,9 @@ public enum UpdateTargetKind
 
 /// <summary>
 /// One version the machine can be updated to. <see cref="OlderThanRunning"/> is true when
-/// the commit is an ancestor of the running one (an update to it is a downgrade).
+/// the commit is an ancestor of the running one (an update to it is a downgrade);
+/// <see cref="Refusal"/> says why the name cannot be installed (a tag named <c>-x</c> looks like
+/// an option), null when it can.
 /// </summary>
 public sealed record UpdateTarget(
     UpdateTargetKind Kind,
@@ -19,4 +21,5 @@ public sealed record UpdateTarget(
     DateTimeOffset Date,
     string Subject,
     bool OlderThanRunning,
-    bool IsRunning);
+    bool IsRunning,
+    string? Refusal = null);

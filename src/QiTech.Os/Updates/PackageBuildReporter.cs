@@ -17,5 +17,7 @@ internal sealed class PackageBuildReporter(IUpdateProgress progress, StoreDirect
 
     public void Percent(int percent) => progress.Progress(percent);
 
-    public void TimeLeft(TimeSpan estimate) => progress.TimeLeft(estimate);
+    public void TimeLeft(TimeSpan? estimate) => progress.TimeLeft(estimate);
+
+    public void Package(int number, int count, string name, TimeSpan? left) => progress.Part(number, count, name, left);
 }

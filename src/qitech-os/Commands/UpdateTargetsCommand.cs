@@ -17,9 +17,9 @@ public static class UpdateTargetsCommand
         {
             var layout = GlobalOptions.Layout(parse);
             var count = parse.GetValue(commits);
-            if (count is < 0 or > 10_000)
+            if (count is < 0 or > GitSource.MaxRecentCommits)
             {
-                throw new QiTech.Os.Errors.BadInputException($"--commits {count} must be between 0 and 10000");
+                throw new QiTech.Os.Errors.BadInputException($"--commits {count} must be between 0 and {GitSource.MaxRecentCommits}");
             }
             var source = GitSource.Open(layout, SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source)));
             var targets = await source.ListTargetsAsync(count, cancel);
@@ -31,7 +31,7 @@ public static class UpdateTargetsCommand
             {
                 foreach (var t in targets)
                 {
-                    var mark = t.IsRunning ? "running" : t.OlderThanRunning ? "older" : "";
+                    var mark = t.Refusal is not null ? "cannot be installed: " + t.Refusal : t.IsRunning ? "running" : t.OlderThanRunning ? "older" : "";
                     Console.Out.WriteLine(string.Join('\t', t.Kind.ToString().ToLowerInvariant(), t.Name, t.Commit.Short,
                         t.Date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), mark, t.Subject));
                 }
@@ -57,6 +57,7 @@ public static class UpdateTargetsCommand
                 w.WriteString("subject", t.Subject);
                 w.WriteBoolean("olderThanRunning", t.OlderThanRunning);
                 w.WriteBoolean("running", t.IsRunning);
+                w.WriteString("refusal", t.Refusal);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

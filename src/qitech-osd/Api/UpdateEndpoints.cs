@@ -24,9 +24,25 @@ public static class UpdateEndpoints
             return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken, false));
         });
 
-        app.MapPut(DaemonEndpoints.SetSource.Route, (SourceRequest request, SystemHost host) =>
+        app.MapPut(DaemonEndpoints.SetSource.Route, async (SourceRequest request, SystemHost host, CancellationToken cancel) =>
         {
             var url = SourceUrl.ParseInput(request.Url, "url");
+            // Checked before it is stored: where git finds no repository, it is refused and the stored
+            // source stays. One that asks for credentials is stored (its token can only be set once it
+            // is the source), as is one git cannot reach now (a machine is often offline): `check` says so.
+            string? check = null;
+            try
+            {
+                await GitSource.Open(host.Layout, url).CheckAsync(cancel);
+            }
+            catch (SourceException e) when (e.AuthenticationFailed || e.IsTransient)
+            {
+                check = e.Message;
+            }
+            catch (SourceException e)
+            {
+                throw new BadInputException($"url: {e.Message}; nothing was saved");
+            }
             var file = SourceSettings.OverrideFile(host.Layout);
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             // Written beside and renamed, so a reader never sees half a URL.
@@ -35,7 +51,7 @@ public static class UpdateEndpoints
             // The token stays with the host it was set for: a source elsewhere clears it.
             var tokens = new SourceTokenStore(host.Layout);
             var cleared = tokens.ClearUnlessFor(url);
-            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared));
+            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared, check));
         });
 
         app.MapPut(DaemonEndpoints.SetToken.Route, (TokenRequest request, SystemHost host) =>
@@ -55,10 +71,15 @@ public static class UpdateEndpoints
             return Results.NoContent();
         });
 
-        app.MapGet(DaemonEndpoints.Targets.Route, async (SystemHost host, CancellationToken cancel) =>
+        app.MapGet(DaemonEndpoints.Targets.Route, async (int? commits, SystemHost host, CancellationToken cancel) =>
         {
+            var recent = commits ?? GitSource.DefaultRecentCommits;
+            if (recent is < 0 or > GitSource.MaxRecentCommits)
+            {
+                throw new BadInputException($"commits: {recent} is not between 0 and {GitSource.MaxRecentCommits}");
+            }
             var source = GitSource.Open(host.Layout, SourceSettings.Choose(host.Layout, null));
-            var targets = await source.ListTargetsAsync(GitSource.DefaultRecentCommits, cancel);
+            var targets = await source.ListTargetsAsync(recent, cancel);
             return Results.Ok(targets.Select(TargetJson.From).ToList());
         });
 
@@ -67,7 +88,7 @@ public static class UpdateEndpoints
             var name = GitRefName.ParseInput(@ref, "ref");
             var source = GitSource.Open(host.Layout, SourceSettings.Choose(host.Layout, null));
             var changelog = await source.ChangelogAsync(name, cancel);
-            return Results.Ok(new ChangelogJson(changelog.Ref, changelog.Text));
+            return Results.Ok(new ChangelogJson(changelog.Ref, changelog.Text, changelog.Commit.Hex, changelog.FromFile));
         });
 
         app.MapPost(DaemonEndpoints.Install.Route, (InstallRequest request, SystemHost host, JobRunner runner) =>

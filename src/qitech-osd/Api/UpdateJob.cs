@@ -49,6 +49,8 @@ public static class UpdateJob
 
         public void Log(string line) => context.Log(scrubber.Scrub(line));
 
-        public void TimeLeft(TimeSpan estimate) => context.TimeLeft(estimate);
+        public void TimeLeft(TimeSpan? estimate) => context.TimeLeft(estimate);
+
+        public void Part(int number, int count, string name, TimeSpan? left) => context.Part(number, count, name, left);
     }
 }

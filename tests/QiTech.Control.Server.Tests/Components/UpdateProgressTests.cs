@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using QiTech.Control.Server.Components.Pages;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
@@ -167,5 +168,122 @@ public sealed class UpdateProgressTests : PageTest
         Assert.Equal("/troubleshoot?unit=qitech-control-server.service", page.Find("#failure-logs").GetAttribute("href"));
         Assert.Equal(["activate", "check " + Unit, "roll back to v1.2.0"], page.FindAll("li.step .name").Select(e => e.TextContent));
         Assert.Single(page.FindAll("li.step-failed"));
+    }
+
+    [Fact]
+    public async Task A_two_package_build_shows_the_package_in_hand_says_estimating_instead_of_zero_and_never_moves_back()
+    {
+        var started = DateTimeOffset.UtcNow.AddMinutes(-3);
+        JobStepJson[] Build(int percent, int? secondsLeft, JobPart part) =>
+        [
+            new("fetch", JobState.Succeeded, 100, null, started, started.AddSeconds(2)),
+            new("evaluate configuration", JobState.Succeeded, 100, null, started.AddSeconds(2), started.AddSeconds(3)),
+            new("build packages", JobState.Running, percent, secondsLeft, started.AddSeconds(3), null, part),
+        ];
+        Daemon.AddJob(7, JobState.Running, null, Build(45, 80, new JobPart(1, 2, "greeter", 20)));
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => Assert.Equal("Package 1 of 2: greeter · about 20 s left by its last build", page.Find("#part").TextContent.Trim()));
+        Assert.Equal("about 1 min 20 s left", page.Find("#time-left").TextContent);
+        Assert.Equal("49", page.Find("#progress-bar").GetAttribute("value"));
+        Assert.Equal("2 s", page.Find("li[data-step='fetch'] .elapsed").TextContent);
+
+        // The second package takes longer than last time: no "0 s left", and the bar holds.
+        Daemon.AddJob(7, JobState.Running, null, Build(97, null, new JobPart(2, 2, "slow", null)));
+        await Daemon.SendEventAsync(7, new ProgressEvent("build packages", 97, null, new JobPart(2, 2, "slow", null)));
+        page.WaitForAssertion(() => Assert.Contains("Package 2 of 2: slow", page.Find("#part").TextContent));
+        Assert.Equal("estimating the time left", page.Find("#time-left").TextContent);
+        Assert.DoesNotContain("0 s left", page.Find("#progress").TextContent);
+        Assert.Equal("59", page.Find("#progress-bar").GetAttribute("value"));
+
+        // A daemon answer that would compute less (a step's percent reset) does not move the bar back.
+        Daemon.AddJob(7, JobState.Running, null, Build(10, null, new JobPart(2, 2, "slow", null)));
+        await Daemon.SendEventAsync(7, new ProgressEvent("build packages", 10, null, new JobPart(2, 2, "slow", null)));
+        page.WaitForAssertion(() => Assert.Contains("10 %", page.Find("li.step-running").TextContent));
+        Assert.Equal("59", page.Find("#progress-bar").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task A_cancel_freezes_the_bar_where_it_stopped_and_shows_the_remaining_steps_as_not_run()
+    {
+        Daemon.AddJob(7, JobState.Running, null, Building);
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => Assert.Equal("50", page.Find("#progress-bar").GetAttribute("value")));
+
+        Daemon.AddJob(7, JobState.Cancelled, null, [.. Building[..2], Building[2] with { State = JobState.Cancelled }]);
+        await Daemon.SendEventAsync(7, new DoneEvent(JobState.Cancelled, null));
+
+        page.WaitForAssertion(() => Assert.Contains("Cancelled", page.Find("#result").TextContent));
+        Assert.Equal("50", page.Find("#progress-bar").GetAttribute("value"));
+        Assert.Equal(["build system", "activate"], page.FindAll("li.step-not-run .name").Select(e => e.TextContent));
+        Assert.All(page.FindAll("li.step-not-run .state"), e => Assert.Equal("not run", e.TextContent));
+    }
+
+    [Fact]
+    public void A_failed_update_keeps_its_progress_shows_every_step_and_offers_to_try_again()
+    {
+        Daemon.AddJob(7, JobState.Failed, "update source /srv/machine.git: no git repository there",
+            new JobStepJson("fetch", JobState.Failed, 40));
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/setup/update/progress/7?ref=v1.3.0&mode=boot");
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal("8", page.Find("#progress-bar").GetAttribute("value")));
+        Assert.Equal(5, page.FindAll("li.step").Count);
+        Assert.Equal(4, page.FindAll("li.step-not-run").Count);
+        page.Find("#try-again").Click();
+        Assert.Contains("install v1.3.0 Boot", Daemon.Calls);
+        Assert.EndsWith("/setup/update/progress/7?ref=v1.3.0&mode=boot", CurrentUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_activation_on_an_update_cannot_be_cancelled_and_says_why()
+    {
+        Daemon.AddJob(7, JobState.Running, null, [.. Building.Select(s => s with { State = JobState.Succeeded }),
+            new JobStepJson("build system", JobState.Succeeded, 100), new JobStepJson("activate", JobState.Running, 10)]);
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Contains("can no longer be cancelled", page.Find("#no-cancel").TextContent));
+        Assert.Empty(page.FindAll("#cancel"));
+    }
+
+    [Fact]
+    public void A_branch_whose_commit_carries_a_tag_is_shown_by_both_names()
+    {
+        Daemon.AddJob(7, JobState.Succeeded, null, new JobStepJson("activate", JobState.Succeeded, 100));
+        Daemon.Updates[7] = new UpdateJson("feature/x", "3333333333333333333333333333333333333333", "v1.2.0", "https://git.example/qitech/machine.git",
+            FakeDaemon.Generation(3, "v1.2.0", "3").StorePath, null!);
+        Daemon.EndEvents(7);
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal("feature/x = v1.2.0", page.Find("#result-version").TextContent));
+    }
+
+    [Fact]
+    public async Task The_build_tool_s_workload_notice_stays_in_the_log_and_is_explained_above_it()
+    {
+        const string Line = "server> Workload updates are available. Run `dotnet workload list` for more information. Run `dotnet workload update` to update.";
+        Daemon.AddJob(7, JobState.Running, null, Building);
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => page.Find("#cancel"));
+
+        await Daemon.SendEventAsync(7, new LogEvent(Line));
+
+        page.WaitForAssertion(() => Assert.Equal(Line, page.Find("#job-log").TextContent));
+        Assert.Contains("does not affect this update", page.Find(".log-note").TextContent);
+    }
+
+    [Fact]
+    public void A_failed_update_names_its_cause_in_words()
+    {
+        Daemon.AddJob(7, JobState.Failed, "ref 'v9' is no tag, branch or commit of /srv/machine.git", new JobStepJson("fetch", JobState.Failed, null));
+
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "There is no version called 'v9' in /srv/machine.git: no tag, branch or commit has that name. Check the spelling, or load more commits.",
+            page.Find("#failure-cause").TextContent));
     }
 }

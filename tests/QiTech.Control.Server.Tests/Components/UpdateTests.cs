@@ -2,6 +2,7 @@ using Bunit;
 using QiTech.Control.Server.Components.Pages;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
+using QiTech.Os.Sources;
 
 namespace QiTech.Control.Server.Tests.Components;
 
@@ -35,7 +36,7 @@ public sealed class UpdateTests : PageTest
         Assert.Equal(["main"], page.FindAll("button.target").Select(b => b.GetAttribute("data-ref")));
 
         page.Find("#filter").Input("nothing-like-this");
-        Assert.Equal("No version matches.", page.Find("#no-targets").TextContent);
+        Assert.StartsWith("No listed version matches.", page.Find("#no-targets").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class UpdateTests : PageTest
         page.Find("#install").Click();
 
         Assert.Contains("install v1.3.0 Test", Daemon.Calls);
-        Assert.EndsWith("/setup/update/progress/7", CurrentUri);
+        Assert.EndsWith("/setup/update/progress/7?ref=v1.3.0&mode=test", CurrentUri, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,14 +69,14 @@ public sealed class UpdateTests : PageTest
     [Fact]
     public void A_running_job_refuses_the_install_and_links_to_it()
     {
-        Daemon.StartFailure = new QiTech.Os.Client.DaemonException(409, "job 5 (update) is running", 5, "busy");
+        Daemon.StartFailure = new QiTech.Os.Client.DaemonException(409, "update 5 is running", 5, "busy");
         var page = Render<Update>();
         page.WaitForAssertion(() => page.Find("button.target[data-ref='main']"));
 
         page.Find("button.target[data-ref='main']").Click();
         page.Find("#install").Click();
 
-        Assert.Contains("job 5 (update) is running", page.Find("#selected [role=alert]").TextContent);
+        Assert.Contains("Another update (number 5) is still running.", page.Find("#selected [role=alert]").TextContent);
         Assert.Equal("/setup/update/progress/5", page.Find("#selected a.button").GetAttribute("href"));
     }
 
@@ -110,7 +111,7 @@ public sealed class UpdateTests : PageTest
         page.Find("#save-url").Click();
 
         Assert.Contains("set-url https://git.example/other.git", Daemon.Calls);
-        Assert.Equal(2, Daemon.Calls.Count(c => c == "targets"));
+        Assert.Equal(2, Daemon.Calls.Count(c => c == "targets 20"));
         page.WaitForAssertion(() => Assert.Equal("The URL is saved.", page.Find("#source [role=status]").TextContent));
     }
 
@@ -140,5 +141,107 @@ public sealed class UpdateTests : PageTest
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[role=alert]").Count));
         Assert.All(page.FindAll("[role=alert]"), a => Assert.Contains("does not answer", a.TextContent));
+    }
+
+    [Fact]
+    public void A_name_the_daemon_would_refuse_is_shown_disabled_with_the_reason()
+    {
+        Daemon.Targets.Add(FakeDaemon.Target(UpdateTargetKind.Tag, "--upload-pack=x", "4444444444444444444444444444444444444444", "2026-11-20T08:00:00+00:00", false,
+            "'--upload-pack=x' starts with '-' (looks like an option)"));
+        var page = Render<Update>();
+
+        page.WaitForAssertion(() => page.Find("button.target[data-ref='--upload-pack=x']"));
+        var refused = page.Find("button.target[data-ref='--upload-pack=x']");
+        Assert.True(refused.HasAttribute("disabled"));
+        Assert.Contains("Cannot be installed: it starts with '-', and git would read such a name as an instruction", refused.TextContent);
+        Assert.DoesNotContain("looks like an option", refused.TextContent);
+    }
+
+    [Fact]
+    public void Any_typed_ref_is_checked_shows_its_changelog_and_installs_as_typed()
+    {
+        Daemon.RefCommits["7777777"] = "7777777777777777777777777777777777777777"; // older than the listed commits
+        Daemon.Changelogs["7777777"] = "v0.9 First release";
+        Daemon.ChangelogFiles["7777777"] = "CHANGELOG.md";
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("button.target"));
+
+        page.Find("#filter").Input("7777777");
+        page.Find("#lookup").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("7777777", page.Find("#selected h2").TextContent));
+        Assert.Equal("CHANGELOG.md at 7777777", page.Find("#changelog-title").TextContent);
+        Assert.Equal("v0.9 First release", page.Find("#changelog").TextContent);
+        Assert.Contains("7777777777777777777777777777777777777777", page.Find("#typed-ref").TextContent);
+        page.Find("#install").Click();
+        Assert.Contains("install 7777777 Switch", Daemon.Calls);
+        Assert.EndsWith("/setup/update/progress/7?ref=7777777&mode=switch", CurrentUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_typed_ref_the_repository_lacks_is_refused_in_words()
+    {
+        Daemon.UnknownRefs.Add("v9.9");
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("button.target"));
+
+        page.Find("#filter").Input("v9.9");
+        page.Find("#lookup").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("There is no version called 'v9.9' in https://git.example/qitech/machine.git", page.Find("#targets [role=alert]").TextContent));
+        Assert.DoesNotContain(Daemon.Calls, c => c.StartsWith("install", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_more_asks_for_older_commits()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            Daemon.Targets.Add(FakeDaemon.Target(UpdateTargetKind.Commit, $"Commit {i}", $"{i:x2}".PadRight(40, 'a'), "2026-01-01T08:00:00+00:00", true));
+        }
+        var page = Render<Update>();
+        page.WaitForAssertion(() => Assert.Equal(20, page.FindAll("button.target .kind-commit").Count));
+
+        page.Find("#load-more").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(26, page.FindAll("button.target .kind-commit").Count));
+        Assert.Contains("targets 70", Daemon.Calls);
+        Assert.Empty(page.FindAll("#load-more"));
+    }
+
+    [Fact]
+    public void A_source_that_fails_its_check_is_not_saved_and_git_s_whole_reason_is_told()
+    {
+        Daemon.SourceRefusal = "url: update source file:///etc/passwd: no git repository there: '/etc/passwd' does not appear to be a git repository; nothing was saved";
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("button.target"));
+
+        page.Find("#source-url").Input("file:///etc/passwd");
+        page.Find("#save-url").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "Nothing was saved: there is no git repository at file:///etc/passwd. Git says: '/etc/passwd' does not appear to be a git repository",
+            page.Find("#source [role=alert] .cause").TextContent));
+        Assert.Empty(page.FindAll("#source [role=status]"));
+        Assert.Equal("https://git.example/qitech/machine.git", Daemon.SourceUrl);
+        Assert.Equal(1, Daemon.Calls.Count(c => c.StartsWith("targets", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_token_can_be_loaded_from_a_file_and_is_never_shown()
+    {
+        const string secret = "ghp_fromUsbStick42";
+        var page = Render<Update>();
+        page.WaitForAssertion(() => page.Find("#token-state"));
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(secret + "\n", "token.txt"));
+
+        page.WaitForAssertion(() => Assert.Equal("The token from token.txt is set.", page.Find("#source [role=status]").TextContent));
+        Assert.Equal(secret, Daemon.StoredToken);
+        Assert.DoesNotContain(secret, page.Markup);
+
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText("one\ntwo\n", "notes.txt"));
+        page.WaitForAssertion(() => Assert.Contains("notes.txt is not a token file", page.Find("#source [role=alert]").TextContent));
+        Assert.Equal(secret, Daemon.StoredToken);
     }
 }

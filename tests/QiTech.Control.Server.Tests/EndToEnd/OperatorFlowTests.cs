@@ -36,19 +36,25 @@ public sealed class OperatorFlowTests(MachineFixture fixture)
             await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("(1, v1.0.0)");
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/setup/update/progress/[0-9]+$"));
-            await Expect(page.Locator("#result")).ToContainTextAsync("Now running v1.0.0 (generation 1).");
+            await Expect(page.Locator("#result")).ToContainTextAsync("Rolled back. Now running generation 1 (v1.0.0).");
             await Expect(page.Locator("#progress-bar")).ToHaveAttributeAsync("value", "100");
             await MachineFixture.ScreenshotAsync(page, "progress-rollback-done");
 
             // The server restarts (as when a switch starts the new generation's server): the
             // page waits, reloads itself and shows the job's result again.
             var progressUrl = page.Url;
+            // Notes whether a reloaded page ever shows "Loading…" instead of the state it last knew.
+            await page.AddInitScriptAsync("""
+                new MutationObserver(() => { if (document.querySelector('p.loading')) sessionStorage.setItem('sawLoading', '1'); })
+                    .observe(document, { subtree: true, childList: true });
+                """);
             await page.EvaluateAsync("() => { window.beforeRestart = true; }");
             await fixture.RestartServerAsync();
             await page.WaitForFunctionAsync("() => window.beforeRestart === undefined");
             Assert.Equal(progressUrl, page.Url);
-            await Expect(page.Locator("#result")).ToContainTextAsync("Now running v1.0.0 (generation 1).");
+            await Expect(page.Locator("#result")).ToContainTextAsync("Rolled back. Now running generation 1 (v1.0.0).");
             await Expect(page.Locator("#connection-banner")).ToBeHiddenAsync();
+            Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('sawLoading')"));
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Home", Exact = true }).First.ClickAsync();
             await Expect(page.Locator("#current-abbreviation")).ToHaveTextAsync("v1.0.0");

@@ -15,7 +15,7 @@ namespace QiTech.Control.Server.Tests.EndToEnd;
 /// machine.yaml starts a service telling its version; v2.0.0 builds a small package with a
 /// sandboxed script, v3.0.0 one whose build takes minutes (to cancel).
 /// </summary>
-public sealed class UpdateMachineFixture : IAsyncLifetime
+public class UpdateMachineFixture : IAsyncLifetime
 {
     private ChildProcess? daemonProcess;
     private ChildProcess? serverProcess;
@@ -36,8 +36,15 @@ public sealed class UpdateMachineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Repository = new MachineRepository(Path.Combine(Machine.Dir, "machine.git"));
-        Repository.Release("v1.0.0", MachineYaml("v1.0.0"));
-        Repository.Release("v2.0.0", MachineYaml("v2.0.0") + """
+        Populate(Repository);
+        await StartAsync();
+    }
+
+    /// <summary>The versions of the machine's repository.</summary>
+    protected virtual void Populate(MachineRepository repository)
+    {
+        repository.Release("v1.0.0", MachineYaml("v1.0.0"));
+        repository.Release("v2.0.0", MachineYaml("v2.0.0") + """
             packages:
               greeter:
                 build:
@@ -48,7 +55,7 @@ public sealed class UpdateMachineFixture : IAsyncLifetime
             environment:
               systemPackages: [greeter]
             """, ("greeter/greeting.txt", "hello from v2\n"));
-        Repository.Release("v3.0.0", MachineYaml("v3.0.0") + """
+        repository.Release("v3.0.0", MachineYaml("v3.0.0") + """
             packages:
               slow:
                 build:
@@ -59,7 +66,10 @@ public sealed class UpdateMachineFixture : IAsyncLifetime
             environment:
               systemPackages: [slow]
             """);
+    }
 
+    private async Task StartAsync()
+    {
         daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
         Client = new DaemonClient(Machine.Layout.DaemonSocket);
         await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Client), "qitech-osd");
@@ -81,7 +91,7 @@ public sealed class UpdateMachineFixture : IAsyncLifetime
     }
 
     /// <summary>A machine whose one service logs which version started.</summary>
-    private static string MachineYaml(string version) => $"""
+    protected static string MachineYaml(string version) => $"""
         system:
           hostName: machine
         networking:

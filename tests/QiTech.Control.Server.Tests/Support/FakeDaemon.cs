@@ -32,10 +32,25 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     /// <summary>What a job's result says about a version that did not start correctly, by job id.</summary>
     public Dictionary<int, RollbackJson> Rollbacks { get; } = [];
 
+    /// <summary>Update jobs' results by job id.</summary>
+    public Dictionary<int, UpdateJson> Updates { get; } = [];
+
     /// <summary>When set, the running boot fell back (status reports it).</summary>
     public BootFallbackJson? Fallback { get; set; }
 
     public Dictionary<string, string> Changelogs { get; } = [];
+
+    /// <summary>The changelog file a ref's changelog comes from (CHANGELOG.md); none: a commit list.</summary>
+    public Dictionary<string, string> ChangelogFiles { get; } = [];
+
+    /// <summary>When set, the daemon's refusal of any new source URL (its check failed).</summary>
+    public string? SourceRefusal { get; set; }
+
+    /// <summary>Commits of refs that are not listed as targets (older commits, typed refs).</summary>
+    public Dictionary<string, string> RefCommits { get; } = [];
+
+    /// <summary>Refs the fake repository does not have.</summary>
+    public HashSet<string> UnknownRefs { get; } = [];
 
     public List<string> LogLines { get; } = [];
 
@@ -59,8 +74,8 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
             new DateTimeOffset(2026, 11, number, 10, 0, 0, TimeSpan.Zero), current, booted, bootDefault, KnownGood: false, 1024L * 1024 * number,
             new VersionJson(abbreviation, commit, $"2026-11-0{number}T09:00:00+00:00", "https://git.example/qitech/machine.git"));
 
-    public static TargetJson Target(UpdateTargetKind kind, string name, string commit, string date, bool olderThanRunning) =>
-        new(kind, name, commit, DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture), name, olderThanRunning, Running: false);
+    public static TargetJson Target(UpdateTargetKind kind, string name, string commit, string date, bool olderThanRunning, string? refusal = null) =>
+        new(kind, name, commit, DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture), name, olderThanRunning, Running: false, refusal);
 
     public static JobStepJson Step(string name, JobState state, int? percent, int? secondsLeft = null) => new(name, state, percent, secondsLeft);
 
@@ -160,6 +175,8 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
 
     public RollbackJson? RollbackOf(JobJson job) => Rollbacks.GetValueOrDefault(job.Id);
 
+    public UpdateJson? UpdateOf(JobJson job) => Updates.GetValueOrDefault(job.Id);
+
     public Task CancelJobAsync(int jobId, CancellationToken cancel)
     {
         Record($"cancel {jobId}");
@@ -175,6 +192,11 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     public Task<SourceJson> SetSourceUrlAsync(string url, CancellationToken cancel)
     {
         Record($"set-url {url}");
+        if (SourceRefusal is { } refusal)
+        {
+            // As the daemon: a source that fails its check is refused, and nothing is saved.
+            return Task.FromException<SourceJson>(new QiTech.Os.Client.DaemonException(400, refusal));
+        }
         // As the daemon: a token stays with the host it was set for.
         var sameHost = QiTech.Os.Sources.SourceOrigin.TryOf(url, out var to) && QiTech.Os.Sources.SourceOrigin.TryOf(SourceUrl ?? "", out var from) && to == from;
         var cleared = token is not null && !sameHost;
@@ -201,16 +223,22 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(CancellationToken cancel)
+    public Task<IReadOnlyList<TargetJson>> GetTargetsAsync(int recentCommits, CancellationToken cancel)
     {
-        Record("targets");
-        return Task.FromResult<IReadOnlyList<TargetJson>>([.. Targets]);
+        Record($"targets {recentCommits}");
+        var commits = Targets.Where(t => t.Kind == UpdateTargetKind.Commit).Take(recentCommits);
+        return Task.FromResult<IReadOnlyList<TargetJson>>([.. Targets.Where(t => t.Kind != UpdateTargetKind.Commit), .. commits]);
     }
 
     public Task<ChangelogJson> GetChangelogAsync(string gitRef, CancellationToken cancel)
     {
         Record($"changelog {gitRef}");
-        return Task.FromResult(new ChangelogJson(gitRef, Changelogs.GetValueOrDefault(gitRef, "")));
+        if (UnknownRefs.Contains(gitRef))
+        {
+            return Task.FromException<ChangelogJson>(new QiTech.Os.Client.DaemonException(400, $"ref '{gitRef}' is no tag, branch or commit of {SourceUrl}"));
+        }
+        var commit = RefCommits.GetValueOrDefault(gitRef) ?? Targets.FirstOrDefault(t => t.Name == gitRef || t.Commit.StartsWith(gitRef, StringComparison.Ordinal))?.Commit;
+        return Task.FromResult(new ChangelogJson(gitRef, Changelogs.GetValueOrDefault(gitRef, ""), commit, ChangelogFiles.GetValueOrDefault(gitRef)));
     }
 
     public Task<int> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) => StartJob($"install {gitRef} {mode}");

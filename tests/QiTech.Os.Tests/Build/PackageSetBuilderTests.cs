@@ -47,7 +47,18 @@ public sealed class PackageSetBuilderTests : IDisposable
 
         public void Percent(int percent) => Percents.Enqueue(percent);
 
-        public void TimeLeft(TimeSpan estimate) => Estimates.Enqueue(estimate);
+        public ConcurrentQueue<string> Packages { get; } = new();
+
+        // Null is "estimating": only real estimates are kept.
+        public void TimeLeft(TimeSpan? estimate)
+        {
+            if (estimate is { } known)
+            {
+                Estimates.Enqueue(known);
+            }
+        }
+
+        public void Package(int number, int count, string name, TimeSpan? left) => Packages.Enqueue($"{name} {number}/{count}");
     }
 
     [Fact]
@@ -60,6 +71,7 @@ public sealed class PackageSetBuilderTests : IDisposable
 
         Assert.Equal(["start tool 1/2", "tool> one", "built tool", "start zz-other 2/2", "built zz-other"], first.Events);
         Assert.Empty(first.Estimates); // nothing built before: nothing to estimate from
+        Assert.Contains("tool 1/2", first.Packages);
         Assert.Equal(100, first.Percents.Last());
         var times = JsonNode.Parse(File.ReadAllText(_store.Layout.StateDir + "/build-times.json"))!.AsObject();
         var last = TimeSpan.FromSeconds(times["tool"]!.GetValue<double>());

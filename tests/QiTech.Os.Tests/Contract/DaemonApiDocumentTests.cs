@@ -78,7 +78,7 @@ public sealed class DaemonApiDocumentTests
         var job = new JobJson(7, JobKind.Gc, JobState.Running, [new JobStepJson("gc", JobState.Running, 40)], null, null, DateTimeOffset.UnixEpoch, null, null);
 
         Assert.Equal(
-            """{"id":7,"kind":"gc","state":"running","steps":[{"name":"gc","state":"running","percent":40,"secondsLeft":null}],"error":null,"exitCode":null,"created":"1970-01-01T00:00:00+00:00","finished":null,"result":null}""",
+            """{"id":7,"kind":"gc","state":"running","steps":[{"name":"gc","state":"running","percent":40,"secondsLeft":null,"started":null,"finished":null,"part":null}],"error":null,"exitCode":null,"created":"1970-01-01T00:00:00+00:00","finished":null,"result":null}""",
             json.Serialize(job));
     }
 

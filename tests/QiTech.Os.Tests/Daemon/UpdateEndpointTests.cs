@@ -67,6 +67,7 @@ public sealed class UpdateEndpointTests : IDisposable
     {
         const string secret = "qt_daemon_s3cret_5e1f";
         new GitFixture(_repo.Combine("srv", "machine.git"));
+        new GitFixture(_repo.Combine("srv", "other.git"));
         using var serverA = new AuthGitHttpServer(_repo.Combine("srv"), secret);
         using var httpsA = new TlsFront(_repo.Combine("ca.pem"), serverA.BaseUrl);
         using var serverB = new AuthGitHttpServer(_repo.Combine("srv"), secret);
@@ -102,5 +103,50 @@ public sealed class UpdateEndpointTests : IDisposable
         Assert.Empty(serverB.Authorizations);
         Assert.DoesNotContain(secret, toB + targetsA + targetsB + daemon.Output);
         Assert.EndsWith("\n204", Curl("-X", "DELETE", "http://daemon/v1/update/token"));
+    }
+
+    [Fact]
+    public void Should_check_a_source_before_saving_it_and_give_git_s_whole_reason()
+    {
+        var fixture = new GitFixture(_repo.Combine("machine"));
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        Assert.EndsWith("\n200", Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}"));
+
+        var notGit = Put("/v1/update/source", "{\"url\":\"file:///etc/passwd\"}");
+        var source = Curl("http://daemon/v1/update/source");
+
+        Assert.EndsWith("\n400", notGit);
+        Assert.Contains("url: update source file:///etc/passwd: no git repository there: invalid gitfile format: /etc/passwd; nothing was saved", notGit);
+        Assert.DoesNotContain("and the repository exists", notGit);
+        Assert.Contains($"\"url\":\"{fixture.Path}\"", source);
+        Assert.Contains("\"check\":null", Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}"));
+
+        // Nothing listens on port 1: stored all the same (a machine is often offline), with why git could not read it.
+        var offline = Put("/v1/update/source", "{\"url\":\"https://127.0.0.1:1/machine.git\"}");
+        Assert.EndsWith("\n200", offline);
+        Assert.Contains("\"check\":\"update source https://127.0.0.1:1/machine.git: cannot reach the remote: ", offline);
+    }
+
+    [Fact]
+    public void Should_list_more_commits_on_request_and_say_why_a_name_cannot_be_installed()
+    {
+        var fixture = new GitFixture(_repo.Combine("machine"));
+        // git tag refuses such a name; a remote may still carry it.
+        fixture.Git("update-ref", "refs/tags/-x", fixture.Rev("v1.1"));
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}");
+
+        var one = Curl("http://daemon/v1/update/targets?commits=1");
+        var all = Curl("http://daemon/v1/update/targets?commits=10000");
+        var tooMany = Curl("http://daemon/v1/update/targets?commits=10001");
+        var older = Curl($"http://daemon/v1/update/changelog?ref={fixture.Rev("v1.0")[..9]}");
+
+        Assert.Equal(1, one.Split("\"kind\":\"commit\"").Length - 1);
+        Assert.True(all.Split("\"kind\":\"commit\"").Length - 1 > 1, all);
+        Assert.Contains("\"name\":\"-x\"", all);
+        Assert.Contains("\"refusal\":\"'-x' starts with '-' (looks like an option)\"", all);
+        Assert.Contains("\"name\":\"v1.0\",", all);
+        Assert.EndsWith("\n400", tooMany);
+        Assert.Contains($"\"commit\":\"{fixture.Rev("v1.0")}\"", older);
     }
 }

@@ -32,7 +32,11 @@ public sealed class JobRunnerTests
         Assert.Equal(["step", "log", "progress", "step", "step", "step", "done"], events.Select(e => e.Type));
         Assert.Equal(Enumerable.Range(1, 7), events.Select(e => e.Sequence));
         Assert.Equal(JobState.Succeeded, first.State);
-        Assert.Equal([new JobStep("stop units", JobState.Succeeded, 50), new JobStep("start units", JobState.Succeeded, null)], first.Steps);
+        Assert.Equal([new JobStep("stop units", JobState.Succeeded, 50), new JobStep("start units", JobState.Succeeded, null)],
+            first.Steps.Select(s => s with { Started = null, Finished = null }));
+        // Each step has its own times, and the second begins once the first has ended.
+        Assert.All(first.Steps, s => Assert.True(s.Started <= s.Finished, $"{s.Name}: {s.Started} .. {s.Finished}"));
+        Assert.True(first.Steps[0].Finished <= first.Steps[1].Started);
         Assert.True(runner.TryStart(JobKind.Gc, _ => Task.CompletedTask, out var second));
         Assert.Equal(first.Id + 1, second.Id);
     }

@@ -54,6 +54,35 @@ public sealed class FetchToStoreTests : IDisposable
         Assert.Equal(expected, info.Abbreviation);
     }
 
+    [Theory]
+    [InlineData("commit", "v1.10")] // several tags: the highest version, never a name that could not be installed
+    [InlineData("v1.9", "v1.9")] // the tag chosen, among several
+    [InlineData("release/2", "v1.10")] // a branch on a tagged commit: the tag labels it
+    public async Task Among_several_tags_the_choice_is_the_chosen_one_else_the_highest_version(string reference, string expected)
+    {
+        var start = _repo.Rev("HEAD~1");
+        _repo.Git("update-ref", "refs/tags/--upload-pack=x", start);
+        _repo.Git("tag", "v1.9", start);
+        _repo.Git("tag", "v1.10", start);
+        _repo.Git("branch", "release/2", start);
+        var source = GitSource.Open(Layout("root"), SourceUrl.ParseInput(_repo.Path));
+        var name = GitRefName.ParseInput(reference == "commit" ? start[..10] : reference);
+
+        var info = await source.VersionInfoAsync(name, await source.ResolveAsync(name));
+
+        Assert.Equal(expected, info.Abbreviation);
+    }
+
+    [Theory]
+    [InlineData(null, new[] { "v1.10", "v1.9" }, new string[0], "v1.10")]
+    [InlineData("v1.9", new[] { "v1.10", "v1.9" }, new string[0], "v1.9")]
+    [InlineData("feature/x", new[] { "v1.2" }, new[] { "feature/x" }, "v1.2")]
+    [InlineData(null, new[] { "--upload-pack=x", "-y" }, new[] { "main", "feature" }, "feature")]
+    [InlineData("main", new[] { "--upload-pack=x" }, new[] { "main", "feature" }, "main")]
+    [InlineData(null, new[] { "--upload-pack=x" }, new[] { "-b" }, "abc1234")]
+    public void The_abbreviation_rule_is_deterministic_and_names_only_what_can_be_installed(string? chosen, string[] tags, string[] branches, string expected) =>
+        Assert.Equal(expected, AbbreviationRule.Choose(chosen, tags, branches, "abc1234"));
+
     [Fact]
     public async Task A_bare_commit_gets_its_short_hash_as_abbreviation()
     {
