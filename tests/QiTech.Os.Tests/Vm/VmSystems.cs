@@ -1,3 +1,4 @@
+using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
@@ -15,12 +16,16 @@ public static class VmSystems
 {
     public static string StoreRoot => Path.Combine(VmImageFixture.CacheDir, "root");
 
-    /// <summary>Builds <c>vm.yaml</c> plus <paramref name="yaml"/>; returns the system's path.</summary>
+    /// <summary>
+    /// Builds <c>vm.yaml</c> plus <paramref name="yaml"/> (which adds no Debian package, so the
+    /// repository's base.lock, copied beside it, still pins its base); returns the system's path.
+    /// </summary>
     public static string Build(string dir, string name, string yaml)
     {
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".yaml");
         File.WriteAllText(file, $"imports:\n  - {VmImageFixture.Config}\n{yaml}");
+        File.Copy(BaseModule.LockPathFor(VmImageFixture.Config), BaseModule.LockPathFor(file), overwrite: true);
         var r = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", StoreRoot, "build", "--config", file);
         File.WriteAllText(Path.Combine(dir, name + "-build.log"), r.Stderr);
         return r.ExitCode == 0
