@@ -111,6 +111,16 @@ public sealed class VmBootTests(VmImageFixture images)
         Assert.Contains("HandlePowerKey=ignore", (await vm.Agent.RunAsync("systemd-analyze cat-config systemd/logind.conf")).Split('\n'));
         Assert.Equal("en_US.UTF-8\n", await vm.Agent.RunAsync(". /etc/default/locale; echo $LANG"));
         Assert.Equal("UTC\n", await vm.Agent.RunAsync("date +%Z"));
+
+        // Devices: the FTDI adapter's USB node belongs to the service group, mode 0660.
+        Assert.Equal("qitech-service 660\n", await vm.Agent.RunAsync(
+            "for d in /sys/bus/usb/devices/*; do [ \"$(cat $d/idVendor 2>/dev/null)\" = 0403 ] && stat -c '%G %a' /dev/bus/usb/$(printf %03d $(cat $d/busnum))/$(printf %03d $(cat $d/devnum)); done; true"));
+
+        // The UI's port is closed from outside: qemu forwards a host port to the guest's 3001, where
+        // nothing listens but on the guest's loopback.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var outside = await Record.ExceptionAsync(() => http.GetStringAsync($"http://127.0.0.1:{vm.UiPort}/health"));
+        Assert.True(outside is HttpRequestException or TaskCanceledException, $"port 3001 answered from outside the machine: {outside}");
     }
 
     /// <summary>Runs <paramref name="command"/> in the guest until it succeeds; its output.</summary>
