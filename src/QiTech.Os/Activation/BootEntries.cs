@@ -250,11 +250,13 @@ public sealed class BootEntries(SystemLayout layout)
     /// one-shot line: systemd-boot keeps it in the <c>LoaderEntryOneShot</c> EFI variable,
     /// which <c>bootctl set-oneshot</c> writes. Only on the running machine (root "/") with a
     /// <c>/boot/loader</c> and bootctl; elsewhere the choice lives in qitech's next-boot file
-    /// alone. Returns what was done, in words.
+    /// alone. Returns what was done, in words. The entry is named as its file is now, boot
+    /// counter included: Debian 12's systemd-boot (252) takes the whole file name as the
+    /// entry's identifier, so "qitech-1.conf" does not name "qitech-1+2-1.conf".
     /// </summary>
     public async Task<string> SetOneShotAsync(GenerationNumber number, CancellationToken cancel)
     {
-        var entry = Path.GetFileName(EntryPath(number));
+        var entry = Path.GetFileName(FindEntry(number) ?? EntryPath(number));
         var bootctl = HostCommand.Find("/usr/bin/bootctl", "/bin/bootctl");
         if (layout.Root != "/" || !Directory.Exists(layout.BootDir + "/loader") || bootctl == null)
         {
