@@ -70,13 +70,13 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
     private static readonly (string Ours, string Original)[] ServerUnit =
     [
         ("WantedBy=multi-user.target", "wantedBy = [ \"multi-user.target\" ]"),
-        // Ours also waits for the certificate its HTTPS listener needs (Caddy's job in the original).
+        // Ours also waits for the certificate its HTTPS listener needs (the original's reverse proxy's job).
         ("After=network.target qitech-control-server-certificate.service", "after = [ \"network.target\" ]"),
         ("User=qitech-service", "User = cfg.user"),
         ("Group=qitech-service", "Group = cfg.group"),
         ("Restart=always", "Restart = \"always\""),
         ("RestartSec=10", "RestartSec = \"10s\""),
-        // Ours adds NET_BIND_SERVICE: the server itself listens on 443, where the original runs Caddy.
+        // Ours adds NET_BIND_SERVICE: the server itself listens on 443, where the original runs its reverse proxy.
         ("CapabilityBoundingSet=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",
             "CapabilityBoundingSet = \"CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE\""),
         ("AmbientCapabilities=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE CAP_NET_BIND_SERVICE",

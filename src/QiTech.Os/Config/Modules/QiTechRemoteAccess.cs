@@ -5,7 +5,7 @@ namespace QiTech.Os.Config.Modules;
 /// <summary>
 /// Remote access of the control server (<c>services.qitech.openFirewall</c>): its own HTTPS
 /// listener on <c>remoteAccess.port</c>, a self-signed certificate made once on the machine when
-/// none is there (as the original's Caddy with <c>tls internal</c>), the password hash read from a
+/// none is there (as the original's reverse proxy with <c>tls internal</c>), the password hash read from a
 /// file of the machine.
 /// </summary>
 public static class QiTechRemoteAccess

@@ -27,14 +27,14 @@ public sealed class QiTechServiceModule : IConfigModule
             + "firewall opens that port (never the loopback HTTP port). Remote peers sign in with the password whose hash is in "
             + "remoteAccess.passwordHashFile; without that file nobody can sign in and only /health and /login answer.");
         options.Declare("services.qitech.remoteAccess.port", Port, 443L,
-            "The HTTPS port of remote access (the original's Caddy listens on 443). Below 1024 the server gets CAP_NET_BIND_SERVICE for it.");
+            "The HTTPS port of remote access (the original's reverse proxy listens on 443). Below 1024 the server gets CAP_NET_BIND_SERVICE for it.");
         options.Declare("services.qitech.remoteAccess.certificate", PlainPath(), "/var/lib/qitech-control-server/tls/cert.pem",
             "The PEM certificate of remote access. When it is missing, a self-signed one (10 years, CN = the host name) is made with "
             + "its key before the server starts, as the original's 'tls internal'; put a real one here to replace it.");
         options.Declare("services.qitech.remoteAccess.certificateKey", PlainPath(), "/var/lib/qitech-control-server/tls/key.pem", "The PEM private key of the certificate.");
         options.Declare("services.qitech.remoteAccess.passwordHashFile", PlainPath(), "/var/lib/qitech-control-server/remote-password-hash",
             "A file on the machine (never in the store or the repository) holding the hash of the remote password, made by "
-            + "'qitech-control-server hash-password' (the original keeps its basic-auth snippet under /var/lib/caddy).");
+            + "'qitech-control-server hash-password' (the original's reverse proxy keeps its basic-auth snippet under /var/lib).");
         options.Declare("services.qitech.user", Matching(UsersModule.NamePattern, "user name"), "qitech-service", "The system user the server runs as (created).");
         options.Declare("services.qitech.group", Matching(UsersModule.NamePattern, "group name"), "qitech-service",
             "The server's group (created). udev gives it every USB device (mode 0660) and tags every network device with it, as the original's rules.");
