@@ -5,9 +5,21 @@ using QiTech.Os.Services;
 
 namespace QiTech.Os.Daemon;
 
-/// <summary><c>qitech-osd [--root R] [--store-dir D] [--embedded] [--group G]</c>.</summary>
+/// <summary><c>qitech-osd [--root R] [--store-dir D] [--embedded] [--group G]</c>, and <c>qitech-osd boot-check</c>.</summary>
 public static class DaemonCommandLine
 {
+    private static SystemLayout Layout(string? root, string? storeDir)
+    {
+        try
+        {
+            return SystemLayout.FromOptions(root, storeDir);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException(e.Message);
+        }
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new Option<string?>("--root") { Description = "System root (default: $QITECH_ROOT, else /)" };
@@ -17,21 +29,17 @@ public static class DaemonCommandLine
         var logMaxBytes = new Option<long>("--log-max-bytes") { Description = "Size bound of one service log file before it rotates", DefaultValueFactory = _ => new SupervisorOptions().LogMaxBytes };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated log files kept per service", DefaultValueFactory = _ => new SupervisorOptions().LogKeep };
         var debug = new Option<bool>("--debug") { Description = "On an unexpected error, print its stack trace too" };
+        var bootCheck = new Command("boot-check", "Wait for this boot's health checks; exit 0 when the booted generation is healthy (run before boot-complete.target)");
+        bootCheck.SetAction(async (parse, cancel) => await BootCheckWait.RunAsync(Layout(parse.GetValue(root), parse.GetValue(storeDir)), cancel));
         var command = new RootCommand("qitech-osd: the QiTech Control OS daemon (HTTP over R/run/qitech-os/daemon.sock)")
         {
-            root, storeDir, embedded, group, logMaxBytes, logKeep, debug,
+            root, storeDir, embedded, group, logMaxBytes, logKeep, debug, bootCheck,
         };
+        root.Recursive = true;
+        storeDir.Recursive = true;
         command.SetAction(async (parse, cancel) =>
         {
-            SystemLayout layout;
-            try
-            {
-                layout = SystemLayout.FromOptions(parse.GetValue(root), parse.GetValue(storeDir));
-            }
-            catch (ArgumentException e)
-            {
-                throw new BadInputException(e.Message);
-            }
+            var layout = Layout(parse.GetValue(root), parse.GetValue(storeDir));
             if (parse.GetValue(logMaxBytes) < 1024 || parse.GetValue(logKeep) < 0)
             {
                 throw new BadInputException("--log-max-bytes must be at least 1024 and --log-keep not negative");

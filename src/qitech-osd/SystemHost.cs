@@ -63,9 +63,19 @@ public sealed class SystemHost : IAsyncDisposable
     {
         if (Supervisor == null && Layout.Root == "/")
         {
-            // A real boot: systemd started the booted system's units; record which one it is.
+            // A real boot: systemd started the booted system's units; record which one it is,
+            // and on the daemon's first start of this boot, wait for their health checks.
+            var firstStart = Manager.State().BootedSystem == null;
             var realBoot = await Manager.RecordRealBootAsync(File.ReadAllText("/proc/cmdline"), progress, cancel);
-            return new BootReport(Manager.State().BootedSystem, [], realBoot);
+            var state = Manager.State();
+            PendingBootCheck? realPending = null;
+            if (firstStart && Services != null && state.Booted is { } generation && state.BootedSystem is { } bootedSystem)
+            {
+                var system = SystemClosure.Open(Layout, bootedSystem);
+                var enabled = LoadedSystem.Load(new RootPathMapper(Layout), system.LogicalPath).Enabled;
+                realPending = new PendingBootCheck(generation, system, HealthGate.ChecksOf(Layout, system, enabled));
+            }
+            return new BootReport(state.BootedSystem, [], realBoot, realPending);
         }
         if (Supervisor == null)
         {
@@ -104,7 +114,7 @@ public sealed class SystemHost : IAsyncDisposable
             }
             else if (checks.Count == 0)
             {
-                Manager.MarkBootHealthy(booted);
+                Manager.MarkBootHealthy(booted, bless: true);
             }
             else
             {
@@ -126,7 +136,9 @@ public sealed class SystemHost : IAsyncDisposable
         var outcome = await new HealthGate(Layout, Services!).WaitAsync(pending.Checks, pending.System, steps, cancel);
         if (outcome.Passed)
         {
-            Manager.MarkBootHealthy(pending.Generation);
+            // systemd-bless-boot blesses a real boot's entry once our boot check lets
+            // boot-complete.target be reached; the embedded boot does it here.
+            Manager.MarkBootHealthy(pending.Generation, bless: Supervisor != null);
             progress?.Report($"generation {pending.Generation} booted healthy");
         }
         else

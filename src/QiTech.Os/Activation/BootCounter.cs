@@ -10,7 +10,8 @@ namespace QiTech.Os.Activation;
 /// used; a name without a counter is good (blessed, or never counted). The boot loader renames
 /// <c>+3</c> to <c>+2-1</c> before it boots an entry, <c>systemd-bless-boot</c> drops the counter
 /// once the boot is healthy, and an entry at <c>+0-N</c> is bad: passed over for another.
-/// The entry's id, which loader.conf and <c>bootctl set-oneshot</c> name, has no counter.
+/// Debian 12's systemd-boot (252) takes the whole file name, counter included, as the entry's
+/// id, so <c>bootctl set-oneshot</c> names the file as it is now.
 /// </summary>
 public readonly partial record struct BootCounter(int Left, int Done)
 {

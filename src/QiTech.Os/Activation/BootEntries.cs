@@ -13,8 +13,10 @@ namespace QiTech.Os.Activation;
 /// read the store), else the host's newest <c>/boot/vmlinuz-*</c>. Options are the system's
 /// <c>kernel-params</c> plus <c>qitech.system=</c>, which tells early boot what to link as
 /// <c>/run/booted-system</c>. Entries of deleted generations are removed. A new entry carries
-/// systemd-boot's boot counter (<c>qitech-N+3.conf</c>, <see cref="BootCounter"/>); the default
-/// names entries by their id, without it.
+/// systemd-boot's boot counter (<c>qitech-N+3.conf</c>, <see cref="BootCounter"/>). Which entry
+/// boots by default is each entry's <c>sort-key</c> (<see cref="BootRanking"/>) under loader.conf's
+/// <c>default qitech-*</c>: Debian 12's systemd-boot names an entry by its whole file name, counter
+/// included, so no fixed name could follow an entry as its counter changes.
 /// </summary>
 public sealed class BootEntries(SystemLayout layout)
 {
@@ -78,8 +80,11 @@ public sealed class BootEntries(SystemLayout layout)
         return result;
     }
 
-    /// <summary>Writes every entry and the default; returns the entry files written.</summary>
-    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, GenerationNumber? bootDefault, SyncBatch? batch = null)
+    /// <summary>The pattern loader.conf's <c>default</c> line names: the first of our entries in the loader's order.</summary>
+    public const string DefaultPattern = "qitech-*";
+
+    /// <summary>Writes every entry, ranked, and the default line; returns the entry files written.</summary>
+    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, BootRanking ranking, SyncBatch? batch = null)
     {
         Directory.CreateDirectory(EntriesDir);
         var written = new List<string>();
@@ -88,7 +93,7 @@ public sealed class BootEntries(SystemLayout layout)
         {
             // An entry keeps its boot counter; a new one starts counting (systemd-boot's "+3").
             var path = FindEntry(link.Number) ?? $"{EntriesDir}/{BootCounter.FileName(link.Number, BootCounter.New)}";
-            var text = Entry(link, closure, kernelsInUse);
+            var text = Entry(link, closure, ranking.SortKey(link.Number), kernelsInUse);
             if (!File.Exists(path) || File.ReadAllText(path) != text)
             {
                 DurableFile.Write(path, text, batch);
@@ -105,18 +110,46 @@ public sealed class BootEntries(SystemLayout layout)
             }
         }
         RemoveUnusedKernels(kernelsInUse);
-        WriteDefault(bootDefault, batch);
+        WriteDefault(generations.Count > 0, batch);
         return written;
     }
 
-    private string Entry(GenerationLink link, SystemClosure? closure, HashSet<string> kernelsInUse)
+    /// <summary>
+    /// The generation systemd-boot takes with no one-shot choice: the entries in its order
+    /// (no tries left last, then by sort-key, then newest version first) and the first one.
+    /// The embedded boot uses it, so folder roots pass over a failed entry as the loader does.
+    /// </summary>
+    public GenerationNumber? LoaderChoice(Func<GenerationNumber, bool>? skip = null) =>
+        LoaderOrder().Where(n => skip == null || !skip(n)).Cast<GenerationNumber?>().FirstOrDefault();
+
+    /// <summary>Our entries in systemd-boot's order.</summary>
+    public IReadOnlyList<GenerationNumber> LoaderOrder() =>
+        Entries()
+            .Select(e => (Number: e.Key, Bad: e.Value is { IsBad: true }, SortKey: SortKeyOf(e.Key) ?? "\uffff"))
+            .OrderBy(e => e.Bad)
+            .ThenBy(e => e.SortKey, StringComparer.Ordinal)
+            .ThenByDescending(e => e.Number.Value)
+            .Select(e => e.Number)
+            .ToList();
+
+    private string? SortKeyOf(GenerationNumber number)
+    {
+        var path = FindEntry(number);
+        return path == null ? null : File.ReadLines(path)
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("sort-key ", StringComparison.Ordinal))
+            .Select(l => l["sort-key ".Length..].Trim())
+            .FirstOrDefault();
+    }
+
+    private string Entry(GenerationLink link, SystemClosure? closure, string sortKey, HashSet<string> kernelsInUse)
     {
         var release = closure?.Release() ?? ReleaseInfo.Unknown;
         var date = link.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label}, {date})\n");
         text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label}\n");
-        text.Append("sort-key qitech\n");
+        text.Append(CultureInfo.InvariantCulture, $"sort-key {sortKey}\n");
         var (linux, initrd) = Kernel(link, closure, kernelsInUse);
         if (linux != null)
         {
@@ -229,14 +262,14 @@ public sealed class BootEntries(SystemLayout layout)
     }
 
     /// <summary>Sets the <c>default</c> line, keeping the administrator's other lines.</summary>
-    private void WriteDefault(GenerationNumber? bootDefault, SyncBatch? batch)
+    private void WriteDefault(bool any, SyncBatch? batch)
     {
         var lines = File.Exists(LoaderConf)
             ? File.ReadAllLines(LoaderConf).Where(l => !l.TrimStart().StartsWith("default", StringComparison.Ordinal)).ToList()
             : ["timeout 3"];
-        if (bootDefault is { } d)
+        if (any)
         {
-            lines.Insert(0, $"default qitech-{d}.conf");
+            lines.Insert(0, "default " + DefaultPattern);
         }
         var text = string.Join('\n', lines) + "\n";
         if (!File.Exists(LoaderConf) || File.ReadAllText(LoaderConf) != text)

@@ -469,7 +469,18 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         {
             AtomicLink.Replace(layout.CurrentSystem, logical);
         }
-        var notes = new List<string> { $"booted {(State().Booted is { } n ? $"generation {n}" : "a system that is no generation")} ({how}): {logical}" };
+        var booted = State().Booted;
+        var notes = new List<string> { $"booted {(booted is { } n ? $"generation {n}" : "a system that is no generation")} ({how}): {logical}" };
+        // The loader boots another generation than the default, unasked, only when the
+        // default's entry has no tries left: record the fallback as the embedded boot does.
+        BootFallback? fallback = null;
+        if (oneShot == null && booted is { } b && Profile.Default() is { } d && b != d
+            && new BootEntries(layout).Counter(d) is { IsBad: true } bad)
+        {
+            fallback = FallBackLocked(d, b, bad, progress);
+            notes.Add($"fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
+        }
+        BootFallback.Write(FallbackFile, fallback);
         var etc = AtomicLink.ReadTarget(new EtcLinker(layout).StaticLink);
         if (etc != logical + "/etc")
         {
@@ -489,13 +500,18 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     }
 
     /// <summary>
-    /// A boot of <paramref name="number"/> became healthy: its boot entry is blessed (the counter
-    /// leaves its name, as <c>systemd-bless-boot</c> does) and it is the known-good generation.
+    /// A boot of <paramref name="number"/> became healthy: it is the known-good generation and,
+    /// with <paramref name="bless"/> (the embedded boot), its entry is blessed — the counter
+    /// leaves its name. Under systemd, <c>systemd-bless-boot</c> does that once
+    /// boot-complete.target is reached, which our boot check orders before.
     /// </summary>
-    public void MarkBootHealthy(GenerationNumber number)
+    public void MarkBootHealthy(GenerationNumber number, bool bless)
     {
         using var held = SystemLock.Acquire(layout);
-        new BootEntries(layout).Bless(number);
+        if (bless)
+        {
+            new BootEntries(layout).Bless(number);
+        }
         MarkKnownGoodLocked(number);
     }
 
@@ -505,6 +521,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         using var held = SystemLock.Acquire(layout);
         var left = new BootEntries(layout).Counter(number) is { } counter ? $" ({counter})" : "";
         Failed.Mark(number, $"a boot did not become healthy{left}: {reason}");
+        RankEntriesLocked();
     }
 
     /// <summary>The fallback of the running boot, when the boot loader passed over a generation that failed its boots.</summary>
@@ -512,40 +529,38 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
 
     private void MarkKnownGoodLocked(GenerationNumber number)
     {
+        var changed = KnownGood() != number || Failed.All().ContainsKey(number);
         DurableFile.Write(KnownGoodFile, number + "\n");
         Failed.Clear(number);
+        if (changed)
+        {
+            RankEntriesLocked();
+        }
+    }
+
+    /// <summary>The entries' order follows the known-good and failed marks (<see cref="BootRanking"/>).</summary>
+    private void RankEntriesLocked()
+    {
+        var batch = new SyncBatch();
+        WriteBootEntriesLocked(batch);
+        batch.Flush();
     }
 
     /// <summary>
     /// Boot counting as systemd-boot does it, for the embedded boot: an entry with no tries left
-    /// is passed over for the newest older generation whose entry is not bad; then the booted
-    /// entry's counter goes down by one. After a fallback the failed generation is marked with
-    /// why, the last known-good generation becomes the boot default, and the fallback is
-    /// recorded for this boot (<see cref="Fallback"/>). Returns the generation to boot.
+    /// is passed over for the first entry in the loader's order that has tries left
+    /// (<see cref="BootRanking"/>: the last known-good generation, when there is one); then the
+    /// booted entry's counter goes down by one. Returns the generation to boot.
     /// </summary>
     private GenerationNumber CountBootLocked(GenerationNumber choice, IProgress<string>? progress)
     {
         var entries = new BootEntries(layout);
         BootFallback? fallback = null;
-        if (entries.Counter(choice) is { IsBad: true } bad)
+        if (entries.Counter(choice) is { IsBad: true } bad
+            && entries.LoaderChoice(g => g == choice || entries.Counter(g) is { IsBad: true }) is { } other)
         {
-            var generations = Profile.Generations().Select(g => g.Number).ToList();
-            var instead = generations.Where(g => g < choice).Reverse().Concat(generations.Where(g => g > choice).Reverse())
-                .Cast<GenerationNumber?>().FirstOrDefault(g => entries.Counter(g!.Value) is not { IsBad: true });
-            if (instead is { } other)
-            {
-                var why = Failed.All().TryGetValue(choice, out var last) ? last : "no reason recorded";
-                var reason = $"generation {choice} did not become healthy in {bad.Done} boots; last: {why}";
-                fallback = new BootFallback(choice.Value, other.Value, reason);
-                Failed.Mark(choice, reason);
-                var newDefault = KnownGood() is { } good && good != choice && Profile.Find(good) != null ? good : other;
-                var batch = new SyncBatch();
-                Profile.SetDefault(newDefault, batch);
-                WriteBootEntriesLocked(batch);
-                batch.Flush();
-                progress?.Report($"boot fell back from generation {choice} to generation {other}: {reason}; generation {newDefault} is the boot default");
-                choice = other;
-            }
+            fallback = FallBackLocked(choice, other, bad, progress);
+            choice = other;
         }
         if (entries.CountDown(choice) is { } counter)
         {
@@ -553,6 +568,25 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         }
         BootFallback.Write(FallbackFile, fallback);
         return choice;
+    }
+
+    /// <summary>
+    /// The boot loader passed over <paramref name="failed"/>, which had no tries left, for
+    /// <paramref name="booted"/>: the failed generation is marked with why, the last known-good
+    /// generation (else the one booted) becomes the boot default, and the entries are ranked anew.
+    /// </summary>
+    private BootFallback FallBackLocked(GenerationNumber failed, GenerationNumber booted, BootCounter bad, IProgress<string>? progress)
+    {
+        var why = Failed.All().TryGetValue(failed, out var last) ? last : "no reason recorded";
+        var reason = $"generation {failed} did not become healthy in {bad.Done} boots; last: {why}";
+        Failed.Mark(failed, reason);
+        var newDefault = KnownGood() is { } good && good != failed && Profile.Find(good) != null ? good : booted;
+        var batch = new SyncBatch();
+        Profile.SetDefault(newDefault, batch);
+        WriteBootEntriesLocked(batch);
+        batch.Flush();
+        progress?.Report($"boot fell back from generation {failed} to generation {booted}: {reason}; generation {newDefault} is the boot default");
+        return new BootFallback(failed.Value, booted.Value, reason);
     }
 
     private ActivationRunner NewActivator() => new(layout, services, batch => WriteBootEntriesLocked(batch));
@@ -668,7 +702,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         {
             deployments.Deploy(basePath);
         }
-        var written = new BootEntries(layout).Write(generations, Profile.Default(), batch);
+        var ranking = new BootRanking(Profile.Default(), KnownGood(), Failed.All().Keys.ToHashSet());
+        var written = new BootEntries(layout).Write(generations, ranking, batch);
         deployments.RemoveUnused(bases);
         return written;
     }

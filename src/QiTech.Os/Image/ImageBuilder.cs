@@ -85,7 +85,9 @@ public static class ImageBuilder
         File.WriteAllText(staging + "/etc/fstab",
             "# The machine's own file systems, written when it was installed.\n"
             + $"{disk.RootDevice} / ext4 rw,errors=remount-ro,x-systemd.growfs 0 1\n"
-            + $"{disk.EspDevice} /boot vfat umask=0077,nofail 0 2\n");
+            // Not nofail: that would leave /boot unordered against local-fs.target, and
+            // systemd-bless-boot (after local-fs.target) would find no boot partition to bless.
+            + $"{disk.EspDevice} /boot vfat umask=0077 0 2\n");
     }
 
     /// <summary>Streams the closure from one store into the other: the importer checks every path's hash.</summary>

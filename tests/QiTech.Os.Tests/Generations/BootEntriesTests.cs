@@ -1,3 +1,5 @@
+using QiTech.Os.Generations;
+using QiTech.Os.Activation;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Generations;
@@ -20,7 +22,10 @@ public sealed class BootEntriesTests : IDisposable
         Assert.StartsWith("title QiTech Control OS, generation 1 (v1, ", entry);
         Assert.Contains("version 1 v1\n", entry);
         Assert.Contains($"options console=ttyS0 quiet qitech.system={v1}\n", entry);
-        Assert.Contains("default qitech-2.conf", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Contains("sort-key qitech-2\n", entry);
+        Assert.Contains("sort-key qitech-0-default\n", _root.ReadText("/boot/loader/entries/qitech-2+3.conf"));
+        Assert.Equal("default qitech-*\ntimeout 3\n", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal(2, new BootEntries(_root.Layout).LoaderChoice()?.Value);
     }
 
     [Fact]
@@ -38,7 +43,7 @@ public sealed class BootEntriesTests : IDisposable
         var entry = _root.ReadText("/boot/loader/entries/qitech-1+3.conf");
         Assert.Contains("linux /vmlinuz-6.1.0-13-amd64\n", entry);
         Assert.Contains("initrd /initrd.img-6.1.0-13-amd64\n", entry);
-        Assert.Equal("default qitech-1.conf\ntimeout 9\neditor no\n", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal("default qitech-*\ntimeout 9\neditor no\n", _root.ReadText("/boot/loader/loader.conf"));
     }
 
     [Fact]
@@ -88,7 +93,7 @@ public sealed class BootEntriesTests : IDisposable
         Assert.Equal(["qitech-1.conf", "qitech-2+3.conf"], Directory.GetFiles(entries.EntriesDir).Select(Path.GetFileName).Order());
         Assert.Null(entries.Counter(one));
         Assert.Null(entries.CountDown(one));
-        Assert.StartsWith("default qitech-2.conf\n", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal(2, entries.LoaderChoice()?.Value);
         _root.Ok("delete-generations", "1");
         Assert.Equal(["qitech-2+3.conf"], Directory.GetFiles(entries.EntriesDir).Select(Path.GetFileName));
     }
@@ -103,5 +108,29 @@ public sealed class BootEntriesTests : IDisposable
         Assert.Equal((number, left, done), (n.Value, counter?.Left, counter?.Done));
         Assert.Equal(name, QiTech.Os.Activation.BootCounter.FileName(n, counter));
         Assert.False(QiTech.Os.Activation.BootCounter.TryParseFileName("qitech-7+x.conf", out _, out _));
+    }
+
+    [Fact]
+    public void The_loader_order_puts_the_default_first_the_known_good_second_and_entries_without_tries_last()
+    {
+        var dir = _root.Physical("/boot/loader/entries");
+        Directory.CreateDirectory(dir);
+        void Entry(string file, string sortKey, int n) => File.WriteAllText($"{dir}/{file}", $"title t\nversion {n} v{n}\nsort-key {sortKey}\n");
+        var ranking = new BootRanking(new GenerationNumber(4), new GenerationNumber(1), new HashSet<GenerationNumber> { new(3) });
+        Entry("qitech-1.conf", ranking.SortKey(new GenerationNumber(1)), 1);
+        Entry("qitech-2.conf", ranking.SortKey(new GenerationNumber(2)), 2);
+        Entry("qitech-3.conf", ranking.SortKey(new GenerationNumber(3)), 3);
+        Entry("qitech-4+0-3.conf", ranking.SortKey(new GenerationNumber(4)), 4);
+        Entry("qitech-5+3.conf", ranking.SortKey(new GenerationNumber(5)), 5);
+        var entries = new BootEntries(_root.Layout);
+
+        // 4 is the default but has no tries left: the loader takes the known-good 1, not the newer 5.
+        Assert.Equal([1, 5, 2, 3, 4], entries.LoaderOrder().Select(n => n.Value));
+        Assert.Equal(1, entries.LoaderChoice()?.Value);
+        Assert.Equal(5, entries.LoaderChoice(n => n.Value == 1)?.Value);
+
+        Entry("qitech-4+0-3.conf", ranking.SortKey(new GenerationNumber(4)), 4);
+        File.Move($"{dir}/qitech-4+0-3.conf", $"{dir}/qitech-4+1-2.conf");
+        Assert.Equal(4, entries.LoaderChoice()?.Value);
     }
 }

@@ -1,3 +1,4 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Tests.Support;
 using Xunit.Abstractions;
 
@@ -60,7 +61,7 @@ public sealed class CrashConsistencyTests : IDisposable
         SystemInvariants.AssertRunning(_root, _v2, bootDefault: true);
         Assert.Equal(["system-1-link", "system-2-link"], SystemInvariants.Generations(_root));
         Assert.Equal("2", _root.ReadText("/etc/motd"));
-        Assert.Contains("default qitech-2.conf", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal(2, new BootEntries(_root.Layout).LoaderChoice()?.Value);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Generations;
@@ -121,7 +122,7 @@ public sealed class SwitchTests : IDisposable
         Assert.Contains("boot default from the next boot", output);
         Assert.Equal(v2, SystemInvariants.DefaultSystem(_root));
         SystemInvariants.AssertRunning(_root, v1, bootDefault: false);
-        Assert.Contains("default qitech-2.conf", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal(2, new BootEntries(_root.Layout).LoaderChoice()?.Value);
     }
 
     [Fact]

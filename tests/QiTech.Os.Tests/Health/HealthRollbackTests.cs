@@ -69,7 +69,7 @@ public sealed class HealthRollbackTests : IDisposable
         // Generation 2 stays listed, marked failed; the known-good one is still 1.
         Assert.Equal([(1, true, false), (2, false, true)], generations.Select(g => (g.Number.Value, g.KnownGood, g.Failure != null)));
         Assert.Equal(job.Error![(job.Error!.IndexOf(": app.service", StringComparison.Ordinal) + 2)..], generations[1].Failure);
-        Assert.Contains("default qitech-1.conf", _root.ReadText("/boot/loader/loader.conf"));
+        Assert.Equal(1, new BootEntries(_root.Layout).LoaderChoice()?.Value);
     }
 
     [Fact]

@@ -80,7 +80,8 @@ public sealed class QemuVm : IAsyncDisposable
             "-monitor", $"unix:{sockets}/monitor.sock,server=on,wait=off",
             "-netdev", $"user,id=net0,hostfwd=tcp:127.0.0.1:{uiPort}-:3001", "-device", "virtio-net-pci,netdev=net0",
             // A USB serial adapter as machines use for their devices: qemu's usb-serial is an FTDI (vendor 0403).
-            "-device", "qemu-xhci,id=xhci", "-chardev", "null,id=usbserial0", "-device", "usb-serial,bus=xhci.0,chardev=usbserial0",
+            // Without always-plugged it attaches only once its chardev is opened, which null never is.
+            "-device", "qemu-xhci,id=xhci", "-chardev", "null,id=usbserial0", "-device", "usb-serial,bus=xhci.0,chardev=usbserial0,always-plugged=on",
         };
         foreach (var extra in extraDisks ?? [])
         {

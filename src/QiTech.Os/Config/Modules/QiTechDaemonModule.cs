@@ -11,6 +11,9 @@ public sealed class QiTechDaemonModule : IConfigModule
 {
     public const string UnitName = "qitech-osd";
 
+    /// <summary>The unit that holds boot-complete.target (and so systemd-bless-boot) until the boot is healthy.</summary>
+    public const string BootCheckUnitName = "qitech-boot-check";
+
     public string Name => "services.qitechDaemon";
 
     public void Declare(OptionSet options)
@@ -44,6 +47,25 @@ public sealed class QiTechDaemonModule : IConfigModule
                 ["ExecStart"] = PackagesModule.StorePathOrStandIn(config, package) + "/bin/qitech-osd --group " + group,
                 ["Restart"] = "always",
                 ["RestartSec"] = 2L,
+            },
+        });
+        // Automatic boot assessment: systemd-bless-boot marks the boot entry good once
+        // boot-complete.target is reached, and this unit is required before it — so an entry is
+        // blessed only when every enabled unit passed its health check, as the daemon judges it.
+        contributions.Set("systemd.services." + BootCheckUnitName, new Dictionary<string, object?>
+        {
+            ["description"] = "QiTech Control OS: this boot's health checks",
+            ["requiredBy"] = List("boot-complete.target"),
+            ["before"] = List("boot-complete.target"),
+            ["after"] = List(UnitName + ".service"),
+            ["wants"] = List(UnitName + ".service"),
+            ["serviceConfig"] = new Dictionary<string, object?>
+            {
+                ["Type"] = "oneshot",
+                ["RemainAfterExit"] = true,
+                ["ExecStart"] = PackagesModule.StorePathOrStandIn(config, package) + "/bin/qitech-osd boot-check",
+                // The longest a health check may take (deadlineSec is at most an hour).
+                ["TimeoutStartSec"] = "1h",
             },
         });
     }
