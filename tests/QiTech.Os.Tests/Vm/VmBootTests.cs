@@ -42,6 +42,13 @@ public sealed class VmBootTests(VmImageFixture images)
         var status = await vm.Agent.RunAsync("runuser -u qitech-service -- curl -sf --unix-socket /run/qitech-os/daemon.sock http://qitech-osd/v1/status");
         Assert.Contains(image.System, status, StringComparison.Ordinal);
 
+        // Automatic boot assessment: the daemon's boot check passed, so boot-complete.target was
+        // reached and systemd-bless-boot took the counter off generation 1's entry.
+        await WaitForAsync(vm, "systemctl is-active --quiet systemd-bless-boot.service", TimeSpan.FromMinutes(6));
+        Assert.Equal("active\n", await vm.Agent.RunAsync("systemctl is-active qitech-boot-check.service"));
+        Assert.Equal("qitech-1.conf\n", await vm.Agent.RunAsync("ls /boot/loader/entries"));
+        Assert.Contains("sort-key qitech-0-default", await vm.Agent.RunAsync("cat /boot/loader/entries/qitech-1.conf"), StringComparison.Ordinal);
+
         // The kiosk shows the Home page on the screen: read back by OCR from qemu's screendump.
         clock.Restart();
         var screen = await WaitForScreenTextAsync(vm, "Running version", TimeSpan.FromMinutes(8));
@@ -136,7 +143,7 @@ public sealed class VmBootTests(VmImageFixture images)
             }
             if (DateTime.UtcNow > deadline)
             {
-                var units = await vm.Agent.ExecAsync("systemctl --no-pager status qitech-control-server qitech-control-server-certificate; journalctl --no-pager -n 60 -u qitech-control-server -u qitech-control-server-certificate");
+                var units = await vm.Agent.ExecAsync("systemctl --no-pager status qitech-control-server qitech-control-server-certificate qitech-boot-check systemd-bless-boot; journalctl --no-pager -n 60 -u qitech-control-server -u qitech-control-server-certificate -u qitech-boot-check -u systemd-bless-boot");
                 throw new TimeoutException($"'{command}' did not succeed within {timeout}:\n{units.Stdout}{units.Stderr}");
             }
             await Task.Delay(3000);
