@@ -138,6 +138,49 @@ public sealed class QemuVm : IAsyncDisposable
         return vm;
     }
 
+    /// <summary>
+    /// Starts the machine and waits until it booted <paramref name="expectedSystem"/> (the stage-2
+    /// init says which), the guest agent answers and systemd has finished starting up.
+    /// </summary>
+    public static async Task<QemuVm> BootAsync(string dir, string disk, string efiVars, string expectedSystem, IReadOnlyList<string>? extraDisks, TimeSpan timeout)
+    {
+        var vm = await StartAsync(dir, disk, efiVars, extraDisks);
+        try
+        {
+            await vm.WaitForSerialAsync("qitech-os stage 2: booting " + expectedSystem, timeout);
+            await vm.Agent.WaitReadyAsync(timeout, () => vm.Tail());
+            await vm.Agent.RunAsync("systemctl is-system-running --wait || true", timeout);
+            return vm;
+        }
+        catch
+        {
+            await vm.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Reboots the guest and waits for qemu to end (-no-reboot): the caller boots it again.</summary>
+    public async Task RebootAsync()
+    {
+        await Agent.SpawnAsync("systemctl reboot");
+        await WaitForExitAsync(TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Runs <paramref name="condition"/> in the guest until it exits 0.</summary>
+    public async Task WaitUntilAsync(string condition, TimeSpan timeout, string? diagnostics = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await Agent.ExecAsync(condition)).ExitCode != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var shown = diagnostics == null ? null : await Agent.ExecAsync(diagnostics);
+                throw new TimeoutException($"in the guest, '{condition}' did not hold within {timeout}{(shown == null ? "" : ":\n" + shown.Stdout + shown.Stderr)}");
+            }
+            await Task.Delay(1000);
+        }
+    }
+
     /// <summary>Waits until the serial console has shown <paramref name="text"/> (after <paramref name="from"/> characters).</summary>
     public async Task WaitForSerialAsync(string text, TimeSpan timeout, int from = 0)
     {

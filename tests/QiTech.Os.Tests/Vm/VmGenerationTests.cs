@@ -19,7 +19,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "generations");
-        var second = VmSystems.Build(dir, "second", """
+        var setup = VmSystems.Prepare(image, dir, "second", """
             environment:
               etc:
                 qitech-vm-test:
@@ -29,11 +29,8 @@ public sealed class VmGenerationTests(VmImageFixture images)
                 environment:
                   QITECH_VM_TEST: "2"
             """);
+        var (second, transfer, import, disk, efiVars) = (setup.System, setup.Transfer, setup.ImportCommand, setup.Disk, setup.EfiVars);
         Assert.NotEqual(image.System, second);
-        var (transfer, import) = VmSystems.TransferDisk(dir, second, image.System);
-        var disk = VmImageFixture.Overlay(image.Path, dir);
-        var efiVars = Path.Combine(dir, "efivars.fd");
-        File.Delete(efiVars);
 
         await using (var vm = await BootAsync(dir, disk, efiVars, image.System, transfer))
         {
@@ -55,8 +52,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
             // The entry as its file is named now, boot counter and all (systemd-boot 252's identifier).
             Assert.Matches(@"bootctl set-oneshot qitech-1(\+\d+(-\d+)?)?\.conf", once);
             clock.Restart();
-            await vm.Agent.SpawnAsync("systemctl reboot");
-            await vm.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            await vm.RebootAsync();
         }
 
         var reboot = Stopwatch.StartNew();
@@ -67,8 +63,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
             Assert.Equal(image.System + "/etc\n", await vm.Agent.RunAsync("readlink /etc/static"));
             Assert.NotEqual(0, (await vm.Agent.ExecAsync("test -e /etc/qitech-vm-test")).ExitCode);
             Assert.DoesNotContain("QITECH_VM_TEST", await vm.Agent.RunAsync("systemctl show -p Environment qitech-control-server"), StringComparison.Ordinal);
-            await vm.Agent.SpawnAsync("systemctl reboot");
-            await vm.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            await vm.RebootAsync();
         }
 
         await using (var vm = await BootAsync(dir, disk, efiVars, second, transfer))
@@ -78,12 +73,6 @@ public sealed class VmGenerationTests(VmImageFixture images)
         }
     }
 
-    private static async Task<QemuVm> BootAsync(string dir, string disk, string efiVars, string expected, string transfer)
-    {
-        var vm = await QemuVm.StartAsync(dir, disk, efiVars, [transfer]);
-        await vm.WaitForSerialAsync("qitech-os stage 2: booting " + expected, BootTimeout);
-        await vm.Agent.WaitReadyAsync(BootTimeout, () => vm.Tail());
-        await vm.Agent.RunAsync("systemctl is-system-running --wait || true", BootTimeout);
-        return vm;
-    }
+    private static Task<QemuVm> BootAsync(string dir, string disk, string efiVars, string expected, string transfer) =>
+        QemuVm.BootAsync(dir, disk, efiVars, expected, [transfer], BootTimeout);
 }

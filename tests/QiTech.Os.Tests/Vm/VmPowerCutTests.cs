@@ -16,7 +16,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "power-cut");
-        var second = VmSystems.Build(dir, "second", """
+        var setup = VmSystems.Prepare(image, dir, "second", """
             environment:
               etc:
                 qitech-vm-test:
@@ -26,10 +26,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
                 environment:
                   QITECH_VM_TEST: "2"
             """);
-        var (transfer, import) = VmSystems.TransferDisk(dir, second, image.System);
-        var disk = VmImageFixture.Overlay(image.Path, dir);
-        var efiVars = Path.Combine(dir, "efivars.fd");
-        File.Delete(efiVars);
+        var (second, transfer, import, disk, efiVars) = (setup.System, setup.Transfer, setup.ImportCommand, setup.Disk, setup.EfiVars);
 
         await using (var vm = await QemuVm.StartAsync(dir, disk, efiVars, [transfer]))
         {
@@ -38,7 +35,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
             await vm.Agent.RunAsync(import + " && sync", TimeSpan.FromMinutes(10));
             await vm.Agent.SpawnAsync($"/run/current-system/sw/bin/qitech-os switch --system {second} > /root/switch.log 2>&1");
             // Mid-switch: the daemon has taken the job and is restarting the server.
-            await WaitForAsync(vm, "test -e /qitech/var/activation.json || readlink /run/current-system | grep -q " + Path.GetFileName(second), TimeSpan.FromMinutes(5));
+            await vm.WaitUntilAsync("test -e /qitech/var/activation.json || readlink /run/current-system | grep -q " + Path.GetFileName(second), TimeSpan.FromMinutes(5));
             await vm.PowerCutAsync();
         }
 
@@ -51,22 +48,9 @@ public sealed class VmPowerCutTests(VmImageFixture images)
             Assert.Equal(booted + "/etc\n", await vm.Agent.RunAsync("readlink /etc/static"));
             Assert.Equal(booted == second ? 0 : 1, (await vm.Agent.ExecAsync("test -e /etc/qitech-vm-test")).ExitCode);
             // Whatever the daemon had left, it finishes at start; then the store checks out.
-            await WaitForAsync(vm, "test ! -e /qitech/var/activation.json", TimeSpan.FromMinutes(5));
+            await vm.WaitUntilAsync("test ! -e /qitech/var/activation.json", TimeSpan.FromMinutes(5));
             var verify = await vm.Agent.ExecAsync("/run/current-system/sw/bin/qitech-os store verify --check-contents", TimeSpan.FromMinutes(20));
             Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
-        }
-    }
-
-    private static async Task WaitForAsync(QemuVm vm, string condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while ((await vm.Agent.ExecAsync(condition)).ExitCode != 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"in the guest, '{condition}' did not hold within {timeout}");
-            }
-            await Task.Delay(500);
         }
     }
 }

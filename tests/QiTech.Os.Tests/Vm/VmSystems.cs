@@ -52,4 +52,18 @@ public static class VmSystems
         }
         return (disk, $"head -c {length} /dev/vdb | /run/current-system/sw/bin/qitech-os store import");
     }
+
+    /// <summary>A second system for a test on the image's machine: its path, the disk that carries it in, and the machine's own disk and EFI variables, fresh.</summary>
+    public sealed record Setup(string System, string Transfer, string ImportCommand, string Disk, string EfiVars);
+
+    /// <summary>Builds <paramref name="yaml"/> on top of vm.yaml as <paramref name="name"/>, and a fresh overlay of the image in <paramref name="dir"/>.</summary>
+    public static Setup Prepare(VmImageFixture.BuiltImage image, string dir, string name, string yaml)
+    {
+        var system = Build(dir, name, yaml);
+        var (transfer, import) = TransferDisk(dir, system, image.System);
+        var disk = VmImageFixture.Overlay(image.Path, dir);
+        var efiVars = Path.Combine(dir, "efivars.fd");
+        File.Delete(efiVars);
+        return new Setup(system, transfer, import, disk, efiVars);
+    }
 }
