@@ -1,5 +1,5 @@
-using QiTech.Os.Generations;
 using QiTech.Os.Activation;
+using QiTech.Os.Generations;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Generations;
