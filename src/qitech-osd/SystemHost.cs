@@ -65,17 +65,16 @@ public sealed class SystemHost : IAsyncDisposable
         {
             // A real boot: systemd started the booted system's units; record which one it is,
             // and on the daemon's first start of this boot, wait for their health checks.
-            var firstStart = Manager.State().BootedSystem == null;
             var realBoot = await Manager.RecordRealBootAsync(File.ReadAllText("/proc/cmdline"), progress, cancel);
             var state = Manager.State();
             PendingBootCheck? realPending = null;
-            if (firstStart && Services != null && state.Booted is { } generation && state.BootedSystem is { } bootedSystem)
+            if (realBoot.FirstStart && Services != null && state.Booted is { } generation && state.BootedSystem is { } bootedSystem)
             {
                 var system = SystemClosure.Open(Layout, bootedSystem);
                 var enabled = LoadedSystem.Load(new RootPathMapper(Layout), system.LogicalPath).Enabled;
                 realPending = new PendingBootCheck(generation, system, HealthGate.ChecksOf(Layout, system, enabled));
             }
-            return new BootReport(state.BootedSystem, [], realBoot, realPending);
+            return new BootReport(state.BootedSystem, [], realBoot.Notes, realPending);
         }
         if (Supervisor == null)
         {

@@ -38,6 +38,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
 
     private string FallbackFile => layout.RunDir + "/boot-fallback.json";
 
+    /// <summary>Written by the daemon's first start of a real boot; /run is a tmpfs, so a boot starts without it.</summary>
+    private string BootRecordedFile => layout.RunDir + "/boot-recorded";
+
     /// <summary>Generations that did not start correctly, with the reason.</summary>
     public FailedGenerations Failed { get; } = new(layout);
 
@@ -427,24 +430,53 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     public GenerationNumber? NextBoot() => ReadNextBoot();
 
     /// <summary>
-    /// A real boot (systemd as init already started the booted system's units): on the
-    /// daemon's first start since boot — <c>R/run/booted-system</c> missing, /run being a
-    /// tmpfs — records which system runs as <c>booted-system</c> and, when missing,
-    /// <c>current-system</c>: the one the boot loader named on the kernel command line
-    /// (<c>qitech.system=</c>, written into every boot entry), else the one-shot next-boot
-    /// choice, else the boot default. Pointers only; the one-shot choice is consumed.
-    /// Returns notes for the log; empty when nothing was recorded.
+    /// A real boot (systemd as init already started the booted system's units), on the
+    /// daemon's first start since boot (<c>R/run/qitech-os/boot-recorded</c> missing, /run being
+    /// a tmpfs): consumes the one-shot next-boot choice; records which system runs as
+    /// <c>booted-system</c> and, when missing, <c>current-system</c>, unless early boot (the
+    /// stage-2 init) linked them already — the one the boot loader named on the kernel command
+    /// line (<c>qitech.system=</c>, in every boot entry), else the one-shot choice, else the boot
+    /// default; and notices a fallback: the loader booted another generation than the default,
+    /// unasked, because the default's entry had no tries left. Pointers only.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RecordRealBootAsync(string kernelCommandLine, IProgress<string>? progress = null, CancellationToken cancel = default)
+    public async Task<RealBootRecord> RecordRealBootAsync(string kernelCommandLine, IProgress<string>? progress = null, CancellationToken cancel = default)
     {
         using var held = SystemLock.Acquire(layout, cancel);
         await RecoverLockedAsync(progress);
-        if (ReadSystemLink(layout.BootedSystem) != null)
+        if (File.Exists(BootRecordedFile))
         {
-            return [];
+            return new RealBootRecord(false, []);
         }
         var oneShot = ReadNextBoot();
         DurableFile.Delete(NextBootFile);
+        var notes = new List<string>();
+        if (ReadSystemLink(layout.BootedSystem) is { } linked)
+        {
+            notes.Add($"booted {Describe(State().Booted)} (linked by early boot): {layout.StoreDir.Render(linked)}");
+        }
+        else if (RecordBootedLocked(kernelCommandLine, oneShot) is { } recorded)
+        {
+            notes.AddRange(recorded);
+        }
+        var booted = State().Booted;
+        BootFallback? fallback = null;
+        if (oneShot == null && booted is { } b && Profile.Default() is { } d && b != d
+            && new BootEntries(layout).Counter(d) is { IsBad: true } bad)
+        {
+            fallback = FallBackLocked(d, b, bad, progress);
+            notes.Add($"fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
+        }
+        BootFallback.Write(FallbackFile, fallback);
+        Directory.CreateDirectory(layout.RunDir);
+        DurableFile.Write(BootRecordedFile, "");
+        return new RealBootRecord(true, notes);
+    }
+
+    private static string Describe(GenerationNumber? number) => number is { } n ? $"generation {n}" : "a system that is no generation";
+
+    /// <summary>Links booted-system (and a missing current-system) to the system this boot runs; notes for the log, or null when there is none.</summary>
+    private List<string>? RecordBootedLocked(string kernelCommandLine, GenerationNumber? oneShot)
+    {
         string how;
         StorePath system;
         if (FromCommandLine(kernelCommandLine) is { } named)
@@ -461,7 +493,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         }
         else
         {
-            return [];
+            return null;
         }
         var logical = layout.StoreDir.Render(system);
         AtomicLink.Replace(layout.BootedSystem, logical);
@@ -469,18 +501,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         {
             AtomicLink.Replace(layout.CurrentSystem, logical);
         }
-        var booted = State().Booted;
-        var notes = new List<string> { $"booted {(booted is { } n ? $"generation {n}" : "a system that is no generation")} ({how}): {logical}" };
-        // The loader boots another generation than the default, unasked, only when the
-        // default's entry has no tries left: record the fallback as the embedded boot does.
-        BootFallback? fallback = null;
-        if (oneShot == null && booted is { } b && Profile.Default() is { } d && b != d
-            && new BootEntries(layout).Counter(d) is { IsBad: true } bad)
-        {
-            fallback = FallBackLocked(d, b, bad, progress);
-            notes.Add($"fell back from generation {fallback.From} to generation {fallback.To}: {fallback.Reason}");
-        }
-        BootFallback.Write(FallbackFile, fallback);
+        var notes = new List<string> { $"booted {Describe(State().Booted)} ({how}): {logical}" };
         var etc = AtomicLink.ReadTarget(new EtcLinker(layout).StaticLink);
         if (etc != logical + "/etc")
         {

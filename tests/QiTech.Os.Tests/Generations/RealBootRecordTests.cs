@@ -28,9 +28,12 @@ public sealed class RealBootRecordTests : IDisposable
     /// <summary>A power cycle: /run is a fresh tmpfs.</summary>
     private void PowerCycle()
     {
-        foreach (var link in new[] { "/run/current-system", "/run/booted-system" })
+        foreach (var link in new[] { "/run/current-system", "/run/booted-system", "/run/qitech-os/boot-recorded" })
         {
-            File.Delete(_root.Physical(link));
+            if (File.Exists(_root.Physical(link)) || _root.LinkTarget(link) != null)
+            {
+                File.Delete(_root.Physical(link));
+            }
         }
     }
 
@@ -39,7 +42,7 @@ public sealed class RealBootRecordTests : IDisposable
     {
         PowerCycle();
 
-        var notes = await _manager.RecordRealBootAsync($"BOOT_IMAGE=/vmlinuz quiet qitech.system={_v1}");
+        var notes = (await _manager.RecordRealBootAsync($"BOOT_IMAGE=/vmlinuz quiet qitech.system={_v1}")).Notes;
 
         Assert.Equal((_v1, _v1), (_root.LinkTarget("/run/booted-system"), _root.LinkTarget("/run/current-system")));
         Assert.Equal($"booted generation 1 (named on the kernel command line): {_v1}", Assert.Single(notes));
@@ -55,7 +58,7 @@ public sealed class RealBootRecordTests : IDisposable
         await _manager.RecordRealBootAsync("quiet");
         var first = (_root.LinkTarget("/run/booted-system"), _manager.NextBoot());
         PowerCycle();
-        var notes = await _manager.RecordRealBootAsync("quiet qitech.system=/qitech/store/00000000000000000000000000000000-gone");
+        var notes = (await _manager.RecordRealBootAsync("quiet qitech.system=/qitech/store/00000000000000000000000000000000-gone")).Notes;
 
         Assert.Equal((_v1, (GenerationNumber?)null), first);
         Assert.Equal(_v2, _root.LinkTarget("/run/booted-system"));
@@ -73,10 +76,44 @@ public sealed class RealBootRecordTests : IDisposable
         await _manager.ActivateAsync(Activation.ActivationMode.Test, Activation.ActivationTarget.ParseStorePath(_root.Layout, _v1));
         var before = _root.Snapshot();
 
-        var notes = await _manager.RecordRealBootAsync($"qitech.system={_v2}");
+        var record = await _manager.RecordRealBootAsync($"qitech.system={_v2}");
 
-        Assert.Empty(notes);
+        Assert.False(record.FirstStart);
+        Assert.Empty(record.Notes);
         Assert.Equal(before, _root.Snapshot());
         Assert.Equal((_v2, _v1), (_root.LinkTarget("/run/booted-system"), _root.LinkTarget("/run/current-system")));
+    }
+
+    [Fact]
+    public async Task Links_early_boot_made_are_kept_and_the_one_shot_choice_is_consumed_on_the_first_start()
+    {
+        await _manager.SetNextBootAsync(new GenerationNumber(1));
+        PowerCycle();
+        File.CreateSymbolicLink(_root.Physical("/run/booted-system"), _v1);
+        File.CreateSymbolicLink(_root.Physical("/run/current-system"), _v1);
+
+        var record = await _manager.RecordRealBootAsync($"qitech.system={_v1}");
+
+        Assert.True(record.FirstStart);
+        Assert.Equal($"booted generation 1 (linked by early boot): {_v1}", Assert.Single(record.Notes));
+        Assert.Null(_manager.NextBoot());
+        Assert.Null(_manager.Fallback());
+    }
+
+    [Fact]
+    public async Task A_default_the_boot_loader_passed_over_for_having_no_tries_left_is_marked_failed_and_stops_being_the_default()
+    {
+        var entries = _root.Physical("/boot/loader/entries");
+        File.Move(Directory.GetFiles(entries, "qitech-2*.conf").Single(), Path.Combine(entries, "qitech-2+0-3.conf"));
+        PowerCycle();
+        File.CreateSymbolicLink(_root.Physical("/run/booted-system"), _v1);
+
+        var record = await _manager.RecordRealBootAsync($"qitech.system={_v1}");
+
+        Assert.Contains("fell back from generation 2 to generation 1: generation 2 did not become healthy in 3 boots", record.Notes[1]);
+        Assert.Equal((2, 1), (_manager.Fallback()!.From, _manager.Fallback()!.To));
+        Assert.Equal(new GenerationNumber(1), _manager.State().BootDefault);
+        Assert.True(_manager.Failed.All().ContainsKey(new GenerationNumber(2)));
+        Assert.Equal(1, new Activation.BootEntries(_root.Layout).LoaderChoice()?.Value);
     }
 }
