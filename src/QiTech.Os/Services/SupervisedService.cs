@@ -358,7 +358,9 @@ internal sealed class SupervisedService : IDisposable
         {
             return null;
         }
-        var start = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/setsid")
+        // Not ProcessRunner: a service runs for long, its pid is recorded at once, its output goes
+        // line by line into the rotating log and User= puts setpriv in front of it.
+        var start = new ProcessStartInfo(ProcessRunner.SetsidPath)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
