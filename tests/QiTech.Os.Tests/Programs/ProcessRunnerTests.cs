@@ -26,6 +26,7 @@ public sealed class ProcessRunnerTests : IDisposable
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await WaitGoneAsync(shell);
         Assert.Empty(ProcessGroups.LiveMembers(shell[0]));
         Assert.All(shell, pid => Assert.False(IsAlive(pid), $"process {pid} survived the cancel"));
     }
@@ -93,6 +94,7 @@ public sealed class ProcessRunnerTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         var left = File.ReadAllText(pids).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+        await WaitGoneAsync(left);
         Assert.False(IsAlive(left[1]), $"the background process {left[1]} survived its program");
     }
 
@@ -113,6 +115,18 @@ public sealed class ProcessRunnerTests : IDisposable
             await Task.Delay(10);
         }
         return File.ReadAllText(file).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+    }
+
+    /// <summary>
+    /// A process killed a moment ago may still be on its way out (its pipes closed, not yet a
+    /// zombie) on a loaded machine: it must be gone soon, not at this very instant.
+    /// </summary>
+    private static async Task WaitGoneAsync(IEnumerable<int> pids)
+    {
+        for (var tries = 0; tries < 200 && pids.Any(IsAlive); tries++)
+        {
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Running or sleeping; a zombie waiting for its reaper is gone for this purpose.</summary>
