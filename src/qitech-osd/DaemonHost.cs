@@ -23,7 +23,7 @@ public static class DaemonHost
         }
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        DaemonLogging.Configure(builder.Logging);
         // A failed start reaches the command line's handler, which reports it in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(layout.DaemonSocket));
@@ -32,10 +32,10 @@ public static class DaemonHost
         // A body the contract refuses reaches ErrorMapping, which names the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(host);
-        var runner = new JobRunner();
-        builder.Services.AddSingleton(runner);
+        builder.Services.AddSingleton(services => new JobRunner(TimeProvider.System, services.GetRequiredService<ILogger<JobRunner>>()));
         builder.Services.AddSingleton(AccessPolicy.ForThisProcess(options.Group));
         await using var app = builder.Build();
+        var runner = app.Services.GetRequiredService<JobRunner>();
         app.Use(ErrorMapping.Middleware);
         app.Use(AccessControl.Middleware);
         app.MapStatusEndpoints();

@@ -290,12 +290,12 @@ public sealed class BootEntries(SystemLayout layout)
     public async Task<string> SetOneShotAsync(GenerationNumber number, CancellationToken cancel)
     {
         var entry = Path.GetFileName(FindEntry(number) ?? EntryPath(number));
-        var bootctl = HostCommand.Find("/usr/bin/bootctl", "/bin/bootctl");
+        var bootctl = ProcessRunner.Find("/usr/bin/bootctl", "/bin/bootctl");
         if (layout.Root != "/" || !Directory.Exists(layout.BootDir + "/loader") || bootctl == null)
         {
             return "boot loader not told (no systemd-boot on this root): qitech-osd's boot takes it";
         }
-        var result = await HostCommand.RunAsync(bootctl, ["set-oneshot", entry], cancel);
+        var result = await ProcessRunner.RunAsync(new ProcessCommand(bootctl, ["set-oneshot", entry]), cancel);
         return result.ExitCode == 0
             ? $"boot loader told: bootctl set-oneshot {entry}"
             : $"boot loader not told: bootctl set-oneshot {entry} failed (exit {result.ExitCode}): {result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()}";

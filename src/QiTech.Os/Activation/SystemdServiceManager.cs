@@ -45,11 +45,11 @@ public sealed partial class SystemdServiceManager(SystemLayout layout) : IServic
         {
             return [];
         }
-        var result = await HostCommand.RunAsync("systemctl",
-            ["show", "--property=Id,ActiveState,MainPID,ActiveEnterTimestampMonotonic,NRestarts,Result", "--", .. units], cancel);
+        var result = await ProcessRunner.RunAsync(new ProcessCommand("systemctl",
+            ["show", "--property=Id,ActiveState,MainPID,ActiveEnterTimestampMonotonic,NRestarts,Result", "--", .. units]), cancel);
         var now = Environment.TickCount64 * 1000;
         var statuses = new List<ServiceStatus>();
-        foreach (var block in result.Stdout.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        foreach (var block in result.StdoutText.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {
             var p = block.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
@@ -78,10 +78,10 @@ public sealed partial class SystemdServiceManager(SystemLayout layout) : IServic
         var problems = new List<string>();
         (string? Program, string[] Args)[] steps =
         [
-            (HostCommand.Find("/usr/bin/systemd-sysusers", "/bin/systemd-sysusers"), []),
-            (HostCommand.Find("/usr/bin/systemd-tmpfiles", "/bin/systemd-tmpfiles"), ["--create", "--remove"]),
-            (HostCommand.Find("/usr/lib/systemd/systemd-sysctl", "/lib/systemd/systemd-sysctl"), []),
-            (HostCommand.Find("/usr/bin/udevadm", "/bin/udevadm"), ["control", "--reload"]),
+            (ProcessRunner.Find("/usr/bin/systemd-sysusers", "/bin/systemd-sysusers"), []),
+            (ProcessRunner.Find("/usr/bin/systemd-tmpfiles", "/bin/systemd-tmpfiles"), ["--create", "--remove"]),
+            (ProcessRunner.Find("/usr/lib/systemd/systemd-sysctl", "/lib/systemd/systemd-sysctl"), []),
+            (ProcessRunner.Find("/usr/bin/udevadm", "/bin/udevadm"), ["control", "--reload"]),
         ];
         foreach (var (program, args) in steps)
         {
@@ -89,7 +89,7 @@ public sealed partial class SystemdServiceManager(SystemLayout layout) : IServic
             {
                 continue;
             }
-            var result = await HostCommand.RunAsync(program, args, cancel);
+            var result = await ProcessRunner.RunAsync(new ProcessCommand(program, args), cancel);
             if (result.ExitCode != 0)
             {
                 problems.Add($"{Path.GetFileName(program)} failed (exit {result.ExitCode}): {FirstLine(result.Stderr)}");
@@ -100,12 +100,12 @@ public sealed partial class SystemdServiceManager(SystemLayout layout) : IServic
 
     private static async Task Systemctl(CancellationToken cancel, params string[] args)
     {
-        var result = await HostCommand.RunAsync("systemctl", args, cancel);
+        var result = await ProcessRunner.RunAsync(new ProcessCommand("systemctl", args), cancel);
         if (result.ExitCode != 0)
         {
             var unit = args.Length > 1 ? args[^1] : null;
-            var journal = unit == null ? "" : (await HostCommand.RunAsync("journalctl",
-                ["-u", unit, "-n", JournalLines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "cat"], cancel)).Stdout.TrimEnd();
+            var journal = unit == null ? "" : (await ProcessRunner.RunAsync(new ProcessCommand("journalctl",
+                ["-u", unit, "-n", JournalLines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "cat"]), cancel)).StdoutText.TrimEnd();
             throw new QiTechOsException($"systemctl {string.Join(' ', args)} failed: {FirstLine(result.Stderr)}"
                 + (journal.Length > 0 ? "\n" + journal : ""));
         }

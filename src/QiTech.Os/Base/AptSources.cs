@@ -12,13 +12,13 @@ public static class AptSources
 {
     public static async Task<IReadOnlyList<AptSource>> ForSuiteAsync(string suite, CancellationToken cancel = default)
     {
-        Activation.HostCommand.Result result;
+        Platform.ProcessResult result;
         try
         {
-            result = await Activation.HostCommand.RunAsync("apt-get",
-                ["indextargets", "--format", "$(TARGET_OF)\t$(IDENTIFIER)\t$(REPO_URI)\t$(RELEASE)\t$(COMPONENT)"], cancel);
+            result = await Platform.ProcessRunner.RunAsync(new Platform.ProcessCommand("apt-get",
+                ["indextargets", "--format", "$(TARGET_OF)\t$(IDENTIFIER)\t$(REPO_URI)\t$(RELEASE)\t$(COMPONENT)"]), cancel);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Platform.ProgramNotFoundException)
         {
             throw new QiTechOsException("cannot read the apt sources: apt-get is not installed on this machine");
         }
@@ -26,7 +26,7 @@ public static class AptSources
         {
             throw new QiTechOsException($"cannot read the apt sources: apt-get indextargets exited with {result.ExitCode}: {result.Stderr.Trim()}");
         }
-        var sources = Parse(result.Stdout, suite);
+        var sources = Parse(result.StdoutText, suite);
         return sources.Count > 0
             ? sources
             : throw new QiTechOsException($"the apt sources of this machine have no Debian repository for '{suite}' (nor {suite}-updates, {suite}-security): add one, e.g. 'deb http://deb.debian.org/debian {suite} main', and run apt-get update");

@@ -102,12 +102,12 @@ public static class OfflineMirror
     /// <summary>A .deb's control fields (<c>dpkg-deb --field</c>), checked to be the package the lock names.</summary>
     private static async Task<List<(string Name, string Value)>> ControlOfAsync(string deb, DebianPackagePin pin, CancellationToken cancel)
     {
-        Activation.HostCommand.Result result;
+        Platform.ProcessResult result;
         try
         {
-            result = await Activation.HostCommand.RunAsync("dpkg-deb", ["--field", deb], cancel);
+            result = await Platform.ProcessRunner.RunAsync(new Platform.ProcessCommand("dpkg-deb", ["--field", deb]), cancel);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Platform.ProgramNotFoundException)
         {
             throw new BuildException("cannot read .deb control data: dpkg-deb is not installed on this machine");
         }
@@ -116,7 +116,7 @@ public static class OfflineMirror
             throw new BuildException($"Debian package {pin.Describe()} ({deb}) is not a readable .deb: {result.Stderr.Trim()}");
         }
         var fields = new List<(string Name, string Value)>();
-        foreach (var line in result.Stdout.Split('\n'))
+        foreach (var line in result.StdoutText.Split('\n'))
         {
             if (line.Length == 0)
             {

@@ -27,7 +27,7 @@ internal static class BuildOutputRegistrar
         }
         // The store does not register self-references; they add nothing to a closure.
         var references = scanner.Found.Where(r => r != path).Order().ToList();
-        var info = new PathInfo(path, hashing.Finish(), hashing.BytesWritten, references, deriver, DateTimeOffset.UtcNow, [], contentAddress);
+        var info = new PathInfo(path, hashing.Finish(), hashing.BytesWritten, references, deriver, store.Time.GetUtcNow(), [], contentAddress);
         store.MoveIntoStore(temp, info);
         return store.QueryPathInfo(path) ?? info;
     }

@@ -46,7 +46,7 @@ public sealed class DerivationBuilder
             throw new Errors.BadInputException($"{_store.Render(path)} was not built here (no derivation recorded), so it cannot be rebuilt");
         }
         var recorded = DerivationParser.Parse(File.ReadAllText(_store.PhysicalPath(deriver)), Layout.StoreDir, _store.Render(deriver));
-        var derivation = recorded with { HostInputs = recorded.HostInputs.Select(HostInputs.Matching).ToList() };
+        var derivation = recorded with { HostInputs = recorded.HostInputs.Select(h => HostInputs.Matching(h, cancel)).ToList() };
         if (!_hasher.Resolve(derivation).Outputs.Values.Contains(path))
         {
             throw new BuildException($"{_store.Render(deriver)} does not produce {_store.Render(path)} on this host");
@@ -212,6 +212,11 @@ public sealed class DerivationBuilder
         return env;
     }
 
+    /// <remarks>
+    /// Not through <see cref="ProcessRunner"/>: bubblewrap must be started from a thread that
+    /// lives as long as the build (below), and its pid namespace, not a process group, takes the
+    /// builder's children with it when it is killed.
+    /// </remarks>
     internal static async Task RunAsync(string name, IReadOnlyList<string> args, string logPath, BuildOptions options, CancellationToken cancel)
     {
         // The builder's stderr joins its stdout in one pipe, as in Nix's build logs: two

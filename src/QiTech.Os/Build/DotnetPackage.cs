@@ -34,7 +34,7 @@ public static class DotnetPackage
         {
             throw new Errors.BadInputException($"project '{project}' must be a plain relative path inside the source");
         }
-        host ??= [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk()];
+        host ??= [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk(CancellationToken.None)];
         var sdk = host.First(h => h.Name == "dotnet-sdk");
         var restoreSource = nugetFeed is { } feed ? $"--source {storeDir.Render(feed)} --locked-mode" : "--source /build/empty-feed";
         var publishDir = linkPrograms ? "$out/lib/" + name : "$out";

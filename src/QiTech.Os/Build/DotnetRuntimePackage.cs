@@ -12,7 +12,7 @@ public static class DotnetRuntimePackage
 
     public static Derivation Create()
     {
-        var sdk = HostInputs.DotnetSdkCached();
+        var sdk = HostInputs.DotnetSdkCached(CancellationToken.None); // evaluation is not cancellable; `dotnet --version` is short
         return new Derivation
         {
             Name = Name,

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Build;
 
@@ -19,17 +19,16 @@ public static class HostInputs
     }
 
     /// <summary>The host's .NET SDK: its installation directory, versioned by <c>dotnet --version</c>.</summary>
-    public static HostInput DotnetSdk()
+    public static HostInput DotnetSdk(CancellationToken cancel)
     {
         var dotnet = ResolveDotnet();
         var root = Path.GetDirectoryName(dotnet)!;
-        var psi = new ProcessStartInfo(dotnet, ["--version"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var version = p.StandardOutput.ReadToEnd().Trim();
-        p.WaitForExit();
-        if (p.ExitCode != 0 || version.Length == 0)
+        var result = ProcessRunner.Run(new ProcessCommand(dotnet, ["--version"])
+        {
+            Environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
+        }, cancel);
+        var version = result.StdoutText.Trim();
+        if (!result.Ok || version.Length == 0)
         {
             throw new BuildException("cannot tell the .NET SDK version: 'dotnet --version' failed");
         }
@@ -43,7 +42,7 @@ public static class HostInputs
     /// As <see cref="DotnetSdk"/>, asked again only when the SDK's installation changed:
     /// evaluating a configuration names it many times.
     /// </summary>
-    public static HostInput DotnetSdkCached()
+    public static HostInput DotnetSdkCached(CancellationToken cancel)
     {
         var dotnet = ResolveDotnet();
         var changed = Directory.GetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(dotnet)!, "sdk"));
@@ -54,7 +53,7 @@ public static class HostInputs
                 return c.Input;
             }
         }
-        var input = DotnetSdk();
+        var input = DotnetSdk(cancel);
         lock (CacheGate)
         {
             _cachedSdk = (dotnet, changed, input);
@@ -66,10 +65,10 @@ public static class HostInputs
     /// The host input a recorded derivation names, if this host has it in the same version;
     /// a different version would build something else, so it is refused with both versions.
     /// </summary>
-    public static HostInput Matching(HostInput recorded)
+    public static HostInput Matching(HostInput recorded, CancellationToken cancel)
     {
         var current = recorded.Name == "dotnet-sdk"
-            ? DotnetSdk()
+            ? DotnetSdk(cancel)
             : BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
               ?? throw new BuildException($"this host has no '{recorded.Name}' to build with");
         if (current.Version != recorded.Version || current.SandboxPath != recorded.SandboxPath)

@@ -202,7 +202,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         {
             throw new CacheException($"{store.Render(info.Path)}: the NAR from {place} hashes to {narHash.ToBase32()} ({narHashing.BytesWritten} bytes), not the signed {info.NarHash.ToBase32()} ({info.NarSize} bytes)");
         }
-        var pathInfo = new PathInfo(info.Path, narHash, info.NarSize, info.References, info.Deriver, DateTimeOffset.UtcNow, info.Signatures, info.ContentAddress);
+        var pathInfo = new PathInfo(info.Path, narHash, info.NarSize, info.References, info.Deriver, store.Time.GetUtcNow(), info.Signatures, info.ContentAddress);
         return store.MoveIntoStore(temp, pathInfo);
     }
 

@@ -62,7 +62,7 @@ public static class PackageDerivations
             throw new InvalidOperationException($"package '{name}' is not built from source");
         }
         var sourceDir = dotnetSource.FullPath;
-        var sdk = HostInputs.DotnetSdkCached();
+        var sdk = HostInputs.DotnetSdkCached(CancellationToken.None); // evaluation is not cancellable; `dotnet --version` is short
         var runtime = dotnet.Str("runtime");
         var feed = NuGetFeedOf(importer, sourceDir, project, runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, sdk));
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;

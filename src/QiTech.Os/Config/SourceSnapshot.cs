@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Config;
@@ -33,7 +32,7 @@ public sealed class SourceSnapshot : IDisposable
         {
             throw new Errors.BadInputException($"source '{directory}' is not a directory");
         }
-        var files = asGitWouldCommit ? TrackedFiles(directory) : null;
+        var files = asGitWouldCommit ? TrackedFiles(directory, cancel) : null;
         if (include != null)
         {
             // The same files whether listed by git in a clone or walked in a commit's tree.
@@ -63,9 +62,9 @@ public sealed class SourceSnapshot : IDisposable
     }
 
     /// <summary>The files git would commit from <paramref name="directory"/> down, or null outside a work tree.</summary>
-    private static List<string>? TrackedFiles(string directory)
+    private static List<string>? TrackedFiles(string directory, CancellationToken cancel)
     {
-        var inside = RunGit(directory, ["rev-parse", "--is-inside-work-tree"]);
+        var inside = RunGit(directory, ["rev-parse", "--is-inside-work-tree"], cancel);
         if (inside is not { } answer || answer.ExitCode != 0 && answer.Error.Contains("not a git repository", StringComparison.Ordinal))
         {
             return null;
@@ -80,7 +79,7 @@ public sealed class SourceSnapshot : IDisposable
         {
             return null; // Inside a .git directory or a bare repository.
         }
-        var listed = RunGit(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+        var listed = RunGit(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancel);
         if (listed is not { ExitCode: 0 } result)
         {
             throw new Errors.QiTechOsException($"cannot list the files of source '{directory}': git ls-files failed: {listed?.Error.Trim()}");
@@ -127,42 +126,18 @@ public sealed class SourceSnapshot : IDisposable
         // Else deleted in the work tree (still in the index), or a submodule's directory: not part of the tree.
     }
 
-    private static (int ExitCode, string Output, string Error)? RunGit(string directory, IReadOnlyList<string> args)
+    /// <summary>git in <paramref name="directory"/>, or null when this machine has no git.</summary>
+    private static (int ExitCode, string Output, string Error)? RunGit(string directory, IReadOnlyList<string> args, CancellationToken cancel)
     {
-        var psi = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        // The repository's own config must not run programs while files are listed.
-        foreach (var arg in (string[])["-c", "core.fsmonitor=false", .. args])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)).ToList())
-        {
-            psi.Environment.Remove(name);
-        }
-        psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        psi.Environment["LC_ALL"] = "C"; // its messages are read below
-        psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        Process process;
         try
         {
-            process = Process.Start(psi)!;
+            // The repository's own config must not run programs while files are listed.
+            var result = Sources.GitRunner.Local.Run(["-c", "core.fsmonitor=false", .. args], directory, cancel);
+            return (result.ExitCode, result.StdoutText, result.Stderr);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (ProgramNotFoundException)
         {
             return null; // No git on this machine: the directory is taken as it is.
-        }
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace QiTech.Os.Config;
@@ -30,21 +29,21 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
         new(source.CommitterTimestamp, source.Commit.Hex, source.Abbreviation, WithoutCredentials(source.Url.Url));
 
     /// <summary>Reads the git checkout that holds <paramref name="directory"/>; <see cref="Unknown"/> outside one.</summary>
-    public static VersionInfo FromGit(string directory)
+    public static VersionInfo FromGit(string directory, CancellationToken cancel)
     {
-        var commit = Git(directory, "rev-parse", "--verify", "HEAD");
+        var commit = Git(directory, cancel, "rev-parse", "--verify", "HEAD");
         if (commit == null)
         {
             return Unknown;
         }
-        var timestamp = Git(directory, "show", "-s", "--format=%cI", "HEAD") ?? "unknown";
+        var timestamp = Git(directory, cancel, "show", "-s", "--format=%cI", "HEAD") ?? "unknown";
         // The same rule as an update's (Sources.AbbreviationRule): the checked-out branch is the one chosen.
-        var branch = Git(directory, "symbolic-ref", "--short", "-q", "HEAD");
-        var tags = (GitOutput(directory, "for-each-ref", "--points-at", "HEAD", "--sort=-version:refname", "--format=%(refname:strip=2)", "refs/tags") ?? "")
+        var branch = Git(directory, cancel, "symbolic-ref", "--short", "-q", "HEAD");
+        var tags = (GitOutput(directory, cancel, "for-each-ref", "--points-at", "HEAD", "--sort=-version:refname", "--format=%(refname:strip=2)", "refs/tags") ?? "")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var abbreviation = Sources.AbbreviationRule.Choose(branch, tags, branch is null ? [] : [branch],
-            Git(directory, "rev-parse", "--short=12", "HEAD") ?? commit);
-        var url = Git(directory, "config", "--get", "remote.origin.url") ?? "unknown";
+            Git(directory, cancel, "rev-parse", "--short=12", "HEAD") ?? commit);
+        var url = Git(directory, cancel, "config", "--get", "remote.origin.url") ?? "unknown";
         return new VersionInfo(timestamp, commit, abbreviation, WithoutCredentials(url));
     }
 
@@ -124,36 +123,21 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
         return sb.ToString();
     }
 
-    private static string? Git(string directory, params string[] args)
+    private static string? Git(string directory, CancellationToken cancel, params string[] args)
     {
-        var line = GitOutput(directory, args)?.Trim();
+        var line = GitOutput(directory, cancel, args)?.Trim();
         return line is { Length: > 0 } && !line.Contains('\n') ? line : null;
     }
 
     /// <summary>What git printed, or null when it failed or is missing.</summary>
-    private static string? GitOutput(string directory, params string[] args)
+    private static string? GitOutput(string directory, CancellationToken cancel, params string[] args)
     {
-        var psi = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-C");
-        psi.ArgumentList.Add(directory);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
         try
         {
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? output : null;
+            var result = Sources.GitRunner.Local.Run(args, directory, cancel);
+            return result.Ok ? result.StdoutText : null;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Platform.ProgramNotFoundException)
         {
             return null;
         }

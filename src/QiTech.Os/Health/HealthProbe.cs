@@ -1,5 +1,6 @@
 using System.Net.Http;
 using QiTech.Os.Activation;
+using QiTech.Os.Platform;
 using QiTech.Os.Services;
 
 namespace QiTech.Os.Health;
@@ -86,8 +87,9 @@ internal sealed class HealthProbe(RootPathMapper mapper, string systemPhysicalPa
         timeout.CancelAfter(limit);
         try
         {
-            var result = await HostCommand.RunAsync(program, words.Skip(1).Select(mapper.Map), timeout.Token, environment);
-            var lines = (result.Stdout + "\n" + result.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // The check gets exactly this environment, as a service does, nothing of the daemon's.
+            var result = await ProcessRunner.RunAsync(new ProcessCommand(program, [.. words.Skip(1).Select(mapper.Map)]) { Inherit = _ => false, Environment = environment }, timeout.Token);
+            var lines = (result.StdoutText + "\n" + result.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var said = lines.Length == 0 ? "" : ": " + Shorten(string.Join(" | ", lines.TakeLast(3)));
             return (result.ExitCode == 0, $"'{command}' exited with status {result.ExitCode}{said}");
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using QiTech.Os.Activation;
 using QiTech.Os.Errors;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Image;
 
@@ -67,7 +68,7 @@ public static class DiskImageWriter
                 using var file = new FileStream(partial, FileMode.CreateNew);
                 file.SetLength(layout.TotalBytes);
             }
-            var sfdisk = await HostCommand.RunWithInputAsync("/usr/sbin/sfdisk", ["--quiet", "--no-reread", "--no-tell-kernel", partial], layout.SfdiskScript(), cancel);
+            var sfdisk = await ProcessRunner.RunAsync(new ProcessCommand("/usr/sbin/sfdisk", ["--quiet", "--no-reread", "--no-tell-kernel", partial]) { Input = System.Text.Encoding.UTF8.GetBytes(layout.SfdiskScript()) }, cancel);
             if (sfdisk.ExitCode != 0)
             {
                 throw new QiTechOsException($"sfdisk failed on {partial}: {sfdisk.Stderr.Trim()}");
@@ -98,7 +99,7 @@ public static class DiskImageWriter
     {
         var environment = new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1", ["E2FSPROGS_FAKE_TIME"] = "315532800" };
         var lines = new List<string>();
-        var exit = await HostCommand.RunStreamingAsync(program, args, lines.Add, environment, cancel);
+        var exit = await ProcessRunner.RunLinesAsync(new ProcessCommand(program, [.. args]) { Environment = environment }, lines.Add, cancel);
         if (exit != 0)
         {
             throw new QiTechOsException($"{Path.GetFileName(program)} failed (exit {exit}): {string.Join(" / ", lines.TakeLast(3))}");

@@ -15,11 +15,14 @@ public sealed class Job
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal Job(int id, JobKind kind)
+    private readonly TimeProvider _time;
+
+    internal Job(int id, JobKind kind, TimeProvider time)
     {
         Id = id;
         Kind = kind;
-        Created = DateTimeOffset.UtcNow;
+        _time = time;
+        Created = time.GetUtcNow();
     }
 
     public int Id { get; }
@@ -106,7 +109,7 @@ public sealed class Job
         lock (_gate)
         {
             FinishOpenStep(JobState.Succeeded);
-            _steps.Add(new JobStep(name, JobState.Running, null, Started: DateTimeOffset.UtcNow));
+            _steps.Add(new JobStep(name, JobState.Running, null, Started: _time.GetUtcNow()));
             Append(new StepEvent(name, JobState.Running));
         }
     }
@@ -173,7 +176,7 @@ public sealed class Job
             State = state;
             Error = error;
             ExitCode = exitCode;
-            Finished = DateTimeOffset.UtcNow;
+            Finished = _time.GetUtcNow();
             Append(new DoneEvent(state, error));
         }
         _finished.TrySetResult();
@@ -185,7 +188,7 @@ public sealed class Job
         if (_steps.Count > 0 && _steps[^1].State == JobState.Running)
         {
             // An ended step has nothing left to estimate; its percent stays where it stopped.
-            _steps[^1] = _steps[^1] with { State = state, Finished = DateTimeOffset.UtcNow, SecondsLeft = null };
+            _steps[^1] = _steps[^1] with { State = state, Finished = _time.GetUtcNow(), SecondsLeft = null };
             Append(new StepEvent(_steps[^1].Name, state));
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;
@@ -36,51 +35,8 @@ public sealed class JobContext(Job job)
     /// Runs a program (no shell), its output lines into the job's log; cancelling the job
     /// kills the program and every process it started. Returns the exit status.
     /// </summary>
-    public async Task<int> RunProcessAsync(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        try
-        {
-            process.StandardInput.Close();
-            var output = Pump(process.StandardOutput);
-            var errors = Pump(process.StandardError);
-            try
-            {
-                await process.WaitForExitAsync(Cancel);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-                throw;
-            }
-            await Task.WhenAll(output, errors);
-            return process.ExitCode;
-        }
-        finally
-        {
-            ProcessPipes.Close(process);
-        }
-    }
-
-    private async Task Pump(StreamReader reader)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            Log(line);
-        }
-    }
+    public Task<int> RunProcessAsync(string file, IEnumerable<string> arguments) =>
+        ProcessRunner.RunLinesAsync(new ProcessCommand(file, [.. arguments]), Log, Cancel);
 
     private sealed class LineProgress(Job job) : IProgress<string>
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QiTech.Os.Errors;
 
 namespace QiTech.Os.Jobs;
@@ -7,9 +9,12 @@ namespace QiTech.Os.Jobs;
 /// running job (the daemon answers 409 with its id). Finished jobs stay listed (the last
 /// <see cref="HistoryLimit"/>) so clients can read how they ended.
 /// </summary>
-public sealed class JobRunner
+public sealed class JobRunner(TimeProvider? time = null, ILogger<JobRunner>? logger = null)
 {
     public const int HistoryLimit = 100;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<JobRunner>.Instance;
 
     private readonly Lock _gate = new();
     private readonly List<Job> _jobs = [];
@@ -27,7 +32,7 @@ public sealed class JobRunner
                 job = _running;
                 return false;
             }
-            job = new Job(_nextId++, kind);
+            job = new Job(_nextId++, kind, _time);
             _running = job;
             _jobs.Add(job);
             if (_jobs.Count > HistoryLimit)
@@ -72,6 +77,7 @@ public sealed class JobRunner
         var state = JobState.Succeeded;
         string? error = null;
         var exitCode = 0;
+        JobLog.Started(_logger, job.Id, job.Kind);
         try
         {
             await work(new JobContext(job));
@@ -93,6 +99,17 @@ public sealed class JobRunner
             state = JobState.Failed;
             error = $"internal error: {e.GetType().Name}: {e.Message}";
             exitCode = 1;
+            // The job's answer is one line; the stack goes to the log, where a bug can be found.
+            JobLog.Crashed(_logger, e, job.Id, job.Kind);
+        }
+        // Logged before the job ends, so whoever waits for the job finds its end in the log.
+        if (state == JobState.Failed)
+        {
+            JobLog.Failed(_logger, job.Id, job.Kind, error!);
+        }
+        else
+        {
+            JobLog.Ended(_logger, job.Id, job.Kind, state, _time.GetUtcNow() - job.Created);
         }
         lock (_gate)
         {

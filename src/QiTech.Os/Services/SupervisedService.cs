@@ -18,7 +18,8 @@ internal sealed class SupervisedService : IDisposable
     private readonly RootPathMapper _mapper;
     private readonly SupervisorOptions _options;
     private readonly ServicePidFiles _pidFiles;
-    private readonly Queue<DateTime> _recentStarts = new();
+    private readonly StartLimit _startLimit;
+    private readonly TimeProvider _time;
     private int? _pid;
     private Task _output = Task.CompletedTask;
     private Task? _loop;
@@ -30,6 +31,8 @@ internal sealed class SupervisedService : IDisposable
         _mapper = mapper;
         _options = options;
         _pidFiles = pidFiles;
+        _time = options.Time;
+        _startLimit = new StartLimit(options.StartLimitBurst, options.StartLimitInterval, options.Time);
         Log = new RotatingLog(LogPath(mapper.Layout, name), options.LogMaxBytes, options.LogKeep);
     }
 
@@ -58,7 +61,7 @@ internal sealed class SupervisedService : IDisposable
     {
         var pid = _pid;
         var running = State == ServiceState.Running && pid != null;
-        return new ServiceStatus(Name, State, running ? pid : null, running ? DateTimeOffset.UtcNow - _startedAt : null, Restarts, LastError);
+        return new ServiceStatus(Name, State, running ? pid : null, running ? _time.GetUtcNow() - _startedAt : null, Restarts, LastError);
     }
 
     /// <summary>
@@ -80,7 +83,7 @@ internal sealed class SupervisedService : IDisposable
             LastError = null;
             // The start limit ends crash loops of automatic restarts; a start asked for (a
             // switch to a fixed version, an operator's restart) begins a fresh count.
-            _recentStarts.Clear();
+            _startLimit.Reset();
             State = ServiceState.Starting;
             _lifetime = new CancellationTokenSource();
             started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,12 +120,12 @@ internal sealed class SupervisedService : IDisposable
             {
                 Log.WriteLine($"qitech-osd: stopping (SIGTERM to process group {pid})");
                 SignalTree(pid.Value, Posix.SIGTERM);
-                var ended = await WaitGroupEndedAsync(pid.Value, loop, timeout);
+                var ended = await WaitGroupEndedAsync(pid.Value, loop, timeout, _time);
                 if (!ended)
                 {
                     Log.WriteLine($"qitech-osd: still running after {timeout?.TotalSeconds}s, sending SIGKILL");
                     SignalTree(pid.Value, Posix.SIGKILL);
-                    await WaitGroupEndedAsync(pid.Value, loop, TimeSpan.FromSeconds(10));
+                    await WaitGroupEndedAsync(pid.Value, loop, TimeSpan.FromSeconds(10), _time);
                 }
             }
             await loop;
@@ -147,7 +150,7 @@ internal sealed class SupervisedService : IDisposable
         {
             while (true)
             {
-                if (!WithinStartLimit())
+                if (!_startLimit.TryCountStart())
                 {
                     Fail($"start limit hit ({_options.StartLimitBurst} starts within {_options.StartLimitInterval.TotalSeconds}s)", started);
                     return;
@@ -187,7 +190,7 @@ internal sealed class SupervisedService : IDisposable
                 Log.WriteLine($"qitech-osd: restarting in {unit.RestartSec.TotalSeconds}s (Restart={(unit.Restart == RestartPolicy.OnFailure ? "on-failure" : "always")})");
                 try
                 {
-                    await Task.Delay(unit.RestartSec, lifetime);
+                    await Task.Delay(unit.RestartSec, _time, lifetime);
                 }
                 catch (OperationCanceledException)
                 {
@@ -216,21 +219,6 @@ internal sealed class SupervisedService : IDisposable
         State = ServiceState.Failed;
         Log.WriteLine("qitech-osd: " + cause);
         started.TrySetException(new ServiceStartException(Name, cause, ServiceLogReader.Tail(Log.Path, 10)));
-    }
-
-    private bool WithinStartLimit()
-    {
-        var now = DateTime.UtcNow;
-        while (_recentStarts.Count > 0 && now - _recentStarts.Peek() > _options.StartLimitInterval)
-        {
-            _recentStarts.Dequeue();
-        }
-        if (_recentStarts.Count >= _options.StartLimitBurst)
-        {
-            return false;
-        }
-        _recentStarts.Enqueue(now);
-        return true;
     }
 
     /// <summary>Runs the main process until it exits; true when it counts as a success.</summary>
@@ -298,7 +286,7 @@ internal sealed class SupervisedService : IDisposable
         if (ProcessGroups.LiveMembers(pid).Count > 0)
         {
             SignalTree(pid, Posix.SIGTERM);
-            await WaitGroupEndedAsync(pid, Task.CompletedTask, TimeSpan.FromSeconds(5));
+            await WaitGroupEndedAsync(pid, Task.CompletedTask, TimeSpan.FromSeconds(5), _time);
             SignalTree(pid, Posix.SIGKILL);
         }
         lock (_launchLock)
@@ -358,7 +346,9 @@ internal sealed class SupervisedService : IDisposable
         {
             return null;
         }
-        var start = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/setsid")
+        // Not ProcessRunner: a service runs for long, its pid is recorded at once, its output goes
+        // line by line into the rotating log and User= puts setpriv in front of it.
+        var start = new ProcessStartInfo(ProcessRunner.SetsidPath)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -389,7 +379,7 @@ internal sealed class SupervisedService : IDisposable
             var process = Process.Start(start)!;
             process.StandardInput.Close();
             _pid = process.Id;
-            _startedAt = DateTimeOffset.UtcNow;
+            _startedAt = _time.GetUtcNow();
             _pidFiles.Record(Name, process.Id);
             Log.WriteLine($"qitech-osd: started pid {process.Id}: {string.Join(' ', words)}");
             _output = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
@@ -578,16 +568,16 @@ internal sealed class SupervisedService : IDisposable
     }
 
     /// <summary>Waits until the main process and every live member of its group are gone; false on timeout.</summary>
-    private static async Task<bool> WaitGroupEndedAsync(int pid, Task loop, TimeSpan? timeout)
+    private static async Task<bool> WaitGroupEndedAsync(int pid, Task loop, TimeSpan? timeout, TimeProvider time)
     {
-        var deadline = timeout == null ? DateTime.MaxValue : DateTime.UtcNow + timeout.Value;
+        var deadline = timeout == null ? DateTimeOffset.MaxValue : time.GetUtcNow() + timeout.Value;
         while (true)
         {
             if (loop.IsCompleted && ProcessGroups.LiveMembers(pid).Count == 0)
             {
                 return true;
             }
-            if (DateTime.UtcNow >= deadline)
+            if (time.GetUtcNow() >= deadline)
             {
                 return false;
             }

@@ -19,4 +19,7 @@ public sealed record SupervisorOptions
     /// sooner fails the start itself (and a switch reports it with its last log lines).
     /// </summary>
     public TimeSpan StartSettleTime { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The clock of start limits, restart delays, stop timeouts and uptimes.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

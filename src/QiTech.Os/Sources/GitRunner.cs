@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Sources;
@@ -24,18 +23,22 @@ internal sealed class GitRunner
         "  \"Password for 'https://x-access-token@$" + HostVariable + "'\"*) printf '%s\\n' \"$" + TokenVariable + "\" ;;\n" +
         "  *) exit 1 ;;\nesac\n";
 
-    private readonly SystemLayout _layout;
+    private readonly SystemLayout? _layout;
     private readonly string? _token;
     private readonly string? _tokenHost;
 
+    /// <param name="layout">Where the askpass helper lives and where git runs by default (the root); null: a git without a token, always given its folder.</param>
     /// <param name="token">The access token, or null.</param>
     /// <param name="tokenHost">The host (and port) of the https URL the token is for, as the URL writes it.</param>
-    public GitRunner(SystemLayout layout, string? token, string? tokenHost)
+    public GitRunner(SystemLayout? layout, string? token = null, string? tokenHost = null)
     {
         _layout = layout;
-        _token = tokenHost == null ? null : token;
+        _token = tokenHost == null || layout == null ? null : token;
         _tokenHost = tokenHost;
     }
+
+    /// <summary>A git for local checkouts (no token), each run given its folder.</summary>
+    public static GitRunner Local { get; } = new(null);
 
     public string Scrub(string text) =>
         string.IsNullOrEmpty(_token) ? text : text.Replace(_token, "***", StringComparison.Ordinal);
@@ -43,110 +46,68 @@ internal sealed class GitRunner
     /// <summary>Runs git to the end; cancelling kills git and everything it started.</summary>
     public async Task<GitResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancel, string? workDir = null, byte[]? stdin = null)
     {
-        using var process = Start(args, workDir);
-        using var kill = cancel.Register(() => KillTree(process));
-        try
-        {
-            return await RunStartedAsync(process, stdin, cancel);
-        }
-        finally
-        {
-            ProcessPipes.Close(process);
-        }
+        var result = await ProcessRunner.RunAsync(Command(args, workDir) with { Input = stdin }, cancel);
+        return new GitResult(result.ExitCode, result.Stdout, Scrub(result.Stderr));
     }
 
-    private async Task<GitResult> RunStartedAsync(Process process, byte[]? stdin, CancellationToken cancel)
+    /// <summary>As <see cref="RunAsync"/>, for synchronous callers (a source snapshot, the version of a checkout).</summary>
+    public GitResult Run(IReadOnlyList<string> args, string workDir, CancellationToken cancel)
     {
-        var stdoutTask = ReadAllAsync(process.StandardOutput.BaseStream);
-        var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            if (stdin != null)
-            {
-                await process.StandardInput.BaseStream.WriteAsync(stdin, CancellationToken.None);
-            }
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // git may exit before reading its input; its exit code tells why.
-        }
-        await process.WaitForExitAsync(CancellationToken.None);
-        var stdout = await stdoutTask;
-        var stderr = await stderrTask;
-        cancel.ThrowIfCancellationRequested();
-        return new GitResult(process.ExitCode, stdout, Scrub(stderr));
+        var result = ProcessRunner.Run(Command(args, workDir), cancel);
+        return new GitResult(result.ExitCode, result.Stdout, Scrub(result.Stderr));
     }
 
     /// <summary>Starts git with redirected streams, for callers that talk to it (cat-file --batch).</summary>
-    public Process Start(IReadOnlyList<string> args, string? workDir = null)
+    public RunningProcess Start(IReadOnlyList<string> args, string? workDir = null) => ProcessRunner.Start(Command(args, workDir));
+
+    /// <summary>git with the hardened environment: no system or user config, no prompt, plain transports only.</summary>
+    internal ProcessCommand Command(IReadOnlyList<string> args, string? workDir)
     {
-        var psi = new ProcessStartInfo("git")
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDir ?? _layout.Root,
+            ["GIT_TERMINAL_PROMPT"] = "0",
+            ["GIT_CONFIG_NOSYSTEM"] = "1",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+            ["GIT_ALLOW_PROTOCOL"] = "https:http:ssh:git:file",
+            ["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes",
+            // Its messages are read and matched.
+            ["LC_ALL"] = "C",
         };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        // A private certificate authority for https sources is the one git setting kept.
-        foreach (var name in psi.Environment.Keys.Where(k => (k.StartsWith("GIT_", StringComparison.Ordinal) && k is not ("GIT_SSL_CAINFO" or "GIT_SSL_CAPATH"))
-                     || k.StartsWith("SSH_ASKPASS", StringComparison.Ordinal)).ToList())
-        {
-            psi.Environment.Remove(name);
-        }
-        psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        psi.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        psi.Environment["GIT_ALLOW_PROTOCOL"] = "https:http:ssh:git:file";
-        psi.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
-        psi.Environment["LC_ALL"] = "C";
-        psi.Environment.Remove(TokenVariable);
-        psi.Environment.Remove(HostVariable);
         if (!string.IsNullOrEmpty(_token))
         {
-            psi.Environment["GIT_ASKPASS"] = EnsureAskpassHelper();
-            psi.Environment[TokenVariable] = _token;
-            psi.Environment[HostVariable] = _tokenHost;
+            environment["GIT_ASKPASS"] = EnsureAskpassHelper(_layout!);
+            environment[TokenVariable] = _token;
+            environment[HostVariable] = _tokenHost!;
         }
-        return Process.Start(psi) ?? throw new SourceException("cannot start git: is it installed?");
+        return new ProcessCommand("git", args)
+        {
+            WorkingDirectory = workDir ?? _layout?.Root,
+            Inherit = Inherited,
+            Environment = environment,
+        };
     }
 
-    internal static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    /// <summary>
+    /// No git or askpass setting of the caller's reaches git, nor a token variable; a private
+    /// certificate authority for https sources is the one git setting kept.
+    /// </summary>
+    private static bool Inherited(string name) =>
+        !(name.StartsWith("GIT_", StringComparison.Ordinal) && name is not ("GIT_SSL_CAINFO" or "GIT_SSL_CAPATH"))
+        && !name.StartsWith("SSH_ASKPASS", StringComparison.Ordinal)
+        && name is not (TokenVariable or HostVariable);
 
-    private string EnsureAskpassHelper()
+    private static string EnsureAskpassHelper(SystemLayout layout)
     {
-        var path = _layout.ServiceStateDir + "/git-askpass";
+        var path = layout.ServiceStateDir + "/git-askpass";
         if (File.Exists(path) && File.ReadAllText(path) == AskpassScript)
         {
             return path;
         }
-        Directory.CreateDirectory(_layout.ServiceStateDir);
+        Directory.CreateDirectory(layout.ServiceStateDir);
         var temp = path + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
         File.WriteAllText(temp, AskpassScript);
         File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.Move(temp, path, overwrite: true);
         return path;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, CancellationToken.None);
-        return buffer.ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using QiTech.Os.Platform;
 
@@ -24,20 +23,12 @@ internal static class GitTreeExporter
         var entries = Parse(list.StdoutText);
         Directory.CreateDirectory(destination);
         using var process = git.Start(["-C", repository, "cat-file", "--batch"]);
-        using var kill = cancel.Register(() => GitRunner.KillTree(process));
-        try
-        {
-            await WriteEntriesAsync(git, process, entries, commit, destination, cancel);
-        }
-        finally
-        {
-            // On any failure cat-file would wait for a reader forever: end it, then free its pipes.
-            GitRunner.KillTree(process);
-            ProcessPipes.Close(process);
-        }
+        using var kill = cancel.Register(process.Kill);
+        // On any failure cat-file would wait for a reader forever: disposing ends it and frees its pipes.
+        await WriteEntriesAsync(git, process, entries, commit, destination, cancel);
     }
 
-    private static async Task WriteEntriesAsync(GitRunner git, Process process, List<Entry> entries, GitCommitHash commit, string destination, CancellationToken cancel)
+    private static async Task WriteEntriesAsync(GitRunner git, RunningProcess process, List<Entry> entries, GitCommitHash commit, string destination, CancellationToken cancel)
     {
         var directories = new HashSet<string>(StringComparer.Ordinal) { "" };
         var blobs = entries.Where(e => e.Type == "blob").ToList();
@@ -89,7 +80,7 @@ internal static class GitTreeExporter
             }
         }
         await feed;
-        await process.WaitForExitAsync(CancellationToken.None);
+        await process.WaitForExitAsync();
         cancel.ThrowIfCancellationRequested();
         if (process.ExitCode != 0)
         {

@@ -19,9 +19,10 @@ public sealed class LocalStore : IDisposable
     private readonly PendingJournal _pending;
     private readonly LinksDirectory _links;
 
-    private LocalStore(SystemLayout layout)
+    private LocalStore(SystemLayout layout, TimeProvider time)
     {
         Layout = layout;
+        Time = time;
         Computer = new StorePathComputer(layout.StoreDir);
         CreateDirectory(layout.PhysicalStoreDir);
         CreateDirectory(TmpDir);
@@ -54,6 +55,9 @@ public sealed class LocalStore : IDisposable
 
     public StorePathComputer Computer { get; }
 
+    /// <summary>The clock of registration times.</summary>
+    public TimeProvider Time { get; }
+
     internal string TmpDir => Path.Combine(Layout.PhysicalStoreDir, ".tmp");
 
     internal string LinksDir => Path.Combine(Layout.PhysicalStoreDir, ".links");
@@ -63,12 +67,12 @@ public sealed class LocalStore : IDisposable
     internal StoreDatabase Database => _db;
 
     /// <summary>Opens (creating when needed) the store under <paramref name="layout"/> and cleans what dead processes left.</summary>
-    public static LocalStore Open(SystemLayout layout)
+    public static LocalStore Open(SystemLayout layout, TimeProvider? time = null)
     {
         LocalStore? store = null;
         try
         {
-            store = new LocalStore(layout);
+            store = new LocalStore(layout, time ?? TimeProvider.System);
             store.Recover();
             return store;
         }
@@ -153,7 +157,7 @@ public sealed class LocalStore : IDisposable
         var narHash = hashing.Finish();
         var references = scanner.Found.Order().ToList();
         var path = Computer.MakeSourcePath(narHash, name, references);
-        var info = new PathInfo(path, narHash, hashing.BytesWritten, references, null, DateTimeOffset.UtcNow, [],
+        var info = new PathInfo(path, narHash, hashing.BytesWritten, references, null, Time.GetUtcNow(), [],
             $"fixed:r:sha256:{narHash.ToBase32()}");
         var added = MoveIntoStore(temp, info);
         return new AddResult(path, added ? sink.BytesWritten : 0, added);
@@ -181,7 +185,7 @@ public sealed class LocalStore : IDisposable
         tee.Data(bytes);
         tee.EndRegular();
         var narHash = hashing.Finish();
-        var info = new PathInfo(path, narHash, hashing.BytesWritten, references.Order().ToList(), null, DateTimeOffset.UtcNow, [],
+        var info = new PathInfo(path, narHash, hashing.BytesWritten, references.Order().ToList(), null, Time.GetUtcNow(), [],
             $"text:sha256:{Sha256Digest.Of(bytes).ToBase32()}");
         MoveIntoStore(temp, info);
         return path;

@@ -174,7 +174,7 @@ public sealed class StoreTransfer(LocalStore store)
         {
             throw new BadInputException($"{name}: contents in the stream hash to {narHash.ToBase32()}, but the store holds {known.NarHash.ToBase32()}");
         }
-        return new PathInfo(path, narHash, hashing.BytesWritten, references, deriver, DateTimeOffset.UtcNow, [], contentAddress);
+        return new PathInfo(path, narHash, hashing.BytesWritten, references, deriver, store.Time.GetUtcNow(), [], contentAddress);
     }
 
     /// <summary>

@@ -118,7 +118,7 @@ public static class ActivateCommand
     }
 
     private static Task<StorePath> BuildAsync(string configFile, LocalStore store, CancellationToken cancel) =>
-        SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
+        SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile, cancel), store,
             new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel);
 
     private static async Task<int> ViaDaemonAsync(

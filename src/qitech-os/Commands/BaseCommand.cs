@@ -30,13 +30,13 @@ public static class BaseCommand
     }
 
     /// <summary>The base a configuration declares; bad input when it declares none.</summary>
-    public static BaseRequest DeclaredBase(string configFile)
+    public static BaseRequest DeclaredBase(string configFile, CancellationToken cancel)
     {
         if (!File.Exists(configFile))
         {
             throw new BadInputException($"{configFile}: no such configuration file");
         }
-        var evaluation = SystemBuilder.Evaluate(configFile, ConfigOption.Version(configFile), new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
+        var evaluation = SystemBuilder.Evaluate(configFile, ConfigOption.Version(configFile, cancel), new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
         return BaseModule.Request(evaluation.Config)
             ?? throw new BadInputException($"{configFile}: the configuration declares no base (system.base.enable is false)");
     }

@@ -17,7 +17,7 @@ public static class BaseLockCommand
         command.SetAction(async (parse, cancel) =>
         {
             var configFile = parse.GetValue(BaseCommand.Config)!;
-            var request = BaseCommand.DeclaredBase(configFile);
+            var request = BaseCommand.DeclaredBase(configFile, cancel);
             var lockPath = BaseModule.LockPathFor(configFile);
             var sources = await AptSources.ForSuiteAsync(request.Suite, cancel);
             Console.Error.WriteLine($"resolving {request.Describe()} with {string.Join(", ", sources.Select(s => s.Uri + " " + s.Release))}");

@@ -28,7 +28,7 @@ public static class BaseMirrorCommand
     /// <summary>The declared base's lock and its offline mirror in the store.</summary>
     public static async Task<(BaseLock Lock, Nix.StorePath Path)> MirrorAsync(string configFile, LocalStore store, CancellationToken cancel)
     {
-        var request = BaseCommand.DeclaredBase(configFile);
+        var request = BaseCommand.DeclaredBase(configFile, cancel);
         var baseLock = PinnedBase.ReadLock(BaseModule.LockPathFor(configFile), request);
         var (mirror, downloaded) = await PinnedBase.FetchMirrorAsync(store, baseLock, line => Console.Error.WriteLine(line), cancel);
         Console.Error.WriteLine($"{baseLock.Packages.Count} .debs in the store ({downloaded} downloaded)");

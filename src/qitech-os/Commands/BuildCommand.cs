@@ -30,7 +30,7 @@ public static class BuildCommand
             var link = parse.GetValue(noOutLink) ? null : OutLink.Check(parse.GetValue(outLink) ?? "result");
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
             using var unrooted = store.HoldOffGarbageCollection();
-            var prepared = SystemBuilder.Prepare(file, ConfigOption.Version(file), store, w => Console.Error.WriteLine("warning: " + w), cancel);
+            var prepared = SystemBuilder.Prepare(file, ConfigOption.Version(file, cancel), store, w => Console.Error.WriteLine("warning: " + w), cancel);
             await SystemBuilder.BuildPackagesAsync(prepared, store, new BuildLogProgress(store.Layout.StoreDir), cancel: cancel);
             if (parse.GetValue(check))
             {

@@ -36,7 +36,7 @@ public static class BuildVmCommand
             Directory.CreateDirectory(result);
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
             using var unrooted = store.HoldOffGarbageCollection();
-            var system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file), store, new BuildLogProgress(store.Layout.StoreDir),
+            var system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file, cancel), store, new BuildLogProgress(store.Layout.StoreDir),
                 w => Console.Error.WriteLine("warning: " + w), cancel);
             Console.Error.WriteLine($"system: {store.Render(system)}");
             var image = Path.Combine(result, "disk.img");

@@ -13,6 +13,6 @@ public static class ConfigOption
     };
 
     /// <summary>The git info of the checkout holding the configuration; "unknown" outside one.</summary>
-    public static VersionInfo Version(string configFile) =>
-        File.Exists(configFile) ? VersionInfo.FromGit(Path.GetDirectoryName(Path.GetFullPath(configFile))!) : VersionInfo.Unknown;
+    public static VersionInfo Version(string configFile, CancellationToken cancel) =>
+        File.Exists(configFile) ? VersionInfo.FromGit(Path.GetDirectoryName(Path.GetFullPath(configFile))!, cancel) : VersionInfo.Unknown;
 }

@@ -70,7 +70,7 @@ public static class DemoCommand
         string physicalSystem;
         using (var store = LocalStore.Open(layout))
         {
-            var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile), store,
+            var built = await SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile, cancel), store,
                 new BuildLogProgress(layout.StoreDir), w => Detail("warning: " + w), cancel);
             system = built;
             physicalSystem = store.PhysicalPath(built);

@@ -34,7 +34,7 @@ public static partial class ImageCommand
             }
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
             using var unrooted = store.HoldOffGarbageCollection();
-            var system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file), store, new BuildLogProgress(store.Layout.StoreDir),
+            var system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file, cancel), store, new BuildLogProgress(store.Layout.StoreDir),
                 w => Console.Error.WriteLine("warning: " + w), cancel);
             Console.Error.WriteLine($"system: {store.Render(system)}");
             var target = parse.GetValue(output)!;

@@ -43,7 +43,7 @@ public static class InstallCommand
             StorePath system;
             if (file != null)
             {
-                system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file), store, new BuildLogProgress(store.Layout.StoreDir),
+                system = await SystemBuilder.BuildAsync(file, ConfigOption.Version(file, cancel), store, new BuildLogProgress(store.Layout.StoreDir),
                     w => Console.Error.WriteLine("warning: " + w), cancel);
             }
             else

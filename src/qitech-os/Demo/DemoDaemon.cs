@@ -48,7 +48,8 @@ public sealed class DemoDaemon(SystemLayout layout, string daemonDll)
         Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
         Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
         // setsid: the daemon outlives this command and a Ctrl-C in its terminal. The script is
-        // fixed; the paths reach it only as positional parameters.
+        // fixed; the paths reach it only as positional parameters. Not ProcessRunner: that one is
+        // for programs that end with the caller, and this one must not.
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         foreach (var arg in (string[])["sh", "-c", "exec \"$@\" >>\"$0\" 2>&1 </dev/null", LogFile, "dotnet", daemonDll, "--root", layout.Root, "--embedded"])
         {

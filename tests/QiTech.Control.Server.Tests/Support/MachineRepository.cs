@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using QiTech.Os.Platform;
 
 namespace QiTech.Control.Server.Tests.Support;
 
@@ -41,23 +41,20 @@ public sealed class MachineRepository
 
     private string Git(string[] args, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
+        var variables = new Dictionary<string, string>
         {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "Test";
-        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+            ["GIT_AUTHOR_NAME"] = "Test",
+            ["GIT_COMMITTER_NAME"] = "Test",
+            ["GIT_AUTHOR_EMAIL"] = "test@example.com",
+            ["GIT_COMMITTER_EMAIL"] = "test@example.com",
+        };
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
-        using var git = Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEndAsync();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
-        return output.Result;
+        var git = ProcessRunner.Run(new ProcessCommand("git", args) { WorkingDirectory = Path, Environment = variables }, CancellationToken.None);
+        Assert.True(git.Ok, $"git {string.Join(' ', args)}: {git.Stderr}");
+        return git.StdoutText;
     }
 }

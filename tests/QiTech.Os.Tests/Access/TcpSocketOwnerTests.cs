@@ -64,7 +64,7 @@ public sealed class TcpSocketOwnerTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var curl = Task.Run(() => ProcessRunner.Run("setpriv",
+        var curl = Task.Run(() => HostProgram.Run("setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-s", "-m", "30", $"http://127.0.0.1:{port}/"]));
         using var accepted = await listener.AcceptSocketAsync();
         var request = new byte[4096];

@@ -40,7 +40,7 @@ public sealed class DebFetcherTests : IDisposable
         var pool = $"pool/main/{name[0]}/{name}/{name}_{version}_all.deb";
         var file = Path.Combine(Remote, pool);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var r = ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", dir, file]);
+        var r = HostProgram.Run("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", dir, file]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var bytes = File.ReadAllBytes(file);
         return new DebianPackagePin(name, version, "all", priority, bytes.Length, Sha256Digest.Of(bytes), pool);

@@ -45,7 +45,7 @@ public sealed class ConfigPackageBuildTests : IDisposable
         mkdir -p "$out/share"; cp "$src/greeting.txt" "$out/share/"
         """;
 
-    private ProcessRunner.Result Build() => OurCli.Run("--root", Root, "build", "--config", Config);
+    private QiTech.Os.Platform.ProcessResult Build() => OurCli.Run("--root", Root, "build", "--config", Config);
 
     private LocalStore OpenStore() => LocalStore.Open(new SystemLayout(Root, new StoreDirectory(StoreDirectory.Default)));
 
@@ -184,7 +184,7 @@ public sealed class ConfigPackageBuildTests : IDisposable
         WaitUntil(() => Directory.Exists(logDir) && Directory.EnumerateFiles(logDir, "*-slow-tool.log").Any(f => File.ReadAllText(f).Contains("started", StringComparison.Ordinal)));
         Assert.NotEmpty(ProcessesWith(marker));
 
-        Assert.Equal(0, ProcessRunner.Run("kill", ["-" + signal, cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("kill", ["-" + signal, cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
         cli.WaitForExit();
 
         Assert.NotEqual(0, cli.ExitCode);

@@ -11,7 +11,7 @@ public sealed class DerivationHasherTests
 
     private static string NixOutPath(string attrs, string output = "out")
     {
-        var r = ProcessRunner.Run("nix-instantiate", ["--readonly-mode", "--eval", "-E", $"(derivation {{ {attrs} }}).{output}.outPath"]);
+        var r = HostProgram.Run("nix-instantiate", ["--readonly-mode", "--eval", "-E", $"(derivation {{ {attrs} }}).{output}.outPath"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         return r.StdoutText.Trim().Trim('"');
     }

@@ -84,7 +84,7 @@ public sealed class DotnetConfigPackageTests : IDisposable
         File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine);
         File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
         // The developer's restore writes the lock file that pins the package by hash.
-        var restore = ProcessRunner.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        var restore = HostProgram.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
         Assert.True(restore.ExitCode == 0, restore.StdoutText + restore.Stderr);
         Assert.Contains("\"YamlDotNet\"", File.ReadAllText(Path.Combine(source, "app", "packages.lock.json")), StringComparison.Ordinal);
         GitRepo.CommitAll(source);
@@ -110,7 +110,7 @@ public sealed class DotnetConfigPackageTests : IDisposable
         Assert.True(File.Exists(Path.Combine(sourceInStore, "app", "Program.cs")));
         Assert.False(Directory.Exists(Path.Combine(sourceInStore, "app", "bin")));
         // The apphost runs through its bin/ link, on the host's runtime.
-        var run = ProcessRunner.Run(_temp.Combine("root-a") + program, []);
+        var run = HostProgram.Run(_temp.Combine("root-a") + program, []);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("answer: 42\n", run.StdoutText);
     }
@@ -126,7 +126,7 @@ public sealed class DotnetConfigPackageTests : IDisposable
         File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
         // The runtime packs as this repository pins them for the SDK that builds it.
         File.Copy(RepoFiles.Combine(QiTech.Os.Build.DotnetRuntimePacks.LockFileName), Path.Combine(source, QiTech.Os.Build.DotnetRuntimePacks.LockFileName));
-        var restore = ProcessRunner.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        var restore = HostProgram.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
         Assert.True(restore.ExitCode == 0, restore.StdoutText + restore.Stderr);
         GitRepo.CommitAll(source);
 
@@ -140,9 +140,9 @@ public sealed class DotnetConfigPackageTests : IDisposable
         // The host's .NET installation hidden: dotnet itself no longer runs, the package does.
         var dotnetRoot = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/share/dotnet/dotnet")!;
         string[] noDotnet = ["--dev-bind", "/", "/", "--tmpfs", dotnetRoot, "--unsetenv", "DOTNET_ROOT", "--setenv", "PATH", "/usr/bin:/bin", "--"];
-        var dotnet = ProcessRunner.Run("bwrap", [.. noDotnet, "/usr/bin/dotnet", "--info"]);
+        var dotnet = HostProgram.Run("bwrap", [.. noDotnet, "/usr/bin/dotnet", "--info"]);
         Assert.NotEqual(0, dotnet.ExitCode);
-        var run = ProcessRunner.Run("bwrap", [.. noDotnet, _temp.Combine("root") + program]);
+        var run = HostProgram.Run("bwrap", [.. noDotnet, _temp.Combine("root") + program]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("answer: 42\n", run.StdoutText);
     }

@@ -14,7 +14,7 @@ public sealed class DotnetRuntimePacksTests : IDisposable
     [Fact]
     public void The_repository_pins_the_runtime_packs_of_the_sdk_that_builds_it()
     {
-        var sdk = HostInputs.DotnetSdk();
+        var sdk = HostInputs.DotnetSdk(CancellationToken.None);
         var packs = DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", sdk);
         var wanted = DotnetRuntimePacks.SdkVersions(sdk, "linux-x64");
         Assert.Equal(
@@ -43,7 +43,7 @@ public sealed class DotnetRuntimePacksTests : IDisposable
         var source = _temp.Combine("source");
         Directory.CreateDirectory(source);
         File.Copy(RepoFiles.Combine(DotnetRuntimePacks.LockFileName), Path.Combine(source, DotnetRuntimePacks.LockFileName));
-        var pinned = DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", HostInputs.DotnetSdk()).Single(p => p.Id == "Microsoft.NETCore.App.Runtime.linux-x64").Version;
+        var pinned = DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", HostInputs.DotnetSdk(CancellationToken.None)).Single(p => p.Id == "Microsoft.NETCore.App.Runtime.linux-x64").Version;
 
         var e = Assert.Throws<BadInputException>(() => DotnetRuntimePacks.Read(source, "linux-x64", sdk));
         Assert.Equal($"{Path.Combine(source, DotnetRuntimePacks.LockFileName)}: pins Microsoft.NETCore.App.Runtime.linux-x64 {pinned} but the .NET SDK 10.0.999 publishes with 10.0.99: refresh the pin (see ARCHITECTURE.md, 'The .NET runtime')", e.Message);
@@ -52,7 +52,7 @@ public sealed class DotnetRuntimePacksTests : IDisposable
     [Fact]
     public void A_self_contained_publish_without_the_pin_says_what_is_missing()
     {
-        var e = Assert.Throws<BadInputException>(() => DotnetRuntimePacks.Read(_temp.Path, "linux-x64", HostInputs.DotnetSdk()));
+        var e = Assert.Throws<BadInputException>(() => DotnetRuntimePacks.Read(_temp.Path, "linux-x64", HostInputs.DotnetSdk(CancellationToken.None)));
         Assert.Equal($"{_temp.Combine(DotnetRuntimePacks.LockFileName)}: a self-contained publish for linux-x64 needs this file pinning the .NET runtime packs (see ARCHITECTURE.md, 'The .NET runtime')", e.Message);
     }
 }

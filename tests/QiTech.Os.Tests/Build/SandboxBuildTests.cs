@@ -85,7 +85,7 @@ public sealed class SandboxBuildTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var probe = $"if /usr/bin/bash -c 'echo > /dev/tcp/127.0.0.1/{port}' 2>/dev/null; then echo connected; else echo refused; fi";
-        var host = ProcessRunner.Run("/bin/sh", ["-c", probe]);
+        var host = HostProgram.Run("/bin/sh", ["-c", probe]);
         Assert.Equal("connected\n", host.StdoutText); // the probe does reach the port from outside
 
         var result = await _builder.BuildAsync(Shell("net-probe", probe + " > $out; cat /proc/net/dev >> $out"));
@@ -194,7 +194,7 @@ public sealed class SandboxBuildTests : IDisposable
     [Fact]
     public async Task The_host_dotnet_sdk_enters_as_a_versioned_input()
     {
-        var sdk = HostInputs.DotnetSdk();
+        var sdk = HostInputs.DotnetSdk(CancellationToken.None);
         var drv = Shell("sdk-version", "dotnet --version > $out",
             env: new Dictionary<string, string> { ["PATH"] = sdk.SandboxPath + ":/usr/bin", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_HOME"] = "/build" })
             with

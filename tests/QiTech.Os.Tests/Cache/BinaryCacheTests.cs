@@ -23,11 +23,11 @@ public sealed class BinaryCacheTests : IDisposable
         _dir.Dispose();
     }
 
-    private static ProcessRunner.Result Cli(StoreRoot store, params string[] args) =>
+    private static QiTech.Os.Platform.ProcessResult Cli(StoreRoot store, params string[] args) =>
         OurCli.Run(["--root", store.Root, "--store-dir", NixStoreDir, .. args], null);
 
-    private static ProcessRunner.Result Nix(params string[] args) =>
-        ProcessRunner.Run("nix", ["--extra-experimental-features", "nix-command", .. args]);
+    private static QiTech.Os.Platform.ProcessResult Nix(params string[] args) =>
+        HostProgram.Run("nix", ["--extra-experimental-features", "nix-command", .. args]);
 
     private string CacheDir => _dir.Combine("cache");
 
@@ -58,7 +58,7 @@ public sealed class BinaryCacheTests : IDisposable
         return (secret, File.ReadAllText(pub).Trim());
     }
 
-    private static string Ok(ProcessRunner.Result r)
+    private static string Ok(QiTech.Os.Platform.ProcessResult r)
     {
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
         return r.StdoutText;
@@ -90,9 +90,9 @@ public sealed class BinaryCacheTests : IDisposable
         var trusted = _dir.Combine("nix-trusted");
         var accepted = Nix("copy", "--from", CacheUrl, "--to", $"local?root={trusted}", "--option", "trusted-public-keys", pub, app);
         Assert.True(accepted.ExitCode == 0, accepted.Stderr);
-        var verify = ProcessRunner.Run("nix-store", ["--store", $"local?root={trusted}", "--verify-path", app]);
+        var verify = HostProgram.Run("nix-store", ["--store", $"local?root={trusted}", "--verify-path", app]);
         Assert.True(verify.ExitCode == 0, verify.Stderr);
-        Assert.Contains(lib, ProcessRunner.Run("nix-store", ["--store", $"local?root={trusted}", "--query", "--references", app]).StdoutText);
+        Assert.Contains(lib, HostProgram.Run("nix-store", ["--store", $"local?root={trusted}", "--query", "--references", app]).StdoutText);
 
         var untrusted = _dir.Combine("nix-untrusted");
         var refused = Nix("copy", "--from", CacheUrl, "--to", $"local?root={untrusted}", "--option", "trusted-public-keys", otherPub.Replace("-other", "", StringComparison.Ordinal), app);
@@ -110,7 +110,7 @@ public sealed class BinaryCacheTests : IDisposable
         Assert.Equal(0, Nix("copy", "--from", CacheUrl, "--to", $"local?root={nixStore}", "--option", "trusted-public-keys", ourPub, app).ExitCode);
         var nixSecret = _dir.Combine("nix.sec");
         var nixPublic = _dir.Combine("nix.pub");
-        Assert.Equal(0, ProcessRunner.Run("nix-store", ["--generate-binary-cache-key", "nix-made-1", nixSecret, nixPublic]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("nix-store", ["--generate-binary-cache-key", "nix-made-1", nixSecret, nixPublic]).ExitCode);
         var nixCache = _dir.Combine("nix-cache");
         var copy = Nix("copy", "--from", $"local?root={nixStore}", "--to", $"file://{nixCache}?secret-key={nixSecret}&compression=xz", app);
         Assert.True(copy.ExitCode == 0, copy.Stderr);
@@ -250,7 +250,7 @@ public sealed class BinaryCacheTests : IDisposable
                 progressLines.Add(line);
             }
         }
-        ProcessRunner.Run("kill", ["-TERM", fetch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        HostProgram.Run("kill", ["-TERM", fetch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.True(fetch.WaitForExit(30_000));
 
         Assert.True(progressLines.Count >= 3, "expected progress while downloading, got: " + string.Join(" | ", progressLines));

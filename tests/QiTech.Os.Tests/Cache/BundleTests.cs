@@ -11,7 +11,7 @@ public sealed class BundleTests : IDisposable
 
     private string Root(string name) => _temp.Combine(name);
 
-    private static ProcessRunner.Result Ok(ProcessRunner.Result r)
+    private static QiTech.Os.Platform.ProcessResult Ok(QiTech.Os.Platform.ProcessResult r)
     {
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
         return r;

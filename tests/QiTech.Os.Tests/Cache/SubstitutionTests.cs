@@ -40,7 +40,7 @@ public sealed class SubstitutionTests : IDisposable
             """);
     }
 
-    private ProcessRunner.Result Build(string root) => OurCli.Run("--root", _temp.Combine(root), "build", "--config", Config);
+    private QiTech.Os.Platform.ProcessResult Build(string root) => OurCli.Run("--root", _temp.Combine(root), "build", "--config", Config);
 
     private string Key(string name)
     {

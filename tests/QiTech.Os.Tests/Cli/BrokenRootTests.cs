@@ -12,7 +12,7 @@ public sealed class BrokenRootTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string OneLine(ProcessRunner.Result result)
+    private static string OneLine(QiTech.Os.Platform.ProcessResult result)
     {
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}: {result.Stderr}");
         return Assert.Single(result.Stderr.Trim().Split('\n'));
@@ -56,7 +56,7 @@ public sealed class BrokenRootTests : IDisposable
         File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
-        var result = ProcessRunner.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+        var result = HostProgram.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
             "dotnet", Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", root, "store", "add", "/etc/hostname"]);
 
         Assert.Equal($"error: cannot open the store: Access to the path '{root}/qitech/store/.tmp' is denied.", OneLine(result));

@@ -25,7 +25,7 @@ public sealed class ConfigConfinementTests : IDisposable
         Directory.CreateDirectory(outside);
         File.WriteAllText(Path.Combine(outside, "shadow"), Secret + "\n");
         File.WriteAllText(Path.Combine(repo, "motd"), "hello\n");
-        Assert.Equal(0, ProcessRunner.Run("git", ["init", "-q", repo]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("git", ["init", "-q", repo]).ExitCode);
     }
 
     private string Write(string relative, string text)
@@ -35,7 +35,7 @@ public sealed class ConfigConfinementTests : IDisposable
         return path;
     }
 
-    private ProcessRunner.Result Build(string configFile) => OurCli.Run("--root", temp.Combine("root"), "build", "--config", configFile);
+    private QiTech.Os.Platform.ProcessResult Build(string configFile) => OurCli.Run("--root", temp.Combine("root"), "build", "--config", configFile);
 
     /// <summary>True when any file under the store holds the secret: it must never get there.</summary>
     private bool StoreHoldsTheSecret()

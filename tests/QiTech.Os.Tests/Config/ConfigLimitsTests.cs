@@ -103,7 +103,7 @@ public sealed class ConfigLimitsTests : IDisposable
         config.Write("main.yaml", "imports: [binary.yaml]\n");
         Assert.Equal("{dir}/binary.yaml:1:1: the file is not UTF-8 text", config.Error());
 
-        Assert.Equal(0, ProcessRunner.Run("mkfifo", [config.PathOf("pipe.yaml")]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("mkfifo", [config.PathOf("pipe.yaml")]).ExitCode);
         config.Write("main.yaml", "imports: [pipe.yaml]\n");
         Assert.Equal("{dir}/main.yaml:1:11: imports: '{dir}/pipe.yaml' is not a regular file", config.Error());
     }

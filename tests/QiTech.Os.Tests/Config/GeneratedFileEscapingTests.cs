@@ -50,7 +50,7 @@ public sealed class GeneratedFileEscapingTests : IDisposable
             var text = $"[Service]\nExecStart=/bin/true\nX-Probe=x{ending}\nUser=nobody\n";
             var unitFile = temp.Combine("probe.service");
             File.WriteAllText(unitFile, text);
-            var security = ProcessRunner.Run("systemd-analyze", ["security", "--offline=yes", "--no-pager", unitFile]);
+            var security = HostProgram.Run("systemd-analyze", ["security", "--offline=yes", "--no-pager", unitFile]);
             var systemdRunsAsRoot = security.StdoutText.Contains("Service runs as root user", StringComparison.Ordinal);
 
             var unit = UnitFileParser.Parse("probe.service", text, unitFile);
@@ -69,7 +69,7 @@ public sealed class GeneratedFileEscapingTests : IDisposable
         var unitFile = temp.Combine("hostile.service");
         File.WriteAllText(unitFile, text);
 
-        var verify = ProcessRunner.Run("systemd-analyze", ["verify", "--man=no", unitFile]);
+        var verify = HostProgram.Run("systemd-analyze", ["verify", "--man=no", unitFile]);
         var unit = UnitFileParser.Parse("hostile.service", text, unitFile);
 
         Assert.True(verify.ExitCode == 0 && verify.Stderr.Length == 0, verify.Stderr + "\n" + text);
@@ -145,7 +145,7 @@ public sealed class GeneratedFileEscapingTests : IDisposable
         Directory.CreateDirectory(environmentD);
         File.WriteAllText(Path.Combine(environmentD, "50-qitech.conf"), config.Render().ReadText("etc/environment"));
 
-        var generator = ProcessRunner.Run("env", ["-i", "XDG_CONFIG_HOME=" + temp.Combine("xdg"), "XDG_CONFIG_DIRS=/nonexistent",
+        var generator = HostProgram.Run("env", ["-i", "XDG_CONFIG_HOME=" + temp.Combine("xdg"), "XDG_CONFIG_DIRS=/nonexistent",
             "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator"]);
 
         Assert.True(generator.ExitCode == 0, generator.Stderr);
@@ -162,7 +162,7 @@ public sealed class GeneratedFileEscapingTests : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "etc", "sysusers.d"));
         File.WriteAllText(Path.Combine(root, "etc", "sysusers.d", "qitech.conf"), config.Render().ReadText("etc/sysusers.d/qitech.conf"));
 
-        var sysusers = ProcessRunner.Run("systemd-sysusers", ["--root=" + root]);
+        var sysusers = HostProgram.Run("systemd-sysusers", ["--root=" + root]);
 
         Assert.True(sysusers.ExitCode == 0, sysusers.Stderr);
         Assert.Contains($"anna:x:1000:1000:{description}:/home/anna:/bin/bash", File.ReadAllLines(Path.Combine(root, "etc", "passwd")));

@@ -44,18 +44,18 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
             }
         }
 
-        var ok = ProcessRunner.Run("systemd-analyze", ["verify", "--root=" + root, .. units!], cwd: root);
+        var ok = HostProgram.Run("systemd-analyze", ["verify", "--root=" + root, .. units!], cwd: root);
         Assert.True(ok.ExitCode == 0 && ok.Stderr.Length == 0, ok.Stderr);
 
         File.WriteAllText(Path.Combine(unitDir, "broken.service"), "[Service]\nExecStart=/no/such/program\n");
-        var broken = ProcessRunner.Run("systemd-analyze", ["verify", "--root=" + root, "broken.service"], cwd: root);
+        var broken = HostProgram.Run("systemd-analyze", ["verify", "--root=" + root, "broken.service"], cwd: root);
         Assert.NotEqual(0, broken.ExitCode);
     }
 
     [Fact]
     public void Users_and_homes_pass_sysusers_and_tmpfiles()
     {
-        var sysusers = ProcessRunner.Run("systemd-sysusers", ["--root=" + root]);
+        var sysusers = HostProgram.Run("systemd-sysusers", ["--root=" + root]);
         Assert.True(sysusers.ExitCode == 0, sysusers.Stderr);
         Assert.All(sysusers.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("Creating ", line, StringComparison.Ordinal));
         var passwd = File.ReadAllLines(Path.Combine(root, "etc/passwd"));
@@ -66,14 +66,14 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
         // The group the daemon admits: the kiosk user's own, with the server's user as a member.
         Assert.Contains("qitech:x:1000:qitech-service", File.ReadAllLines(Path.Combine(root, "etc/group")));
 
-        var tmpfiles = ProcessRunner.Run("systemd-tmpfiles", ["--root=" + root, "--create"]);
+        var tmpfiles = HostProgram.Run("systemd-tmpfiles", ["--root=" + root, "--create"]);
         Assert.True(tmpfiles.ExitCode == 0 && tmpfiles.Stderr.Length == 0, tmpfiles.Stderr);
         var home = Path.Combine(root, "home/qitech");
         Assert.True(Directory.Exists(home));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(home));
 
         File.WriteAllText(Path.Combine(root, "etc/sysusers.d/broken.conf"), "u bad-user 12:nosuchgroup\n");
-        var broken = ProcessRunner.Run("systemd-sysusers", ["--root=" + root]);
+        var broken = HostProgram.Run("systemd-sysusers", ["--root=" + root]);
         Assert.Contains("nosuchgroup", broken.Stderr, StringComparison.Ordinal);
     }
 
@@ -81,12 +81,12 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
     public void The_firewall_passes_nft_check()
     {
         var ruleset = Path.Combine(root, "etc/nftables/qitech-firewall.nft");
-        var ok = ProcessRunner.Run("nft", ["-c", "-f", ruleset]);
+        var ok = HostProgram.Run("nft", ["-c", "-f", ruleset]);
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         Assert.Contains("tcp dport { 22, 443 } accept", File.ReadAllText(ruleset), StringComparison.Ordinal);
 
         File.WriteAllText(ruleset, File.ReadAllText(ruleset).Replace("accept\n  }", "acept\n  }", StringComparison.Ordinal));
-        Assert.NotEqual(0, ProcessRunner.Run("nft", ["-c", "-f", ruleset]).ExitCode);
+        Assert.NotEqual(0, HostProgram.Run("nft", ["-c", "-f", ruleset]).ExitCode);
     }
 
     [SkippableFact]
@@ -95,12 +95,12 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
         var rules = Path.Combine(root, "etc/udev/rules.d/99-qitech.rules");
         Assert.Contains("SUBSYSTEM==\"hidraw\", GROUP=\"qitech-service\", MODE=\"0660\"", File.ReadAllText(rules), StringComparison.Ordinal);
         Assert.True(File.Exists("/usr/bin/udevadm") || File.Exists("/bin/udevadm"), "udevadm is not installed: the Debian package udev (.ci/packages.txt)");
-        Skip.If(ProcessRunner.Run("udevadm", ["verify", "--help"]).ExitCode != 0,
+        Skip.If(HostProgram.Run("udevadm", ["verify", "--help"]).ExitCode != 0,
             "this udevadm has no 'verify' (systemd before 254, as Debian 12's); only the rules' text was checked");
-        var ok = ProcessRunner.Run("udevadm", ["verify", rules]);
+        var ok = HostProgram.Run("udevadm", ["verify", rules]);
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         File.AppendAllText(rules, "SUBSYSTEM=\"tty\" GROUP==\n");
-        Assert.NotEqual(0, ProcessRunner.Run("udevadm", ["verify", rules]).ExitCode);
+        Assert.NotEqual(0, HostProgram.Run("udevadm", ["verify", rules]).ExitCode);
     }
 
     /// <summary>The programs of Exec*= lines (after systemd's prefixes such as '-' and '@').</summary>
@@ -131,7 +131,7 @@ public sealed class GeneratedFilesValidatorTests : IDisposable
 
     private static void Run(string file, params string[] args)
     {
-        var r = ProcessRunner.Run(file, args);
+        var r = HostProgram.Run(file, args);
         Assert.True(r.ExitCode == 0, $"{file}: {r.Stderr}");
     }
 

@@ -210,7 +210,7 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         Directory.CreateDirectory(Path.Combine(verifyRoot, "usr/bin"));
         Run("cp", "-L", "/usr/bin/openssl", Path.Combine(verifyRoot, "usr/bin/openssl"));
         Run("cp", "-L", "/usr/bin/mkdir", Path.Combine(verifyRoot, "usr/bin/mkdir"));
-        var verify = ProcessRunner.Run("systemd-analyze", ["verify", "--root=" + verifyRoot, "qitech-control-server.service", "qitech-control-server-certificate.service"],
+        var verify = HostProgram.Run("systemd-analyze", ["verify", "--root=" + verifyRoot, "qitech-control-server.service", "qitech-control-server-certificate.service"],
             cwd: verifyRoot);
         Assert.True(verify.ExitCode == 0 && verify.Stderr.Length == 0, verify.Stderr);
     }
@@ -239,7 +239,7 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         {
             Assert.True(ruleset.Contains(ours), $"firewall rule '{ours}' (the original's {original}) missing");
         }
-        var check = ProcessRunner.Run("nft", ["-c", "-f", path]);
+        var check = HostProgram.Run("nft", ["-c", "-f", path]);
         Assert.True(check.ExitCode == 0, check.Stderr);
     }
 
@@ -251,9 +251,9 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         {
             Assert.True(rules.Contains(ours), $"udev rule '{ours}' (the original's {original}) missing");
         }
-        Skip.If(ProcessRunner.Run("udevadm", ["verify", "--help"]).ExitCode != 0,
+        Skip.If(HostProgram.Run("udevadm", ["verify", "--help"]).ExitCode != 0,
             "this udevadm has no 'verify' (systemd before 254, as Debian 12's); only the rules' text was checked");
-        var verify = ProcessRunner.Run("udevadm", ["verify", Path.Combine(system, "etc/udev/rules.d/99-qitech.rules")]);
+        var verify = HostProgram.Run("udevadm", ["verify", Path.Combine(system, "etc/udev/rules.d/99-qitech.rules")]);
         Assert.True(verify.ExitCode == 0, verify.Stderr);
     }
 
@@ -264,7 +264,7 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         Directory.CreateDirectory(usersRoot);
         Run("cp", "-a", Path.Combine(system, "etc"), Path.Combine(usersRoot, "etc"));
         Run("chmod", "-R", "u+w", Path.Combine(usersRoot, "etc"));
-        var sysusers = ProcessRunner.Run("systemd-sysusers", ["--root=" + usersRoot]);
+        var sysusers = HostProgram.Run("systemd-sysusers", ["--root=" + usersRoot]);
         Assert.True(sysusers.ExitCode == 0, sysusers.Stderr);
         var groups = File.ReadAllLines(Path.Combine(usersRoot, "etc/group"))
             .Where(l => l.Split(':')[3].Split(',').Contains("qitech-service"))
@@ -312,7 +312,7 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
 
     private static void Run(string file, params string[] args)
     {
-        var r = ProcessRunner.Run(file, args);
+        var r = HostProgram.Run(file, args);
         Assert.True(r.ExitCode == 0, $"{file}: {r.Stderr}");
     }
 }

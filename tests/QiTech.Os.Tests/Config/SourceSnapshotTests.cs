@@ -64,7 +64,7 @@ public sealed class SourceSnapshotTests : IDisposable
         File.WriteAllText(Path.Combine(repo, "src", "app", "bin", "App.dll"), "output\n");
         // The commit's tree as an update has it: a plain folder (here: a copy without .git and bin/).
         var tree = _temp.Combine("tree");
-        Assert.Equal(0, ProcessRunner.Run("git", ["-C", repo, "worktree", "add", "--detach", tree]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("git", ["-C", repo, "worktree", "add", "--detach", tree]).ExitCode);
         File.Delete(Path.Combine(tree, ".git")); // no longer a work tree: walked as it is
         string[] include = ["src", "Directory.Build.props"];
 
@@ -83,7 +83,7 @@ public sealed class SourceSnapshotTests : IDisposable
         File.WriteAllText(Path.Combine(repo, "a.txt"), "a\n");
         GitRepo.CommitAll(repo);
         // Owned by someone else: git refuses to work in it ("dubious ownership").
-        Assert.Equal(0, ProcessRunner.Run("chown", ["-R", "nobody", repo]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("chown", ["-R", "nobody", repo]).ExitCode);
 
         var e = Assert.Throws<QiTech.Os.Errors.QiTechOsException>(() => SourceSnapshot.Take(repo));
 

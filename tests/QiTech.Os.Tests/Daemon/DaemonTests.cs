@@ -147,7 +147,7 @@ public sealed class DaemonTests : IDisposable
     {
         _root.Ok("switch", "--system", _root.AddSystem("v1", Units("v1")));
         var socket = _root.Layout.DaemonSocket;
-        string AsNobody(params string[] curl) => ProcessRunner.Run("setpriv",
+        string AsNobody(params string[] curl) => HostProgram.Run("setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-s", "-w", "\n%{http_code}", "--unix-socket", socket, .. curl]).StdoutText;
 
         using (var daemon = DaemonProcess.Start(_root.Layout))

@@ -26,7 +26,7 @@ public sealed class UpdateEndpointTests : IDisposable
     }
 
     private string Curl(params string[] args) =>
-        ProcessRunner.Run("curl", ["-s", "-w", "\n%{http_code}", "--unix-socket", _root.Layout.DaemonSocket, .. args]).StdoutText;
+        HostProgram.Run("curl", ["-s", "-w", "\n%{http_code}", "--unix-socket", _root.Layout.DaemonSocket, .. args]).StdoutText;
 
     private string Put(string path, string json) =>
         Curl("-X", "PUT", "-H", "content-type: application/json", "-d", json, "http://daemon" + path);

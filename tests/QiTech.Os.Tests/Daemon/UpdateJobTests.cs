@@ -312,7 +312,7 @@ public sealed class UpdateJobTests : IDisposable
         Assert.Equal(0, OurCli.Run(["--root", _root.Root, "update", "token", "set", "--source", HttpsUrl], Encoding.UTF8.GetBytes(token + "\n")).ExitCode);
 
     private string Curl(string path) =>
-        ProcessRunner.Run("curl", ["-s", "--unix-socket", _root.Layout.DaemonSocket, "http://qitech-osd" + path]).StdoutText;
+        HostProgram.Run("curl", ["-s", "--unix-socket", _root.Layout.DaemonSocket, "http://qitech-osd" + path]).StdoutText;
 
     private static async Task<JobJson> Finished(DaemonClient client, int jobId) => await client.WaitForJobAsync(jobId, null);
 

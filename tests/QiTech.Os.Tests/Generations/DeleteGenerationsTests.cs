@@ -74,7 +74,7 @@ public sealed class DeleteGenerationsTests : IDisposable
     {
         SwitchThrough("v1", "v2");
         // A generation's date is its link's own mtime, as with Nix.
-        var touch = ProcessRunner.Run("touch", ["-h", "-d", "40 days ago", _root.Physical("/qitech/profiles/system-1-link")]);
+        var touch = HostProgram.Run("touch", ["-h", "-d", "40 days ago", _root.Physical("/qitech/profiles/system-1-link")]);
         Assert.Equal(0, touch.ExitCode);
 
         var output = _root.Ok("delete-generations", "30d");

@@ -80,7 +80,7 @@ public sealed class MalformedNarTests : IDisposable
     {
         var tree = _dir.Combine("tree");
         Directory.CreateDirectory(tree);
-        Assert.Equal(0, ProcessRunner.Run("mkfifo", [Path.Combine(tree, "pipe")]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("mkfifo", [Path.Combine(tree, "pipe")]).ExitCode);
 
         var fifo = OurCli.Run("store", "dump", tree);
         var missing = OurCli.Run("store", "dump", _dir.Combine("nope"));

@@ -28,7 +28,7 @@ public sealed class AccessTokenTests : IDisposable
 
     private string TokenFile => Path.Combine(Root, "var/lib/qitech/update-token");
 
-    private ProcessRunner.Result Cli(string[] args, string? stdin = null) =>
+    private QiTech.Os.Platform.ProcessResult Cli(string[] args, string? stdin = null) =>
         OurCli.Run(["--root", Root, .. args], stdin == null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), _https.GitEnvironment);
 
     /// <summary>A second https remote serving the same repository and accepting the same token, on another port.</summary>

@@ -103,7 +103,7 @@ public sealed class FetchToStoreTests : IDisposable
     {
         var clone = _temp.Combine("elsewhere", "clone");
         Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
-        Assert.Equal(0, ProcessRunner.Run("git", ["clone", "-q", "--no-local", _repo.Path, clone]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("git", ["clone", "-q", "--no-local", _repo.Path, clone]).ExitCode);
         var layoutA = Layout("rootA");
         var layoutB = Layout("rootB");
         using var storeA = LocalStore.Open(layoutA);

@@ -12,7 +12,7 @@ public sealed class UpdateTargetsTests : IDisposable
 
     private string Root => _temp.Combine("root");
 
-    private ProcessRunner.Result Cli(params string[] args) => OurCli.Run(["--root", Root, .. args]);
+    private QiTech.Os.Platform.ProcessResult Cli(params string[] args) => OurCli.Run(["--root", Root, .. args]);
 
     [Fact]
     public void Targets_list_tags_branches_and_commits_and_mark_those_older_than_the_running_version()

@@ -48,7 +48,7 @@ public sealed class CrashTests : IDisposable
     public void Should_clean_a_path_moved_in_but_not_registered_when_killed_there()
     {
         var tree = BigTree("t", 1);
-        var r = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "add", tree],
+        var r = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "add", tree],
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "store-before-register" });
 
         Assert.NotEqual(0, r.ExitCode);
@@ -80,7 +80,7 @@ public sealed class CrashTests : IDisposable
         {
             _store.Add(BigTree("g" + i, 10 + i));
         }
-        var r = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "gc"],
+        var r = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "gc"],
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "gc-delete:3" });
 
         Assert.NotEqual(0, r.ExitCode);
@@ -105,7 +105,7 @@ public sealed class CrashTests : IDisposable
             var verify = other.Cli("store", "verify", "--check-contents");
             Assert.True(verify.ExitCode == 0, verify.StdoutText);
         }
-        var opt = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "optimise"],
+        var opt = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "optimise"],
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "optimise-before-rename" });
         AssertConsistent();
         Assert.Equal(0, _store.Cli("store", "optimise").ExitCode);
@@ -118,7 +118,7 @@ public sealed class CrashTests : IDisposable
         var tree = BigTree("same", 30);
         var dll = Path.Combine(AppContext.BaseDirectory, "qitech-os.dll");
         var runs = Enumerable.Range(0, 3)
-            .Select(_ => Task.Run(() => ProcessRunner.Run("dotnet", [dll, "--root", _store.Root, "store", "add", tree])))
+            .Select(_ => Task.Run(() => HostProgram.Run("dotnet", [dll, "--root", _store.Root, "store", "add", tree])))
             .ToArray();
         var results = await Task.WhenAll(runs);
 

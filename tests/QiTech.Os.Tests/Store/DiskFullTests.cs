@@ -29,7 +29,7 @@ public sealed class DiskFullTests : IDisposable
         return dir;
     }
 
-    private static ProcessRunner.Result Cli(string root, params string[] args) => OurCli.Run(["--root", root, .. args], null);
+    private static QiTech.Os.Platform.ProcessResult Cli(string root, params string[] args) => OurCli.Run(["--root", root, .. args], null);
 
     private static List<string> LinkNames(string root) =>
         Directory.EnumerateFiles(Path.Combine(root, "qitech/store/.links")).Select(Path.GetFileName).Order().ToList()!;

@@ -27,7 +27,7 @@ public sealed class DiskUsageTests
             Posix.close(fd);
         }
 
-        var du = ProcessRunner.Run("du", ["-s", "-B1", dir.Combine("tree")]);
+        var du = HostProgram.Run("du", ["-s", "-B1", dir.Combine("tree")]);
         var expected = long.Parse(du.StdoutText.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.True(expected > 370_000, $"du saw {expected} bytes");

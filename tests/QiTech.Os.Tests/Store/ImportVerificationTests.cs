@@ -14,11 +14,11 @@ public sealed class ImportVerificationTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private ProcessRunner.Result Import(byte[] stream) => _store.CliWithInput(stream, "store", "import");
+    private QiTech.Os.Platform.ProcessResult Import(byte[] stream) => _store.CliWithInput(stream, "store", "import");
 
     private bool IsRegistered(string path) => _store.Cli("store", "path-info", path).ExitCode == 0;
 
-    private static void AssertRefused(ProcessRunner.Result import, string expectedLine)
+    private static void AssertRefused(QiTech.Os.Platform.ProcessResult import, string expectedLine)
     {
         Assert.Equal(2, import.ExitCode);
         Assert.Equal("error: " + expectedLine, Assert.Single(import.Stderr.Trim().Split('\n')));
@@ -123,7 +123,7 @@ public sealed class ImportVerificationTests : IDisposable
         var nar = ExportStreamBytes.FileNar("built by someone " + Guid.NewGuid() + "\n");
         var output = $"/nix/store/{RandomHashPart()}-hello-1.0";
         var ours = new ExportStreamBytes().Path(nar, output, trailer: ExportStreamBytes.HashTrailer(nar)).End();
-        var nixImport = ProcessRunner.Run("nix-store", ["--import"], ours);
+        var nixImport = HostProgram.Run("nix-store", ["--import"], ours);
         Assert.True(nixImport.ExitCode == 0, nixImport.Stderr);
         var nixExport = NixOracle.Store("--export", output);
         Assert.True(nixExport.ExitCode == 0, nixExport.Stderr);
@@ -139,7 +139,7 @@ public sealed class ImportVerificationTests : IDisposable
         var file = _store.Scratch("fixed.txt");
         File.WriteAllText(file, "fetched " + Guid.NewGuid() + "\n");
         var flat = NixOracle.Store("--add-fixed", "sha256", file).StdoutText.Trim();
-        var drv = ProcessRunner.Run("nix-instantiate", ["--expr",
+        var drv = HostProgram.Run("nix-instantiate", ["--expr",
             $"derivation {{ name = \"t{Guid.NewGuid():N}\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ (builtins.storePath \"{flat}\") ]; }}"]);
         Assert.True(drv.ExitCode == 0, drv.Stderr);
         var drvPath = drv.StdoutText.Trim();

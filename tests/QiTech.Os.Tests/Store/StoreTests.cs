@@ -180,7 +180,7 @@ public sealed class StoreTests : IDisposable
     {
         var tree = _store.Scratch("with-socket");
         Directory.CreateDirectory(tree);
-        Assert.Equal(0, ProcessRunner.Run("mkfifo", [Path.Combine(tree, "p")]).ExitCode);
+        Assert.Equal(0, HostProgram.Run("mkfifo", [Path.Combine(tree, "p")]).ExitCode);
 
         var fifo = _store.Cli("store", "add", tree);
         var missing = _store.Cli("store", "add", _store.Scratch("absent"));

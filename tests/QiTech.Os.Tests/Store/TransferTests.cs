@@ -25,7 +25,7 @@ public sealed class TransferTests : IDisposable
         return (libPath, appPath);
     }
 
-    private static ProcessRunner.Result Cli(StoreRoot store, string storeDir, params string[] args) =>
+    private static QiTech.Os.Platform.ProcessResult Cli(StoreRoot store, string storeDir, params string[] args) =>
         OurCli.Run(["--root", store.Root, "--store-dir", storeDir, .. args], null);
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class TransferTests : IDisposable
         var (lib, app) = Closure(_a, "/nix/store");
         var stream = Cli(_a, "/nix/store", "store", "export", app);
 
-        var nix = ProcessRunner.Run("nix-store", ["--import"], stream.Stdout);
+        var nix = HostProgram.Run("nix-store", ["--import"], stream.Stdout);
 
         Assert.True(nix.ExitCode == 0, nix.Stderr);
         Assert.Contains(app, nix.StdoutText);

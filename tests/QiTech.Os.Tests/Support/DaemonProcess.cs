@@ -42,7 +42,7 @@ public sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>Runs the daemon until it ends by itself, for start-up failures.</summary>
-    public static ProcessRunner.Result RunToEnd(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
+    public static QiTech.Os.Platform.ProcessResult RunToEnd(params string[] args) => HostProgram.Run("dotnet", [Dll, .. args], timeoutMs: 60_000);
 
     public static DaemonProcess Start(SystemLayout layout, params string[] extraArgs) => Start(layout, null, extraArgs);
 
@@ -79,7 +79,7 @@ public sealed class DaemonProcess : IDisposable
     public (int Status, string Body) Send(string method, string path, string? json = null)
     {
         string[] body = json == null ? [] : ["-H", "Content-Type: application/json", "--data-raw", json];
-        var result = ProcessRunner.Run("curl", ["-s", "-X", method, "-w", "\n%{http_code}", "--unix-socket", Layout.DaemonSocket, .. body, "http://qitech-osd" + path]);
+        var result = HostProgram.Run("curl", ["-s", "-X", method, "-w", "\n%{http_code}", "--unix-socket", Layout.DaemonSocket, .. body, "http://qitech-osd" + path]);
         var text = result.StdoutText;
         var split = text.LastIndexOf('\n');
         return (int.Parse(text[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), text[..split]);

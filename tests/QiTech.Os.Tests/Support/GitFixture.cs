@@ -67,7 +67,7 @@ public sealed class GitFixture
         {
             all[k] = v;
         }
-        var r = ProcessRunner.Run("git", args, null, all, Path);
+        var r = HostProgram.Run("git", args, null, all, Path);
         Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
         return r.StdoutText;
     }

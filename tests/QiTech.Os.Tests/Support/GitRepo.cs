@@ -17,7 +17,7 @@ public static class GitRepo
 
     public static string Run(string dir, params string[] args)
     {
-        var r = ProcessRunner.Run("git", ["-C", dir, "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", .. args], env: Env);
+        var r = HostProgram.Run("git", ["-C", dir, "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", .. args], env: Env);
         Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
         return r.StdoutText.Trim();
     }

@@ -3,7 +3,7 @@ namespace QiTech.Os.Tests.Support;
 /// <summary>The real Nix (Debian's nix-bin) used as the oracle for formats.</summary>
 public static class NixOracle
 {
-    public static ProcessRunner.Result Store(params string[] args) => ProcessRunner.Run("nix-store", args);
+    public static QiTech.Os.Platform.ProcessResult Store(params string[] args) => HostProgram.Run("nix-store", args);
 
     public static byte[] Dump(string path)
     {
@@ -14,7 +14,7 @@ public static class NixOracle
 
     public static string Hash(string path, bool base32)
     {
-        var r = ProcessRunner.Run("nix-hash", base32 ? ["--type", "sha256", "--base32", path] : ["--type", "sha256", path]);
+        var r = HostProgram.Run("nix-hash", base32 ? ["--type", "sha256", "--base32", path] : ["--type", "sha256", path]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         return r.StdoutText.Trim();
     }

@@ -5,18 +5,18 @@ public static class OurCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "qitech-os.dll");
 
-    public static ProcessRunner.Result Run(params string[] args) => Run(args, null);
+    public static QiTech.Os.Platform.ProcessResult Run(params string[] args) => Run(args, null);
 
-    public static ProcessRunner.Result Run(IEnumerable<string> args, byte[]? stdin, IDictionary<string, string>? env = null) =>
-        ProcessRunner.Run("dotnet", [Dll, .. args], stdin, env);
+    public static QiTech.Os.Platform.ProcessResult Run(IEnumerable<string> args, byte[]? stdin, IDictionary<string, string>? env = null) =>
+        HostProgram.Run("dotnet", [Dll, .. args], stdin, env);
 
     /// <summary>As <see cref="Run(string[])"/>, for commands that take longer than the default five minutes (building a disk image).</summary>
-    public static ProcessRunner.Result RunLong(TimeSpan timeout, params string[] args) =>
-        ProcessRunner.Run("dotnet", [Dll, .. args], timeoutMs: (int)timeout.TotalMilliseconds);
+    public static QiTech.Os.Platform.ProcessResult RunLong(TimeSpan timeout, params string[] args) =>
+        HostProgram.Run("dotnet", [Dll, .. args], timeoutMs: (int)timeout.TotalMilliseconds);
 
     /// <summary>Runs the CLI from <paramref name="workingDirectory"/>, for relative paths on its command line.</summary>
-    public static ProcessRunner.Result RunIn(string workingDirectory, params string[] args) =>
-        ProcessRunner.Run("dotnet", [Dll, .. args], cwd: workingDirectory);
+    public static QiTech.Os.Platform.ProcessResult RunIn(string workingDirectory, params string[] args) =>
+        HostProgram.Run("dotnet", [Dll, .. args], cwd: workingDirectory);
 
     /// <summary>Starts the CLI without waiting, for tests that kill it at a moment of their choosing.</summary>
     public static System.Diagnostics.Process Start(IEnumerable<string> args)

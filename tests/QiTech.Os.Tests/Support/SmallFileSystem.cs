@@ -10,7 +10,7 @@ public sealed class SmallFileSystem : IDisposable
 
     public SmallFileSystem(int megabytes)
     {
-        var mount = ProcessRunner.Run("mount", ["-t", "tmpfs", "-o", $"size={megabytes}m,mode=0755", "tmpfs", _mountPoint.Path]);
+        var mount = HostProgram.Run("mount", ["-t", "tmpfs", "-o", $"size={megabytes}m,mode=0755", "tmpfs", _mountPoint.Path]);
         Assert.True(mount.ExitCode == 0, "mount: " + mount.Stderr);
     }
 
@@ -20,7 +20,7 @@ public sealed class SmallFileSystem : IDisposable
 
     public void Dispose()
     {
-        ProcessRunner.Run("umount", ["--lazy", Path]);
+        HostProgram.Run("umount", ["--lazy", Path]);
         _mountPoint.Dispose();
     }
 
@@ -34,12 +34,12 @@ public sealed class SmallFileSystem : IDisposable
         using var probe = new TempDir("qitech-tmpfs-probe");
         try
         {
-            var mount = ProcessRunner.Run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.Path]);
+            var mount = HostProgram.Run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.Path]);
             if (mount.ExitCode != 0)
             {
                 return false;
             }
-            ProcessRunner.Run("umount", [probe.Path]);
+            HostProgram.Run("umount", [probe.Path]);
             return true;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -13,9 +13,9 @@ public sealed class StoreRoot : IDisposable
 
     public string StoreDir => Path.Combine(Root, "qitech", "store");
 
-    public ProcessRunner.Result Cli(params string[] args) => OurCli.Run(["--root", Root, .. args], null);
+    public QiTech.Os.Platform.ProcessResult Cli(params string[] args) => OurCli.Run(["--root", Root, .. args], null);
 
-    public ProcessRunner.Result CliWithInput(byte[] stdin, params string[] args) => OurCli.Run(["--root", Root, .. args], stdin);
+    public QiTech.Os.Platform.ProcessResult CliWithInput(byte[] stdin, params string[] args) => OurCli.Run(["--root", Root, .. args], stdin);
 
     public string Add(string path, string? name = null)
     {
@@ -38,7 +38,7 @@ public sealed class StoreRoot : IDisposable
 
     private static long DiskUsageOf(string dir)
     {
-        var r = ProcessRunner.Run("du", ["-s", "-B1", dir]);
+        var r = HostProgram.Run("du", ["-s", "-B1", dir]);
         return long.Parse(r.StdoutText.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -28,9 +28,9 @@ public sealed class SystemRoot : IDisposable
 
     public SystemLayout Layout { get; }
 
-    public ProcessRunner.Result Cli(params string[] args) => OurCli.Run(["--root", Root, .. args], null);
+    public QiTech.Os.Platform.ProcessResult Cli(params string[] args) => OurCli.Run(["--root", Root, .. args], null);
 
-    public ProcessRunner.Result CliWith(IDictionary<string, string> env, params string[] args) => OurCli.Run(["--root", Root, .. args], null, env);
+    public QiTech.Os.Platform.ProcessResult CliWith(IDictionary<string, string> env, params string[] args) => OurCli.Run(["--root", Root, .. args], null, env);
 
     /// <summary>Runs the CLI and insists on success; returns stdout.</summary>
     public string Ok(params string[] args)

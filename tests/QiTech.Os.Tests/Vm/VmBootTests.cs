@@ -157,7 +157,7 @@ public sealed class VmBootTests(VmImageFixture images)
         for (var i = 0; ; i++)
         {
             var png = await vm.ScreendumpAsync("screen");
-            var ocr = Support.ProcessRunner.Run("tesseract", [png, "stdout"]);
+            var ocr = Support.HostProgram.Run("tesseract", [png, "stdout"]);
             if (ocr.StdoutText.Contains(text, StringComparison.Ordinal))
             {
                 File.Copy(png, Path.Combine(vm.Dir, "kiosk-home.png"), overwrite: true);

@@ -74,7 +74,7 @@ public sealed class VmImageFixture
         Directory.CreateDirectory(dir);
         var overlay = Path.Combine(dir, "disk.qcow2");
         File.Delete(overlay);
-        var r = ProcessRunner.Run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", image, overlay, .. size == null ? Array.Empty<string>() : [size]]);
+        var r = HostProgram.Run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", image, overlay, .. size == null ? Array.Empty<string>() : [size]]);
         return r.ExitCode == 0 ? overlay : throw new InvalidOperationException("qemu-img create failed: " + r.Stderr);
     }
 }
