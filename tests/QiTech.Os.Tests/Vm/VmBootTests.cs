@@ -106,8 +106,12 @@ public sealed class VmBootTests(VmImageFixture images)
         Assert.Contains("tcp dport { 22, 443 } accept", await vm.Agent.RunAsync("nft list table inet qitech-firewall"), StringComparison.Ordinal);
 
         // polkit: the server's user may start and stop dnsmasq, and no other unit.
-        Assert.Equal(0, (await vm.Agent.ExecAsync("runuser -u qitech-service -- systemctl --no-ask-password stop dnsmasq.service")).ExitCode);
-        Assert.Equal(0, (await vm.Agent.ExecAsync("runuser -u qitech-service -- systemctl --no-ask-password start dnsmasq.service")).ExitCode);
+        foreach (var verb in new[] { "stop", "start" })
+        {
+            var r = await vm.Agent.ExecAsync($"runuser -u qitech-service -- systemctl --no-ask-password {verb} dnsmasq.service");
+            var why = r.ExitCode == 0 ? "" : (await vm.Agent.ExecAsync("systemctl --no-pager status dnsmasq.service; journalctl --no-pager -n 30 -u dnsmasq.service -u polkit.service")).Stdout;
+            Assert.True(r.ExitCode == 0, $"the service user could not {verb} dnsmasq (exit {r.ExitCode}): {r.Stderr}\n{why}");
+        }
         Assert.NotEqual(0, (await vm.Agent.ExecAsync("runuser -u qitech-service -- systemctl --no-ask-password restart cpufreq.service")).ExitCode);
 
         // The operator's session: the version variables and the locale; the power key does nothing.
