@@ -2,6 +2,7 @@ using System.Text.Json;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 

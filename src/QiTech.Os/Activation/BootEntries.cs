@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 

@@ -12,10 +12,10 @@ public static class AptSources
 {
     public static async Task<IReadOnlyList<AptSource>> ForSuiteAsync(string suite, CancellationToken cancel = default)
     {
-        Activation.HostCommand.Result result;
+        QiTech.Os.Platform.HostCommand.Result result;
         try
         {
-            result = await Activation.HostCommand.RunAsync("apt-get",
+            result = await QiTech.Os.Platform.HostCommand.RunAsync("apt-get",
                 ["indextargets", "--format", "$(TARGET_OF)\t$(IDENTIFIER)\t$(REPO_URI)\t$(RELEASE)\t$(COMPONENT)"], cancel);
         }
         catch (System.ComponentModel.Win32Exception)

@@ -102,10 +102,10 @@ public static class OfflineMirror
     /// <summary>A .deb's control fields (<c>dpkg-deb --field</c>), checked to be the package the lock names.</summary>
     private static async Task<List<(string Name, string Value)>> ControlOfAsync(string deb, DebianPackagePin pin, CancellationToken cancel)
     {
-        Activation.HostCommand.Result result;
+        QiTech.Os.Platform.HostCommand.Result result;
         try
         {
-            result = await Activation.HostCommand.RunAsync("dpkg-deb", ["--field", deb], cancel);
+            result = await QiTech.Os.Platform.HostCommand.RunAsync("dpkg-deb", ["--field", deb], cancel);
         }
         catch (System.ComponentModel.Win32Exception)
         {

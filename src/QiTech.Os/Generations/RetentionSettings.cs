@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 

@@ -6,6 +6,7 @@ using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 

@@ -1,8 +1,8 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Generations;
 using QiTech.Os.Jobs;
-using QiTech.Os.Platform;
 using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Health;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using QiTech.Os.Activation;
 using QiTech.Os.Errors;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Image;
 

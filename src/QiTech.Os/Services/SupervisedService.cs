@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using QiTech.Os.Activation;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Services;
 

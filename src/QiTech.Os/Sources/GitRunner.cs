@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Sources;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using QiTech.Os.Platform;
 
-namespace QiTech.Os.Activation;
+namespace QiTech.Os.Platform;
 
 /// <summary>Runs a host program with an argument list (never through a shell) and collects its output.</summary>
 internal static class HostCommand

@@ -1,6 +1,6 @@
 using QiTech.Os.Nix;
 
-namespace QiTech.Os.Platform;
+namespace QiTech.Os.Store;
 
 /// <summary>
 /// Every place the system reads or writes, under one root (production: "/"). Tests and the
