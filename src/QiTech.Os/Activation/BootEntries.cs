@@ -3,6 +3,7 @@ using System.Text;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Activation;
 
@@ -112,7 +113,7 @@ public sealed class BootEntries(SystemLayout layout)
 
     private string Entry(GenerationLink link, SystemClosure? closure, HashSet<string> kernelsInUse)
     {
-        var release = closure?.Release() ?? ReleaseInfo.Unknown;
+        var release = closure?.Version() ?? VersionInfo.Unknown;
         var date = link.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label}, {date})\n");

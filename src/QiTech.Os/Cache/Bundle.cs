@@ -23,7 +23,7 @@ public static class Bundle
     /// <summary>Writes the closure of <paramref name="system"/> (less the closure of <paramref name="since"/>) to <paramref name="output"/>.</summary>
     public static async Task<BundleManifest> CreateAsync(LocalStore store, StorePath system, StorePath? since, NixSecretKey key, string output, CancellationToken cancel)
     {
-        var release = SystemClosure.Open(store.Layout, system).Release();
+        var release = SystemClosure.Open(store.Layout, system).Version();
         var staging = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, $".{Path.GetFileName(output)}.{Environment.ProcessId}.d");
         var temp = output + $".{Environment.ProcessId}.tmp";
         try

@@ -7,6 +7,7 @@ using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Generations;
 
@@ -83,7 +84,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             g.Number,
             g.System,
             g.Created,
-            TryOpen(g.System)?.Release() ?? ReleaseInfo.Unknown,
+            TryOpen(g.System)?.Version() ?? VersionInfo.Unknown,
             Current: state.Current == g.Number,
             Booted: state.Booted == g.Number,
             BootDefault: state.BootDefault == g.Number,
@@ -231,7 +232,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         ActivationMode mode, SystemClosure failed, GenerationNumber? failedNumber, StorePath? previous, GenerationNumber? previousDefault,
         string reason, string? unit, IReadOnlyList<string> logLines, bool cancelled, ActivationOptions options, IProgress<string>? progress)
     {
-        var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Release().Label);
+        var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Version().Label);
         if (failedNumber is { } number)
         {
             Failed.Mark(number, reason);
@@ -256,7 +257,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             progress?.Report(options.RollBack ? "nothing ran before this version: it keeps running" : "--no-rollback: the failed version keeps running");
             return new RollbackReport(failedVersion, null, reason, unit, logLines, bootDefault, cancelled);
         }
-        var backLabel = previousClosure.Release().Label;
+        var backLabel = previousClosure.Version().Label;
         options.Steps?.Begin($"roll back to {backLabel}");
         var plan = ActivationPlan.Compute(failed, previousClosure);
         var journal = new ActivationJournal(ActivationMode.Test, previousClosure.LogicalPath, null, failed.LogicalPath, plan.Stop, plan.Start, plan.Restart);

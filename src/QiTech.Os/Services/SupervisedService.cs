@@ -425,7 +425,7 @@ internal sealed class SupervisedService : IDisposable
             ["PATH"] = string.Join(':', [Path.Combine(system.PhysicalPath, "sw/bin"), .. StandardPath]),
             ["LANG"] = "C.UTF-8",
         };
-        foreach (var (key, value) in system.Release.Variables)
+        foreach (var (key, value) in system.Version.Variables)
         {
             environment[key] = value;
         }

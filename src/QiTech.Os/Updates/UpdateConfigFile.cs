@@ -11,7 +11,7 @@ public static class UpdateConfigFile
     /// </summary>
     public static string? Check(string? text, QiTech.Os.Store.SystemLayout layout) =>
         text != null ? Check(text)
-        : Check(Sources.RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).GetValueOrDefault("configFile"));
+        : Check(Sources.UpdateSettingsFile.ReadRunning(layout).ConfigFile);
 
     /// <summary>Returns <paramref name="text"/> (null stays null); refuses anything that could leave the tree.</summary>
     public static string? Check(string? text)

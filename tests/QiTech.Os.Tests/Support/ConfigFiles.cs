@@ -1,4 +1,5 @@
 using QiTech.Os.Config;
+using QiTech.Os.Sources;
 using QiTech.Os.Nix;
 
 namespace QiTech.Os.Tests.Support;

@@ -1,3 +1,4 @@
+using QiTech.Os.Sources;
 using static QiTech.Os.Config.Types.OptionTypes;
 
 namespace QiTech.Os.Config.Modules;
@@ -59,8 +60,8 @@ public sealed class VersionModule : IConfigModule
 
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
-        var text = Of(config).ToReleaseText();
-        tree.AddFile(VersionInfo.ReleaseFileName, text, config.LocationOf(Version), Version);
-        tree.AddFile("etc/" + VersionInfo.ReleaseFileName, text, config.LocationOf(Version), Version);
+        var text = ReleaseFile.Format(Of(config));
+        tree.AddFile(ReleaseFile.FileName, text, config.LocationOf(Version), Version);
+        tree.AddFile("etc/" + ReleaseFile.FileName, text, config.LocationOf(Version), Version);
     }
 }
