@@ -1,6 +1,5 @@
 using QiTech.Control.Server.Daemon;
 using QiTech.Os.Client;
-using QiTech.Os.Contract;
 using QiTech.Os.Sources;
 
 namespace QiTech.Control.Server.Api;

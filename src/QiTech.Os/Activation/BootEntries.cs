@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
-using QiTech.Os.Store;
 using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 
@@ -116,8 +116,8 @@ public sealed class BootEntries(SystemLayout layout)
         var release = closure?.Version() ?? VersionInfo.Unknown;
         var date = link.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label}, {date})\n");
-        text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label}\n");
+        text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label()}, {date})\n");
+        text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label()}\n");
         text.Append("sort-key qitech\n");
         var (linux, initrd) = Kernel(link, closure, kernelsInUse);
         if (linux != null)

@@ -48,5 +48,4 @@ public sealed record RetentionSettings(int KeepLast)
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RetentionSettings))]
-[JsonSerializable(typeof(Activation.ActivationJournal))]
 internal sealed partial class GenerationsJson : JsonSerializerContext;

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using QiTech.Os.Errors;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
-using QiTech.Os.Store;
 using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 

@@ -1,6 +1,5 @@
-using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Generations;
-using QiTech.Os.Jobs;
 using QiTech.Os.Services;
 using QiTech.Os.Store;
 

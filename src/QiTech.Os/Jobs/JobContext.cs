@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QiTech.Os.Health;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;

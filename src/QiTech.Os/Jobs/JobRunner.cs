@@ -1,4 +1,5 @@
 using QiTech.Os.Errors;
+using QiTech.Os.Health;
 
 namespace QiTech.Os.Jobs;
 

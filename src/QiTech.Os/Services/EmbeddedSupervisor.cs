@@ -1,4 +1,3 @@
-using QiTech.Os.Activation;
 using QiTech.Os.Errors;
 using QiTech.Os.Store;
 

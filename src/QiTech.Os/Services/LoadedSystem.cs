@@ -1,3 +1,4 @@
+using QiTech.Os.Config;
 using QiTech.Os.Generations;
 using QiTech.Os.Sources;
 

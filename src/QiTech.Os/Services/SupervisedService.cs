@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Platform;
 using QiTech.Os.Store;
 
@@ -425,7 +425,7 @@ internal sealed class SupervisedService : IDisposable
             ["PATH"] = string.Join(':', [Path.Combine(system.PhysicalPath, "sw/bin"), .. StandardPath]),
             ["LANG"] = "C.UTF-8",
         };
-        foreach (var (key, value) in system.Version.Variables)
+        foreach (var (key, value) in system.Version.Variables())
         {
             environment[key] = value;
         }

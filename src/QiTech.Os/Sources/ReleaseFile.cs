@@ -12,7 +12,7 @@ public static class ReleaseFile
 {
     public const string FileName = "qitech-os-release";
 
-    public static string Format(VersionInfo version) => ShellAssignments.Format(version.Variables);
+    public static string Format(VersionInfo version) => ShellAssignments.Format(version.Variables());
 
     /// <summary>The version <paramref name="text"/> names; a variable missing or empty is "unknown".</summary>
     public static VersionInfo Parse(string text) => Of(ShellAssignments.Parse(text));

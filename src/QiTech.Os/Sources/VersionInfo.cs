@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 
 namespace QiTech.Os.Sources;
 
@@ -19,14 +18,12 @@ public sealed record VersionInfo(string Timestamp, string Commit, string Abbrevi
     public static VersionInfo Unknown { get; } = new(UnknownValue, UnknownValue, UnknownValue, UnknownValue);
 
     /// <summary>What a generation is called in lists: the abbreviation, else a short commit, else "unknown".</summary>
-    [JsonIgnore]
-    public string Label => Abbreviation != UnknownValue ? Abbreviation
+    public string Label() => Abbreviation != UnknownValue ? Abbreviation
         : Commit != UnknownValue ? Commit[..Math.Min(12, Commit.Length)]
         : UnknownValue;
 
     /// <summary>The variables in their order, QITECH_OS=true first.</summary>
-    [JsonIgnore]
-    public IReadOnlyList<KeyValuePair<string, string>> Variables =>
+    public IReadOnlyList<KeyValuePair<string, string>> Variables() =>
     [
         new("QITECH_OS", "true"),
         new("QITECH_OS_GIT_TIMESTAMP", Timestamp),

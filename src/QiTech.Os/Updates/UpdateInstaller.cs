@@ -1,7 +1,6 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
-using QiTech.Os.Generations;
 using QiTech.Os.Sources;
 using QiTech.Os.Store;
 

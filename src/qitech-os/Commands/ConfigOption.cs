@@ -1,5 +1,4 @@
 using System.CommandLine;
-using QiTech.Os.Config;
 using QiTech.Os.Sources;
 
 namespace QiTech.Os.Cli.Commands;

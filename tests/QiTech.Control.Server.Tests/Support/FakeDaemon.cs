@@ -5,9 +5,11 @@ using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Sources;
+using ServiceState = QiTech.Os.Services.ServiceState;
 
 namespace QiTech.Control.Server.Tests.Support;
 

@@ -48,7 +48,7 @@ public sealed class ReleaseFileTests : IDisposable
         Assert.Equal(
             ["QITECH_OS=true", "QITECH_OS_GIT_TIMESTAMP=2026-11-30T10:00:00Z", $"QITECH_OS_GIT_COMMIT={new string('b', 40)}",
                 "QITECH_OS_GIT_ABBREVIATION=fix/#42-$x", "QITECH_OS_GIT_URL=https://git.example/m.git"],
-            loaded.Version.Variables.Select(v => $"{v.Key}={v.Value}"));
+            loaded.Version.Variables().Select(v => $"{v.Key}={v.Value}"));
     }
 
     [Fact]
@@ -67,9 +67,9 @@ public sealed class ReleaseFileTests : IDisposable
     public void A_file_without_QITECH_OS_true_is_not_a_release_and_a_missing_name_falls_back_to_the_commit()
     {
         Assert.False(ReleaseFile.TryParse("QITECH_OS_GIT_COMMIT=0123456789abcdef0123456789abcdef01234567\n", out var version));
-        Assert.Equal("0123456789ab", version.Label);
-        Assert.Equal("v2.1.0", (version with { Abbreviation = "v2.1.0" }).Label);
-        Assert.Equal("unknown", VersionInfo.Unknown.Label);
+        Assert.Equal("0123456789ab", version.Label());
+        Assert.Equal("v2.1.0", (version with { Abbreviation = "v2.1.0" }).Label());
+        Assert.Equal("unknown", VersionInfo.Unknown.Label());
         Assert.Equal(VersionInfo.Unknown, ReleaseFile.Read(_temp.Combine("missing")));
     }
 

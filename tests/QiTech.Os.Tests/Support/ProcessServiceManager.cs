@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QiTech.Os.Activation;
+using QiTech.Os.Services;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Tests.Support;

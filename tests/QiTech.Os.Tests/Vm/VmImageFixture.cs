@@ -1,4 +1,3 @@
-using QiTech.Os.Config;
 using QiTech.Os.Sources;
 using QiTech.Os.Tests.Support;
 

@@ -46,7 +46,7 @@ public sealed class VersionModule : IConfigModule
     public void Contribute(EvaluatedConfig config, ConfigContributions contributions)
     {
         var variables = new Dictionary<string, object?>();
-        foreach (var (key, value) in Of(config).Variables)
+        foreach (var (key, value) in Of(config).Variables())
         {
             // A git name may hold what /etc/environment cannot ('#', '$', a quote: fix/#42). Login
             // sessions then go without that variable; services still get it from qitech-os-release.

@@ -1,6 +1,6 @@
 using QiTech.Os.Errors;
 
-namespace QiTech.Os.Activation;
+namespace QiTech.Os.Services;
 
 /// <summary>A unit could not be started: names it, says why, and carries its last log lines.</summary>
 public sealed class ServiceStartException(string unit, string cause, IReadOnlyList<string> lastLogLines)
