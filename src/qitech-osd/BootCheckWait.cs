@@ -1,7 +1,7 @@
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Jobs;
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Daemon;
 

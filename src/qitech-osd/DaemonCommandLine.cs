@@ -1,7 +1,7 @@
 using System.CommandLine;
 using QiTech.Os.Errors;
-using QiTech.Os.Platform;
 using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Daemon;
 

@@ -1,5 +1,5 @@
-using QiTech.Os.Platform;
 using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Daemon;
 

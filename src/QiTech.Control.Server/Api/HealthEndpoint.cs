@@ -1,6 +1,6 @@
 using QiTech.Control.Server.Daemon;
 using QiTech.Os.Client;
-using QiTech.Os.Contract;
+using QiTech.Os.Sources;
 
 namespace QiTech.Control.Server.Api;
 
@@ -32,4 +32,4 @@ public static class HealthEndpoint
     }
 }
 
-public sealed record HealthReport(bool Ready, string Version, VersionJson? Generation, bool DaemonReachable);
+public sealed record HealthReport(bool Ready, string Version, VersionInfo? Generation, bool DaemonReachable);

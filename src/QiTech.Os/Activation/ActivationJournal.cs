@@ -1,7 +1,7 @@
 using System.Text.Json;
 using QiTech.Os.Errors;
-using QiTech.Os.Generations;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 
@@ -32,7 +32,7 @@ public sealed record ActivationJournal(
         }
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), GenerationsJson.Default.ActivationJournal)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), JournalJson.Default.ActivationJournal)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)
@@ -53,7 +53,7 @@ public sealed record ActivationJournal(
     {
         var batch = new SyncBatch();
         AtomicLink.Replace(GcRootFor(layout), System, batch);
-        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, GenerationsJson.Default.ActivationJournal) + "\n", batch);
+        DurableFile.Write(PathFor(layout), JsonSerializer.Serialize(this, JournalJson.Default.ActivationJournal) + "\n", batch);
         batch.Flush();
     }
 

@@ -2,6 +2,8 @@ using QiTech.Os.Errors;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 
@@ -128,7 +130,7 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            failures.Add(new UnitFailure(unit, action, e is Services.ServiceStartException start ? start.Cause : e.Message, LastLogLines(unit)));
+            failures.Add(new UnitFailure(unit, action, e is ServiceStartException start ? start.Cause : e.Message, LastLogLines(unit)));
         }
     }
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using QiTech.Os.Generations;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 
@@ -144,11 +146,11 @@ public sealed class BootEntries(SystemLayout layout)
 
     private string Entry(GenerationLink link, SystemClosure? closure, string sortKey, HashSet<string> kernelsInUse)
     {
-        var release = closure?.Release() ?? ReleaseInfo.Unknown;
+        var release = closure?.Version() ?? VersionInfo.Unknown;
         var date = link.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label}, {date})\n");
-        text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label}\n");
+        text.Append(CultureInfo.InvariantCulture, $"title QiTech Control OS, generation {link.Number} ({release.Label()}, {date})\n");
+        text.Append(CultureInfo.InvariantCulture, $"version {link.Number} {release.Label()}\n");
         text.Append(CultureInfo.InvariantCulture, $"sort-key {sortKey}\n");
         var (linux, initrd) = Kernel(link, closure, kernelsInUse);
         if (linux != null)

@@ -1,5 +1,5 @@
-using QiTech.Os.Generations;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
+using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Activation;
 

@@ -1,7 +1,7 @@
 using QiTech.Os.Errors;
-using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Base;
 

@@ -77,7 +77,7 @@ public sealed class BaseLock
     }
 
     /// <summary>Writes the lock durably (temp file, sync, rename): a killed write leaves the old lock.</summary>
-    public void Write(string path) => Generations.DurableFile.Write(path, Render());
+    public void Write(string path) => QiTech.Os.Platform.DurableFile.Write(path, Render());
 
     public static BaseLock Parse(string text, string source)
     {

@@ -2,6 +2,7 @@ using QiTech.Os.Build;
 using QiTech.Os.Errors;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Base;
 

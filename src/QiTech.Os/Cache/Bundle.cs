@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using QiTech.Os.Errors;
-using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cache;
@@ -20,10 +20,13 @@ public static class Bundle
     public const string SignatureEntry = "qitech-bundle.sig";
     private const int MaxManifestBytes = 64 << 10;
 
-    /// <summary>Writes the closure of <paramref name="system"/> (less the closure of <paramref name="since"/>) to <paramref name="output"/>.</summary>
-    public static async Task<BundleManifest> CreateAsync(LocalStore store, StorePath system, StorePath? since, NixSecretKey key, string output, CancellationToken cancel)
+    /// <summary>
+    /// Writes the closure of <paramref name="system"/> (less the closure of <paramref name="since"/>)
+    /// to <paramref name="output"/>; the manifest names the system by <paramref name="version"/>.
+    /// </summary>
+    public static async Task<BundleManifest> CreateAsync(LocalStore store, StorePath system, VersionInfo version, StorePath? since, NixSecretKey key, string output,
+        CancellationToken cancel)
     {
-        var release = SystemClosure.Open(store.Layout, system).Release();
         var staging = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, $".{Path.GetFileName(output)}.{Environment.ProcessId}.d");
         var temp = output + $".{Environment.ProcessId}.tmp";
         try
@@ -34,7 +37,7 @@ public static class Bundle
                 await new CachePusher(store, cache, key).PushAsync([system], null, cancel, exclude);
             }
             var paths = Directory.GetFiles(staging, "*.narinfo").Length;
-            var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), release.Label, release.Commit, release.Timestamp, paths);
+            var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), version.Label(), version.Commit, version.Timestamp, paths);
             var manifestBytes = manifest.ToBytes();
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
             {

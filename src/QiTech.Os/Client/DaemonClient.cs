@@ -10,7 +10,7 @@ using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Client;
 

@@ -4,6 +4,7 @@ using QiTech.Os.Cache;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Config;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using QiTech.Os.Activation;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Services;

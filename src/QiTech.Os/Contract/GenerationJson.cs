@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Contract;
 
@@ -18,7 +19,7 @@ public sealed record GenerationJson(
     bool BootDefault,
     bool KnownGood,
     long? DiskCostBytes,
-    VersionJson Version,
+    VersionInfo Version,
     string? Failure = null)
 {
     public static GenerationJson From(GenerationInfo info) => new(
@@ -30,7 +31,7 @@ public sealed record GenerationJson(
         info.BootDefault,
         info.KnownGood,
         info.DiskCostBytes,
-        new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url),
+        info.Version,
         info.Failure);
 
     /// <summary><c>list-generations --json</c>: the generations as the daemon's <c>GET /v1/generations</c> gives them, indented.</summary>
@@ -40,6 +41,3 @@ public sealed record GenerationJson(
         return JsonSerializer.Serialize([.. generations.Select(From)], (JsonTypeInfo<List<GenerationJson>>)options.GetTypeInfo(typeof(List<GenerationJson>)));
     }
 }
-
-/// <summary>The <c>QITECH_OS_GIT_*</c> values of a system; the timestamp as sent (ISO 8601 committer date).</summary>
-public sealed record VersionJson(string? Abbreviation, string? Commit, string? Timestamp, string? Url);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Contract;

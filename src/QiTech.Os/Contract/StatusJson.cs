@@ -1,6 +1,6 @@
-using QiTech.Os.Activation;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;
+using QiTech.Os.Services;
 
 namespace QiTech.Os.Contract;
 

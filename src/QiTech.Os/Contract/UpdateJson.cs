@@ -17,9 +17,9 @@ public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, 
 {
     public static UpdateJson From(UpdateRequest request, UpdateResult result) => new(
         request.Ref.Name,
-        result.Source.Info.Commit.Hex,
+        result.Source.Info.Commit,
         result.Source.Info.Abbreviation,
-        result.Source.Info.Url.Url,
+        result.Source.Info.Url,
         result.Source.TreePath,
         ActivationJson.From(result.Activation));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Generations;
 

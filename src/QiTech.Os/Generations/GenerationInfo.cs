@@ -1,4 +1,5 @@
 using QiTech.Os.Nix;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Generations;
 
@@ -12,7 +13,7 @@ public sealed record GenerationInfo(
     GenerationNumber Number,
     StorePath System,
     DateTimeOffset Created,
-    ReleaseInfo Version,
+    VersionInfo Version,
     bool Current,
     bool Booted,
     bool BootDefault,

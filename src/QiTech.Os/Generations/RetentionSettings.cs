@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 
@@ -47,5 +48,4 @@ public sealed record RetentionSettings(int KeepLast)
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RetentionSettings))]
-[JsonSerializable(typeof(Activation.ActivationJournal))]
 internal sealed partial class GenerationsJson : JsonSerializerContext;

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using QiTech.Os.Errors;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 
@@ -47,7 +49,7 @@ public sealed class SystemClosure
                 throw NotASystem(logical, $"missing {dir}/");
             }
         }
-        foreach (var file in new[] { "kernel-params", ReleaseInfo.FileName })
+        foreach (var file in new[] { "kernel-params", ReleaseFile.FileName })
         {
             if (!File.Exists(closure.Resolve(file)))
             {
@@ -60,7 +62,7 @@ public sealed class SystemClosure
     public static BadInputException NotASystem(string what, string why) =>
         new($"not a valid system closure: {what}: {why}");
 
-    public ReleaseInfo Release() => ReleaseInfo.Parse(File.ReadAllText(Resolve(ReleaseInfo.FileName)));
+    public VersionInfo Version() => ReleaseFile.Parse(File.ReadAllText(Resolve(ReleaseFile.FileName)));
 
     /// <summary>The kernel command line this system asks for, on one line.</summary>
     public string KernelParams() =>
@@ -80,29 +82,13 @@ public sealed class SystemClosure
     /// </summary>
     public IReadOnlyDictionary<string, Sha256Digest> Units()
     {
+        var units = ClosureUnits.Read(_layout, LogicalPath);
         var result = new SortedDictionary<string, Sha256Digest>(StringComparer.Ordinal);
-        var dir = Resolve("etc/systemd/system");
-        if (!Directory.Exists(dir))
+        foreach (var (name, file) in units.Files.Where(u => IsManaged(u.Key)))
         {
-            return result;
-        }
-        var logicalDir = LogicalPath + "/etc/systemd/system";
-        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
-        {
-            var name = System.IO.Path.GetFileName(entry);
-            if (!ManagedUnitSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)) || name.Contains("@."))
-            {
-                continue;
-            }
-            var file = RootedPath.Resolve(_layout, logicalDir + "/" + name);
-            if (!File.Exists(file))
-            {
-                continue;
-            }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(File.ReadAllBytes(file));
-            var dropIns = RootedPath.Resolve(_layout, logicalDir + "/" + name + ".d");
-            if (Directory.Exists(dropIns))
+            if (units.DropInFolder(name) is { } dropIns)
             {
                 foreach (var conf in Directory.EnumerateFiles(dropIns, "*.conf").Order(StringComparer.Ordinal))
                 {
@@ -117,41 +103,13 @@ public sealed class SystemClosure
         return result;
     }
 
-    /// <summary>
-    /// The managed units that start at boot: <c>[Install] WantedBy=</c> or <c>RequiredBy=</c> in
-    /// the unit file, or a link in a <c>*.wants/</c> or <c>*.requires/</c> folder (what
-    /// <c>systemctl enable</c> makes). A unit that is
-    /// only present is started by hand, never by a switch or a boot, as on NixOS.
-    /// </summary>
+    /// <summary>The managed units that start at boot (<see cref="ClosureUnits.IsEnabled"/>).</summary>
     public IReadOnlySet<string> EnabledUnits()
     {
-        var units = Units();
-        var result = new SortedSet<string>(StringComparer.Ordinal);
-        var dir = Resolve("etc/systemd/system");
-        if (!Directory.Exists(dir))
-        {
-            return result;
-        }
-        var logicalDir = LogicalPath + "/etc/systemd/system";
-        foreach (var name in units.Keys)
-        {
-            if (UnitInstallSection.EnablesItself(File.ReadAllText(RootedPath.Resolve(_layout, logicalDir + "/" + name))))
-            {
-                result.Add(name);
-            }
-        }
-        foreach (var wants in Directory.EnumerateDirectories(dir).Where(d => UnitInstallSection.IsEnablingFolder(System.IO.Path.GetFileName(d))))
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(wants))
-            {
-                var name = System.IO.Path.GetFileName(entry);
-                if (units.ContainsKey(name))
-                {
-                    result.Add(name);
-                }
-            }
-        }
-        return result;
+        var units = ClosureUnits.Read(_layout, LogicalPath);
+        return new SortedSet<string>(
+            units.Files.Where(u => IsManaged(u.Key) && units.IsEnabled(u.Key, File.ReadAllText(u.Value))).Select(u => u.Key),
+            StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -184,6 +142,9 @@ public sealed class SystemClosure
             }
         }
     }
+
+    private static bool IsManaged(string name) =>
+        ManagedUnitSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)) && !name.Contains("@.", StringComparison.Ordinal);
 
     private string Resolve(string relative) => RootedPath.Resolve(_layout, LogicalPath + "/" + relative);
 }

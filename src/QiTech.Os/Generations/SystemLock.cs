@@ -1,5 +1,6 @@
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Generations;
 

@@ -3,8 +3,8 @@ namespace QiTech.Os.Generations;
 /// <summary>
 /// Whether a unit file enables itself: a non-empty <c>WantedBy=</c> or <c>RequiredBy=</c> in
 /// its <c>[Install]</c> section, each read with systemd's list rule (an empty assignment clears
-/// what came before). Switch (<see cref="SystemClosure.EnabledUnits"/>) and the supervisor's
-/// boot both use it, so they start the same units.
+/// what came before). <see cref="ClosureUnits.IsEnabled"/> applies it for activation and the
+/// supervisor's boot alike.
 /// </summary>
 public static class UnitInstallSection
 {

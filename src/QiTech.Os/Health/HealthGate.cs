@@ -1,8 +1,7 @@
-using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Generations;
-using QiTech.Os.Jobs;
-using QiTech.Os.Platform;
 using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Health;
 
@@ -26,13 +25,18 @@ public sealed class HealthGate(SystemLayout layout, IServiceManager services, Ti
     public static IReadOnlyList<UnitCheck> ChecksOf(SystemLayout layout, SystemClosure closure, IEnumerable<string> units)
     {
         var result = new List<UnitCheck>();
+        var files = ClosureUnits.Read(layout, closure.LogicalPath);
         foreach (var unit in units.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var logical = $"{closure.LogicalPath}/{LoadedSystem.UnitDirectory}/{unit}";
+            if (!files.Files.TryGetValue(unit, out var file))
+            {
+                continue;
+            }
+            var logical = $"{files.LogicalFolder}/{unit}";
             string text;
             try
             {
-                text = File.ReadAllText(RootedPath.Resolve(layout, logical));
+                text = File.ReadAllText(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

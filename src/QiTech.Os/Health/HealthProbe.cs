@@ -1,5 +1,6 @@
 using System.Net.Http;
 using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Platform;
 using QiTech.Os.Services;
 

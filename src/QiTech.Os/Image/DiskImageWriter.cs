@@ -1,5 +1,4 @@
 using System.Globalization;
-using QiTech.Os.Activation;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
 

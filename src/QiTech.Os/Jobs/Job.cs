@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using QiTech.Os.Health;
 
 namespace QiTech.Os.Jobs;
 

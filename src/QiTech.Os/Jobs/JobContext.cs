@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using QiTech.Os.Health;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;

@@ -1,3 +1,5 @@
+using QiTech.Os.Health;
+
 namespace QiTech.Os.Jobs;
 
 // The data of a job's events, one record per event type (docs/daemon-api.md).

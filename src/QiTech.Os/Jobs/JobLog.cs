@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using QiTech.Os.Health;
 
 namespace QiTech.Os.Jobs;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using QiTech.Os.Errors;
+using QiTech.Os.Health;
 
 namespace QiTech.Os.Jobs;
 

@@ -1,3 +1,5 @@
+using QiTech.Os.Health;
+
 namespace QiTech.Os.Jobs;
 
 /// <summary>

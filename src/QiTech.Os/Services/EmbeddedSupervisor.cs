@@ -1,6 +1,5 @@
-using QiTech.Os.Activation;
 using QiTech.Os.Errors;
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Services;
 

@@ -1,22 +1,21 @@
+using QiTech.Os.Config;
 using QiTech.Os.Generations;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Services;
 
 /// <summary>
 /// The services of one system closure: every <c>etc/systemd/system/*.service</c>, which of
-/// them start at boot (<see cref="UnitInstallSection"/>: <c>[Install] WantedBy=</c> or
-/// <c>RequiredBy=</c>, or a link in a <c>*.wants/</c> or <c>*.requires/</c> folder, as
-/// <c>systemctl enable</c> makes), and the closure's version variables.
+/// them start at boot (<see cref="ClosureUnits.IsEnabled"/>, the rule activation applies too),
+/// and the closure's version variables.
 /// </summary>
 public sealed record LoadedSystem(
     string StorePath,
     string PhysicalPath,
     IReadOnlyDictionary<string, ServiceUnit> Units,
     IReadOnlySet<string> Enabled,
-    QitechOsRelease Release)
+    VersionInfo Version)
 {
-    public const string UnitDirectory = "etc/systemd/system";
-
     /// <summary>Reads the closure at the logical <paramref name="storePath"/>; a bad unit throws <see cref="UnitFileException"/>.</summary>
     public static LoadedSystem Load(RootPathMapper mapper, string storePath)
     {
@@ -27,33 +26,18 @@ public sealed record LoadedSystem(
         }
         var units = new Dictionary<string, ServiceUnit>(StringComparer.Ordinal);
         var enabled = new HashSet<string>(StringComparer.Ordinal);
-        var unitDirectory = mapper.ResolvePhysical(Path.Combine(physical, UnitDirectory));
-        if (Directory.Exists(unitDirectory))
+        var closureUnits = ClosureUnits.Read(mapper.Layout, storePath);
+        foreach (var (name, file) in closureUnits.Files.Where(u => u.Key.EndsWith(".service", StringComparison.Ordinal)))
         {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(unitDirectory).Order(StringComparer.Ordinal))
+            var shownAs = $"{closureUnits.LogicalFolder}/{name}";
+            var text = ReadUnit(file, shownAs);
+            units[name] = UnitFileParser.Parse(name, text, shownAs);
+            if (closureUnits.IsEnabled(name, text))
             {
-                var name = Path.GetFileName(entry);
-                if (name.EndsWith(".service", StringComparison.Ordinal))
-                {
-                    var file = mapper.ResolvePhysical(entry);
-                    var text = ReadUnit(file, $"{storePath}/{UnitDirectory}/{name}");
-                    units[name] = UnitFileParser.Parse(name, text, $"{storePath}/{UnitDirectory}/{name}");
-                    if (UnitInstallSection.EnablesItself(text))
-                    {
-                        enabled.Add(name);
-                    }
-                }
-                else if (UnitInstallSection.IsEnablingFolder(name) && Directory.Exists(mapper.ResolvePhysical(entry)))
-                {
-                    foreach (var wanted in Directory.EnumerateFileSystemEntries(mapper.ResolvePhysical(entry)))
-                    {
-                        enabled.Add(Path.GetFileName(wanted));
-                    }
-                }
+                enabled.Add(name);
             }
         }
-        enabled.IntersectWith(units.Keys);
-        return new LoadedSystem(storePath, physical, units, enabled, QitechOsRelease.Read(physical));
+        return new LoadedSystem(storePath, physical, units, enabled, ReleaseFile.Read(physical));
     }
 
     /// <summary>Enabled units in an order that honours <c>After=</c> (ties by name).</summary>

@@ -1,4 +1,4 @@
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Services;
 

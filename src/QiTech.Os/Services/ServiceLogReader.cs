@@ -7,7 +7,7 @@ namespace QiTech.Os.Services;
 public static class ServiceLogReader
 {
     /// <summary><c>R/var/log/qitech/&lt;unit&gt;.log</c>, where the supervisor writes the unit's output.</summary>
-    public static string PathFor(Platform.SystemLayout layout, string unit) => Path.Combine(layout.LogDir, unit + ".log");
+    public static string PathFor(QiTech.Os.Store.SystemLayout layout, string unit) => Path.Combine(layout.LogDir, unit + ".log");
 
     /// <summary>The last <paramref name="lines"/> lines over the rotated files and the current one.</summary>
     public static List<string> Tail(string logPath, int lines)

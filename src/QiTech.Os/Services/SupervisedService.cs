@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using QiTech.Os.Activation;
+using QiTech.Os.Config;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Services;
 
@@ -414,7 +415,7 @@ internal sealed class SupervisedService : IDisposable
             ["PATH"] = string.Join(':', [Path.Combine(system.PhysicalPath, "sw/bin"), .. StandardPath]),
             ["LANG"] = "C.UTF-8",
         };
-        foreach (var (key, value) in system.Release.Variables)
+        foreach (var (key, value) in system.Version.Variables())
         {
             environment[key] = value;
         }

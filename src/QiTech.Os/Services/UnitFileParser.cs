@@ -1,3 +1,5 @@
+using QiTech.Os.Config;
+
 namespace QiTech.Os.Services;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Sources;
 

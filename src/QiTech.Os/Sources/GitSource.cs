@@ -48,7 +48,7 @@ public sealed class GitSource
     public async Task<IReadOnlyList<UpdateTarget>> ListTargetsAsync(int recentCommits = DefaultRecentCommits, CancellationToken cancel = default)
     {
         await FetchAsync(cancel);
-        var running = RunningRelease.RunningCommit(_layout);
+        var running = RunningCommit();
         var olderThanRunning = running is { } r ? await AncestorsAsync(r, cancel) : [];
         // Dates as Unix seconds: git accepts zone offsets .NET cannot represent (over 14 hours).
         UpdateTarget Make(UpdateTargetKind kind, string name, GitCommitHash commit, string date, string subject) =>
@@ -92,11 +92,16 @@ public sealed class GitSource
     }
 
     /// <summary>The version variables of <paramref name="commit"/>, reached by <paramref name="requested"/>.</summary>
-    public async Task<GitVersionInfo> VersionInfoAsync(GitRefName requested, GitCommitHash commit, CancellationToken cancel = default)
+    public async Task<VersionInfo> VersionInfoAsync(GitRefName requested, GitCommitHash commit, CancellationToken cancel = default)
     {
         var timestamp = (await Must(["show", "-s", "--format=%cI", commit.Hex, "--"], cancel)).Trim();
-        return new GitVersionInfo(commit, timestamp, await AbbreviationAsync(requested, commit, cancel), Url);
+        // A source URL never holds a secret: tokens are kept apart from URLs.
+        return new VersionInfo(timestamp, commit.Hex, await AbbreviationAsync(requested, commit, cancel), Url.Url);
     }
+
+    /// <summary>The running commit, when the running system records one.</summary>
+    private GitCommitHash? RunningCommit() =>
+        GitCommitHash.TryParse(ReleaseFile.ReadRunning(_layout).Commit, out var commit) ? commit : null;
 
     /// <summary>The committer time of a commit as seconds since the epoch, for SOURCE_DATE_EPOCH.</summary>
     public async Task<long> CommitTimeAsync(GitCommitHash commit, CancellationToken cancel = default) =>
@@ -115,7 +120,7 @@ public sealed class GitSource
             return new Changelog(name.Name, commit, file, text);
         }
         var range = commit.Hex;
-        if (RunningRelease.RunningCommit(_layout) is { } running
+        if (RunningCommit() is { } running
             && (await _git.RunAsync(["-C", _mirror.Directory, "cat-file", "-e", running.Hex + "^{commit}"], cancel)).Ok)
         {
             range = running.Hex + ".." + commit.Hex;

@@ -1,4 +1,4 @@
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Sources;
 
@@ -25,11 +25,11 @@ public static class SourceSettings
         {
             return SourceUrl.ParseInput(File.ReadAllText(file).Trim(), file);
         }
-        if (RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).TryGetValue("source", out var configured))
+        if (UpdateSettingsFile.ReadRunning(layout).Source is { } configured)
         {
             return SourceUrl.ParseInput(configured, "the running configuration's system.update.source");
         }
-        return RunningRelease.Read(layout).TryGetValue("QITECH_OS_GIT_URL", out var built) && built is not ("" or "unknown")
+        return ReleaseFile.ReadRunning(layout).Url is var built && built != VersionInfo.UnknownValue
             ? SourceUrl.ParseInput(built, "the running system's QITECH_OS_GIT_URL")
             : throw new Errors.BadInputException("no update source: pass --source URL or set one for the machine");
     }

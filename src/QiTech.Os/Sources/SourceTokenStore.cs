@@ -1,5 +1,5 @@
 using System.Text;
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Sources;
 

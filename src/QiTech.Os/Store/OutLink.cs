@@ -14,7 +14,7 @@ namespace QiTech.Os.Store;
 /// </summary>
 public static class OutLink
 {
-    /// <summary>The folder of indirect roots under <see cref="Platform.SystemLayout.GcRootsDir"/>.</summary>
+    /// <summary>The folder of indirect roots under <see cref="QiTech.Os.Store.SystemLayout.GcRootsDir"/>.</summary>
     public const string AutoFolder = "auto";
 
     /// <summary>

@@ -9,9 +9,9 @@ public static class UpdateConfigFile
     /// <paramref name="text"/> checked, or else the running configuration's
     /// <c>system.update.configFile</c>, or else null (the commit's default files).
     /// </summary>
-    public static string? Check(string? text, Platform.SystemLayout layout) =>
+    public static string? Check(string? text, QiTech.Os.Store.SystemLayout layout) =>
         text != null ? Check(text)
-        : Check(Sources.RunningRelease.ReadFile(layout, Config.Modules.UpdateModule.FileName).GetValueOrDefault("configFile"));
+        : Check(Sources.UpdateSettingsFile.ReadRunning(layout).ConfigFile);
 
     /// <summary>Returns <paramref name="text"/> (null stays null); refuses anything that could leave the tree.</summary>
     public static string? Check(string? text)

@@ -1,7 +1,6 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
-using QiTech.Os.Generations;
 using QiTech.Os.Sources;
 using QiTech.Os.Store;
 
@@ -37,8 +36,7 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         progress.Step("evaluate configuration");
         var tree = store.PhysicalPath(resolved.TreePath);
         var configFile = Path.Combine(tree, CommitConfiguration.Find(tree, request.ConfigFile, request.Ref));
-        var info = resolved.Info;
-        var version = new VersionInfo(info.CommitterTimestamp, info.Commit.Hex, info.Abbreviation, info.Url.Url);
+        var version = resolved.Info;
         FreeSpaceCheck.Ensure(store.Layout.PhysicalStoreDir, FreeSpaceCheck.Estimate(store.QueryPathInfo(resolved.TreePath)?.NarSize ?? 0));
         var prepared = SystemBuilder.Prepare(configFile, version, store, warning => progress.Log("warning: " + warning), cancel);
         progress.Progress(100);

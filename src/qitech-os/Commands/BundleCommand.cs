@@ -40,7 +40,8 @@ public static class BundleCommand
             using var store = LocalStore.Open(GlobalOptions.Layout(parse));
             var systemPath = ValidPath(store, parse.GetValue(system)!);
             var sincePath = parse.GetValue(since) is { } s ? ValidPath(store, s) : (Nix.StorePath?)null;
-            var manifest = await Bundle.CreateAsync(store, systemPath, sincePath, secret, parse.GetValue(output)!, cancel);
+            var version = Generations.SystemClosure.Open(store.Layout, systemPath).Version();
+            var manifest = await Bundle.CreateAsync(store, systemPath, version, sincePath, secret, parse.GetValue(output)!, cancel);
             Console.Error.WriteLine($"bundle of {manifest.Label} ({manifest.Paths} paths, {ByteSize.Format(new FileInfo(parse.GetValue(output)!).Length)}) written to {parse.GetValue(output)}");
             return 0;
         });

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QiTech.Os.Config;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Cli.Commands;
 

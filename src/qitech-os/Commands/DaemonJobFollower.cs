@@ -1,5 +1,6 @@
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Cli.Commands;

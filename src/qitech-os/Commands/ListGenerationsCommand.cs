@@ -52,11 +52,11 @@ public static class ListGenerationsCommand
                 }
                 var commit = g.Version.Commit is { } c ? c[..Math.Min(12, c.Length)] : "-";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Version.Label, 20),-20}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));
+                    $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Version.Label(), 20),-20}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));
             }
             foreach (var g in generations.Where(g => g.Failure != null))
             {
-                Console.Out.WriteLine($"generation {g.Number} ({g.Version.Label}) did not start correctly: {g.Failure}");
+                Console.Out.WriteLine($"generation {g.Number} ({g.Version.Label()}) did not start correctly: {g.Failure}");
             }
             if (session.Manager.Fallback() is { } fallback)
             {

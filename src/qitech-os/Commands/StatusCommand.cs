@@ -5,6 +5,7 @@ using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;
+using QiTech.Os.Services;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
 using QiTech.Os.Generations;
+using QiTech.Os.Services;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Errors;
+using QiTech.Os.Services;
 
 namespace QiTech.Os.Cli.Demo;
 

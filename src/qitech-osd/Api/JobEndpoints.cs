@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using QiTech.Os.Contract;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Daemon.Api;

@@ -5,6 +5,7 @@ using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Tests.Components;

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Client;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Tests.EndToEnd;

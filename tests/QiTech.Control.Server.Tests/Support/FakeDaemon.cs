@@ -5,9 +5,11 @@ using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Sources;
+using ServiceState = QiTech.Os.Services.ServiceState;
 
 namespace QiTech.Control.Server.Tests.Support;
 
@@ -72,7 +74,7 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     public static GenerationJson Generation(int number, string abbreviation, string commit, bool current = false, bool booted = false, bool bootDefault = false) =>
         new(new GenerationNumber(number), StorePath.ParseBaseName($"{new string("0123456789abcdfghijklmnpqrsvwxyz"[number % 32], 32)}-qitech-os-system"),
             new DateTimeOffset(2026, 11, number, 10, 0, 0, TimeSpan.Zero), current, booted, bootDefault, KnownGood: false, 1024L * 1024 * number,
-            new VersionJson(abbreviation, commit, $"2026-11-0{number}T09:00:00+00:00", "https://git.example/qitech/machine.git"));
+            new VersionInfo($"2026-11-0{number}T09:00:00+00:00", commit, abbreviation, "https://git.example/qitech/machine.git"));
 
     public static TargetJson Target(UpdateTargetKind kind, string name, string commit, string date, bool olderThanRunning, string? refusal = null) =>
         new(kind, name, commit, DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture), name, olderThanRunning, Running: false, refusal);

@@ -2,6 +2,7 @@ using QiTech.Os.Base;
 using QiTech.Os.Config;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Errors;
+using QiTech.Os.Sources;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Base;

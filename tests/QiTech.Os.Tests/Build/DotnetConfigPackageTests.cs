@@ -57,10 +57,10 @@ public sealed class DotnetConfigPackageTests : IDisposable
         File.WriteAllText(Path.Combine(source, "app", "Program.cs"), Program);
         File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine.Replace("      source: .\n", "      source: .\n      include: [app]\n", StringComparison.Ordinal));
         GitRepo.CommitAll(source);
-        using var store = QiTech.Os.Store.LocalStore.Open(new QiTech.Os.Platform.SystemLayout(_temp.Combine("root"), new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default)));
+        using var store = QiTech.Os.Store.LocalStore.Open(new QiTech.Os.Store.SystemLayout(_temp.Combine("root"), new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default)));
         string PackagePath()
         {
-            var prepared = QiTech.Os.Config.SystemBuilder.Prepare(Path.Combine(source, "machine.yaml"), QiTech.Os.Config.VersionInfo.Unknown, store);
+            var prepared = QiTech.Os.Config.SystemBuilder.Prepare(Path.Combine(source, "machine.yaml"), QiTech.Os.Sources.VersionInfo.Unknown, store);
             return store.Render(new QiTech.Os.Build.DerivationHasher(store.Layout.StoreDir).Resolve(Assert.Single(prepared.Packages)).Out);
         }
 

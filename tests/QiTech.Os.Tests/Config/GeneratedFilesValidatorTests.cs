@@ -1,6 +1,7 @@
 using QiTech.Os.Config;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
 using QiTech.Os.Store;
 using QiTech.Os.Tests.Support;
 

@@ -3,6 +3,7 @@ using QiTech.Os.Config;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Sources;
 using QiTech.Os.Store;
 using QiTech.Os.Tests.Support;
 
@@ -48,7 +49,7 @@ public sealed class SystemBuildTests
         var root = store.PhysicalPath(system);
         Assert.DoesNotContain("QITECH_OS_GIT_ABBREVIATION", File.ReadAllText(Path.Combine(root, "etc/environment")), StringComparison.Ordinal);
         Assert.Contains("QITECH_OS_GIT_COMMIT", File.ReadAllText(Path.Combine(root, "etc/environment")), StringComparison.Ordinal);
-        Assert.Equal("fix/#42-$x", QiTech.Os.Generations.SystemClosure.Open(store.Layout, system).Release().Abbreviation);
+        Assert.Equal("fix/#42-$x", QiTech.Os.Generations.SystemClosure.Open(store.Layout, system).Version().Abbreviation);
         Assert.Contains("QITECH_OS_GIT_ABBREVIATION=fix/#42-$x", File.ReadAllText(Path.Combine(root, "etc/systemd/system/qitech-control-server.service")), StringComparison.Ordinal);
     }
 
@@ -65,7 +66,7 @@ public sealed class SystemBuildTests
         Assert.Equal("preempt=full logo.nologo mitigations=off intel_pstate=performance transparent_hugepage=always nmi_watchdog=0 pcie_aspm=off intel_iommu=off "
             + "panic=10 oops=panic usbcore.autosuspend=-1 isolcpus=2,3 nohz_full=2,3 rcu_nocbs=2,3 threadirqs cpufreq.default_governor=performance consoleblank=0\n",
             File.ReadAllText(Path.Combine(root, "kernel-params")));
-        Assert.True(VersionInfo.TryParseRelease(File.ReadAllText(Path.Combine(root, "qitech-os-release")), out var read));
+        Assert.True(ReleaseFile.TryParse(File.ReadAllText(Path.Combine(root, ReleaseFile.FileName)), out var read));
         Assert.Equal(version, read);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "configuration.json")));
         Assert.Equal(3001, json.RootElement.GetProperty("services").GetProperty("qitech").GetProperty("port").GetInt32());
@@ -93,7 +94,7 @@ public sealed class SystemBuildTests
 
         // Activation reads the same closure.
         var closure = QiTech.Os.Generations.SystemClosure.Open(store.Layout, system);
-        Assert.Equal("v1.2.0", closure.Release().Abbreviation);
+        Assert.Equal("v1.2.0", closure.Version().Abbreviation);
         Assert.Equal(["cpufreq.service", "qitech-control-server-certificate.service", "qitech-control-server.service", "qitech-firewall.service", "qitech-kiosk.service"],
             closure.Units().Keys);
     }

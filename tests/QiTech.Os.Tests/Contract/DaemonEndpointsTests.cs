@@ -2,7 +2,9 @@ using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
+using QiTech.Os.Services;
 using QiTech.Os.Sources;
 using QiTech.Os.Tests.Support;
 

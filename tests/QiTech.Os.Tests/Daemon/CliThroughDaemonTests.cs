@@ -1,7 +1,7 @@
-using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Jobs;
+using QiTech.Os.Services;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Daemon;

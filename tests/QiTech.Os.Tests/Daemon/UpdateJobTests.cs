@@ -3,8 +3,10 @@ using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Platform;
+using QiTech.Os.Services;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Daemon;

@@ -39,16 +39,4 @@ public sealed class ParsingTests
     [InlineData("1.5")]
     public void Bad_deletion_specs_are_bad_input(string spec) =>
         Assert.Throws<BadInputException>(() => DeletionSpec.Parse([spec]));
-
-    [Fact]
-    public void Release_files_take_quoted_values_and_ignore_comments()
-    {
-        var release = ReleaseInfo.Parse("# built by qitech-os\nQITECH_OS=true\nQITECH_OS_GIT_ABBREVIATION=\"v2.1.0\"\nQITECH_OS_GIT_COMMIT=0123456789abcdef0123456789abcdef01234567\n");
-
-        Assert.Equal("v2.1.0", release.Abbreviation);
-        Assert.Equal("0123456789abcdef0123456789abcdef01234567", release.Commit);
-        Assert.Null(release.Url);
-        Assert.Equal("v2.1.0", release.Label);
-        Assert.Equal("0123456789ab", (release with { Abbreviation = null }).Label);
-    }
 }

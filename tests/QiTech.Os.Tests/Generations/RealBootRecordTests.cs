@@ -1,3 +1,4 @@
+using QiTech.Os.Activation;
 using QiTech.Os.Generations;
 using QiTech.Os.Tests.Support;
 

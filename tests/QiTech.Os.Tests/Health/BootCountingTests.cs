@@ -1,6 +1,7 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using QiTech.Os.Errors;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 using QiTech.Os.Tests.Support;
 

@@ -1,3 +1,4 @@
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Tests.Jobs;

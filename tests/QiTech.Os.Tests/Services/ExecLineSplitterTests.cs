@@ -1,4 +1,4 @@
-using QiTech.Os.Services;
+using QiTech.Os.Config;
 
 namespace QiTech.Os.Tests.Services;
 

@@ -1,3 +1,4 @@
+using QiTech.Os.Config;
 using QiTech.Os.Services;
 
 namespace QiTech.Os.Tests.Services;

@@ -32,7 +32,7 @@ public sealed class FetchToStoreTests : IDisposable
         Assert.Equal("README.md", new FileInfo(Path.Combine(tree, "link-to-readme")).LinkTarget);
         Assert.True(File.GetUnixFileMode(Path.Combine(tree, "run.sh")).HasFlag(UnixFileMode.UserExecute));
         Assert.False(File.GetUnixFileMode(Path.Combine(tree, "README.md")).HasFlag(UnixFileMode.UserExecute));
-        var variables = resolved.Info.Variables.ToDictionary();
+        var variables = resolved.Info.Variables().ToDictionary();
         Assert.Equal(_repo.Rev("v1.1"), variables["QITECH_OS_GIT_COMMIT"]);
         Assert.Equal("v1.1", variables["QITECH_OS_GIT_ABBREVIATION"]);
         Assert.Equal("2024-01-03T10:00:00Z", variables["QITECH_OS_GIT_TIMESTAMP"].Replace("+00:00", "Z"));

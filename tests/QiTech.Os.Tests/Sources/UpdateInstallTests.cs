@@ -43,8 +43,8 @@ public sealed class UpdateInstallTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(second.ExitCode == 0, second.Stderr);
-        var layout = new QiTech.Os.Platform.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
-        Assert.Equal("second\n", File.ReadAllText(QiTech.Os.Platform.RootedPath.Resolve(layout, "/etc/hostname")));
+        var layout = new QiTech.Os.Store.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
+        Assert.Equal("second\n", File.ReadAllText(QiTech.Os.Store.RootedPath.Resolve(layout, "/etc/hostname")));
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class UpdateInstallTests : IDisposable
         var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var layout = new QiTech.Os.Platform.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
-        Assert.Equal("layout\n", File.ReadAllText(QiTech.Os.Platform.RootedPath.Resolve(layout, "/etc/hostname")));
+        var layout = new QiTech.Os.Store.SystemLayout(Root, new QiTech.Os.Nix.StoreDirectory(QiTech.Os.Nix.StoreDirectory.Default));
+        Assert.Equal("layout\n", File.ReadAllText(QiTech.Os.Store.RootedPath.Resolve(layout, "/etc/hostname")));
     }
 
     [Fact]

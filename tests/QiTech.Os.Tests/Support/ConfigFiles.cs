@@ -1,5 +1,6 @@
 using QiTech.Os.Config;
 using QiTech.Os.Nix;
+using QiTech.Os.Sources;
 
 namespace QiTech.Os.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using QiTech.Os.Client;
 using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Tests.Support;
 

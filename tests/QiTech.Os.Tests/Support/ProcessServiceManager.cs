@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using QiTech.Os.Activation;
-using QiTech.Os.Platform;
+using QiTech.Os.Services;
+using QiTech.Os.Store;
 
 namespace QiTech.Os.Tests.Support;
 

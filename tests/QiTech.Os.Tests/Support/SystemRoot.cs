@@ -4,6 +4,7 @@ using QiTech.Os.Activation;
 using QiTech.Os.Generations;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Services;
 using QiTech.Os.Store;
 
 namespace QiTech.Os.Tests.Support;

@@ -1,4 +1,4 @@
-using QiTech.Os.Config;
+using QiTech.Os.Sources;
 using QiTech.Os.Tests.Support;
 
 namespace QiTech.Os.Tests.Vm;
@@ -62,8 +62,8 @@ public sealed class VmImageFixture
         }
         VmTimings.Record("system build (cached store)", built);
         VmTimings.Record("system build + image", clock.Elapsed);
-        var release = File.ReadAllText(Path.Combine(root + system, "qitech-os-release"));
-        return VersionInfo.TryParseRelease(release, out var version)
+        var release = File.ReadAllText(Path.Combine(root + system, ReleaseFile.FileName));
+        return ReleaseFile.TryParse(release, out var version)
             ? new BuiltImage(image, system, version)
             : throw new InvalidOperationException($"{system}/qitech-os-release cannot be read: {release}");
     }

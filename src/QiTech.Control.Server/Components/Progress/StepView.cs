@@ -1,4 +1,5 @@
 using QiTech.Os.Contract;
+using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
 namespace QiTech.Control.Server.Components.Progress;

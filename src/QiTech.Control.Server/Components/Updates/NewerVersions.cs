@@ -9,7 +9,7 @@ namespace QiTech.Control.Server.Components.Updates;
 /// </summary>
 public static class NewerVersions
 {
-    public static TargetJson? Newest(IEnumerable<TargetJson> targets, VersionJson? running)
+    public static TargetJson? Newest(IEnumerable<TargetJson> targets, VersionInfo? running)
     {
         var since = DateTimeOffset.TryParse(running?.Timestamp, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null;

@@ -135,7 +135,7 @@ public sealed class QiTechServiceModule : IConfigModule
         }
         // The version in the unit itself: a new version changes this unit, so activation
         // restarts the server (and only it) and it reports what runs.
-        foreach (var (key, value) in VersionModule.Of(config).Variables)
+        foreach (var (key, value) in VersionModule.Of(config).Variables())
         {
             environment[key] = value;
         }

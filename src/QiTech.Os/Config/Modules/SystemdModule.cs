@@ -57,7 +57,7 @@ public sealed class SystemdModule : IConfigModule
             + "sw/bin first on PATH.", "qitech-os status")
         .Declare("activeSec", NullOr(IntBetween(1, 3600)), null,
             "Seconds the service must have run without a restart before it counts as healthy (catches a crash loop after a first good answer).")
-        .Declare("deadlineSec", IntBetween(1, 3600), (long)Health.HealthCheck.DefaultDeadline.TotalSeconds,
+        .Declare("deadlineSec", IntBetween(1, 3600), (long)QiTech.Os.Config.HealthCheck.DefaultDeadline.TotalSeconds,
             "Seconds after the activation by which the check must pass; the service exiting or failing fails it at once.");
 
     private static void DeclareCommon(OptionSet s, Types.ListType unitName) => s
@@ -108,11 +108,11 @@ public sealed class SystemdModule : IConfigModule
         var command = health.Str("command");
         var active = health.Int("activeSec");
         checks.Assert(http != null || command != null || active != null, at, "a health check needs http, command or activeSec");
-        if (http != null && Health.HealthCheck.UrlProblem(http) is { } urlProblem)
+        if (http != null && QiTech.Os.Config.HealthCheck.UrlProblem(http) is { } urlProblem)
         {
             checks.Assert(false, at.Append("http"), urlProblem);
         }
-        if (command != null && Health.HealthCheck.CommandProblem(command) is { } commandProblem)
+        if (command != null && QiTech.Os.Config.HealthCheck.CommandProblem(command) is { } commandProblem)
         {
             checks.Assert(false, at.Append("command"), commandProblem);
         }
@@ -121,9 +121,9 @@ public sealed class SystemdModule : IConfigModule
     }
 
     /// <summary>The check as the unit file carries it (null when none is declared).</summary>
-    private static Health.HealthCheck? HealthCheckOf(IReadOnlyDictionary<string, object?> service) =>
+    private static QiTech.Os.Config.HealthCheck? HealthCheckOf(IReadOnlyDictionary<string, object?> service) =>
         service["healthCheck"] is IReadOnlyDictionary<string, object?> h
-            ? new Health.HealthCheck(
+            ? new QiTech.Os.Config.HealthCheck(
                 h.Str("http") is { } url ? new Uri(url) : null,
                 h.Str("command"),
                 h.Int("activeSec") is { } active ? TimeSpan.FromSeconds(active) : null,
@@ -146,7 +146,7 @@ public sealed class SystemdModule : IConfigModule
                 }
                 if (HealthCheckOf(service) is { } check)
                 {
-                    writer.Section(Health.HealthCheck.Section);
+                    writer.Section(QiTech.Os.Config.HealthCheck.Section);
                     foreach (var (key, value) in check.Lines())
                     {
                         writer.Line(key, value);

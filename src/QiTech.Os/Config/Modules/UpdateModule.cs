@@ -10,8 +10,6 @@ namespace QiTech.Os.Config.Modules;
 /// </summary>
 public sealed class UpdateModule : IConfigModule
 {
-    public const string FileName = "update-settings";
-
     private static readonly OptionPath Source = OptionPath.Parse("system.update.source");
     private static readonly OptionPath ConfigFile = OptionPath.Parse("system.update.configFile");
 
@@ -36,7 +34,7 @@ public sealed class UpdateModule : IConfigModule
 
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
-        var text = (config.Get(Source) is string url ? $"source={url}\n" : "") + (config.Get(ConfigFile) is string file ? $"configFile={file}\n" : "");
-        tree.AddFile(FileName, text, config.LocationOf(ConfigFile), ConfigFile);
+        var settings = new UpdateSettingsFile(config.Get(Source) as string, config.Get(ConfigFile) as string);
+        tree.AddFile(UpdateSettingsFile.FileName, settings.Format(), config.LocationOf(ConfigFile), ConfigFile);
     }
 }

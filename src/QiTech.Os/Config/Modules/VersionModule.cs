@@ -1,3 +1,4 @@
+using QiTech.Os.Sources;
 using static QiTech.Os.Config.Types.OptionTypes;
 
 namespace QiTech.Os.Config.Modules;
@@ -45,7 +46,7 @@ public sealed class VersionModule : IConfigModule
     public void Contribute(EvaluatedConfig config, ConfigContributions contributions)
     {
         var variables = new Dictionary<string, object?>();
-        foreach (var (key, value) in Of(config).Variables)
+        foreach (var (key, value) in Of(config).Variables())
         {
             // A git name may hold what /etc/environment cannot ('#', '$', a quote: fix/#42). Login
             // sessions then go without that variable; services still get it from qitech-os-release.
@@ -59,8 +60,8 @@ public sealed class VersionModule : IConfigModule
 
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
-        var text = Of(config).ToReleaseText();
-        tree.AddFile(VersionInfo.ReleaseFileName, text, config.LocationOf(Version), Version);
-        tree.AddFile("etc/" + VersionInfo.ReleaseFileName, text, config.LocationOf(Version), Version);
+        var text = ReleaseFile.Format(Of(config));
+        tree.AddFile(ReleaseFile.FileName, text, config.LocationOf(Version), Version);
+        tree.AddFile("etc/" + ReleaseFile.FileName, text, config.LocationOf(Version), Version);
     }
 }

@@ -1,6 +1,5 @@
-using QiTech.Os.Platform;
 
-namespace QiTech.Os.Generations;
+namespace QiTech.Os.Platform;
 
 /// <summary>
 /// Directory changes made durable together: steps replayed from a durable journal need not

@@ -1,4 +1,4 @@
-namespace QiTech.Os.Activation;
+namespace QiTech.Os.Services;
 
 /// <summary>
 /// Starts, stops and reports the services of the running generation: systemd on a real

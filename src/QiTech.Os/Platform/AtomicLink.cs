@@ -1,6 +1,5 @@
-using QiTech.Os.Platform;
 
-namespace QiTech.Os.Generations;
+namespace QiTech.Os.Platform;
 
 /// <summary>
 /// Pointer flips as Nix makes them: a fresh symlink under a temporary name, then rename(2)

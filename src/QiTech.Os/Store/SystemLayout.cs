@@ -1,6 +1,6 @@
 using QiTech.Os.Nix;
 
-namespace QiTech.Os.Platform;
+namespace QiTech.Os.Store;
 
 /// <summary>
 /// Every place the system reads or writes, under one root (production: "/"). Tests and the
@@ -59,7 +59,10 @@ public sealed class SystemLayout
 
     public string GcRootsDir => Physical("/qitech/gcroots");
 
-    public string CurrentSystem => Physical("/run/current-system");
+    /// <summary>The logical path of the running system's link.</summary>
+    public const string CurrentSystemPath = "/run/current-system";
+
+    public string CurrentSystem => Physical(CurrentSystemPath);
 
     public string BootedSystem => Physical("/run/booted-system");
 

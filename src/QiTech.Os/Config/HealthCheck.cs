@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
-using QiTech.Os.Services;
 
-namespace QiTech.Os.Health;
+namespace QiTech.Os.Config;
 
 /// <summary>
 /// A unit's health check: <see cref="Http"/> must answer 2xx, <see cref="Command"/> must exit 0,

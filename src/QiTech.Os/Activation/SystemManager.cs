@@ -1,13 +1,15 @@
 using System.Globalization;
-using QiTech.Os.Activation;
 using QiTech.Os.Base;
 using QiTech.Os.Errors;
+using QiTech.Os.Generations;
 using QiTech.Os.Health;
-using QiTech.Os.Jobs;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
+using QiTech.Os.Services;
+using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
-namespace QiTech.Os.Generations;
+namespace QiTech.Os.Activation;
 
 /// <summary>
 /// The generation operations the CLI and the daemon share: list, activate (switch, boot, test,
@@ -85,7 +87,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             g.Number,
             g.System,
             g.Created,
-            TryOpen(g.System)?.Release() ?? ReleaseInfo.Unknown,
+            TryOpen(g.System)?.Version() ?? VersionInfo.Unknown,
             Current: state.Current == g.Number,
             Booted: state.Booted == g.Number,
             BootDefault: state.BootDefault == g.Number,
@@ -233,7 +235,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         ActivationMode mode, SystemClosure failed, GenerationNumber? failedNumber, StorePath? previous, GenerationNumber? previousDefault,
         string reason, string? unit, IReadOnlyList<string> logLines, bool cancelled, ActivationOptions options, IProgress<string>? progress)
     {
-        var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Release().Label);
+        var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Version().Label());
         if (failedNumber is { } number)
         {
             Failed.Mark(number, reason);
@@ -258,7 +260,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             progress?.Report(options.RollBack ? "nothing ran before this version: it keeps running" : "--no-rollback: the failed version keeps running");
             return new RollbackReport(failedVersion, null, reason, unit, logLines, bootDefault, cancelled);
         }
-        var backLabel = previousClosure.Release().Label;
+        var backLabel = previousClosure.Version().Label();
         options.Steps?.Begin($"roll back to {backLabel}");
         var plan = ActivationPlan.Compute(failed, previousClosure);
         var journal = new ActivationJournal(ActivationMode.Test, previousClosure.LogicalPath, null, failed.LogicalPath, plan.Stop, plan.Start, plan.Restart);

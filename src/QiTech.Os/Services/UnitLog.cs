@@ -1,6 +1,6 @@
-using QiTech.Os.Platform;
+using QiTech.Os.Store;
 
-namespace QiTech.Os.Activation;
+namespace QiTech.Os.Services;
 
 /// <summary>A unit's last log lines for a failure report, from the embedded supervisor's log files.</summary>
 internal static class UnitLog

@@ -1,4 +1,6 @@
-namespace QiTech.Os.Platform;
+using QiTech.Os.Platform;
+
+namespace QiTech.Os.Store;
 
 /// <summary>
 /// Resolves a path of the running system under a root: symlinks under a root hold logical

@@ -1,4 +1,4 @@
-namespace QiTech.Os.Services;
+namespace QiTech.Os.Config;
 
 /// <summary>Why an <c>ExecStart=</c> command line cannot be split into words.</summary>
 public enum ExecLineError

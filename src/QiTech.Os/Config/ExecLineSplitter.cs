@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace QiTech.Os.Services;
+namespace QiTech.Os.Config;
 
 /// <summary>
 /// Splits a command line into words as systemd does for <c>ExecStart=</c>: whitespace

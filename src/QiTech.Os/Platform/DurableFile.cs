@@ -1,7 +1,6 @@
 using System.Text;
-using QiTech.Os.Platform;
 
-namespace QiTech.Os.Generations;
+namespace QiTech.Os.Platform;
 
 /// <summary>
 /// Small state files written whole or not at all: temp file, fsync, rename, fsync the

@@ -1,6 +1,6 @@
 using QiTech.Os.Errors;
 
-namespace QiTech.Os.Services;
+namespace QiTech.Os.Config;
 
 /// <summary>A unit file the supervisor cannot run: names the file and line.</summary>
 public sealed class UnitFileException(string location, string cause)

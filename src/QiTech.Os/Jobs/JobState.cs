@@ -1,9 +1,0 @@
-namespace QiTech.Os.Jobs;
-
-public enum JobState
-{
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
