@@ -7,7 +7,8 @@ namespace QiTech.Os.Contract;
 
 /// <summary>
 /// A generation as the daemon API and <c>list-generations --json</c> give it; <see cref="DiskCostBytes"/>
-/// is null in the status; <see cref="Failure"/> is why it did not start correctly, when it did not.
+/// is null in the status; <see cref="Failure"/> is why it did not start correctly, when it did not;
+/// <see cref="Origin"/> is the ref an update installed it from, when one did.
 /// </summary>
 public sealed record GenerationJson(
     GenerationNumber Number,
@@ -19,7 +20,8 @@ public sealed record GenerationJson(
     bool KnownGood,
     long? DiskCostBytes,
     VersionJson Version,
-    string? Failure = null)
+    string? Failure = null,
+    OriginJson? Origin = null)
 {
     public static GenerationJson From(GenerationInfo info) => new(
         info.Number,
@@ -31,7 +33,11 @@ public sealed record GenerationJson(
         info.KnownGood,
         info.DiskCostBytes,
         new VersionJson(info.Version.Abbreviation, info.Version.Commit, info.Version.Timestamp, info.Version.Url),
-        info.Failure);
+        info.Failure,
+        info.Origin is { } origin ? new OriginJson(origin.Ref.Name, origin.Commit.Hex) : null);
+
+    /// <summary>What the operator knows it by: "feature/x = v1.2 (abc1234)" when an update recorded its ref, else the version's label.</summary>
+    public string Label() => VersionLabel.Of(new ReleaseInfo(Version.Abbreviation, Version.Commit, null, null).Label, Origin?.Ref, Origin?.Commit);
 
     /// <summary><c>list-generations --json</c>: the generations as the daemon's <c>GET /v1/generations</c> gives them, indented.</summary>
     public static string Serialize(IEnumerable<GenerationInfo> generations, StoreDirectory storeDir)
@@ -43,3 +49,6 @@ public sealed record GenerationJson(
 
 /// <summary>The <c>QITECH_OS_GIT_*</c> values of a system; the timestamp as sent (ISO 8601 committer date).</summary>
 public sealed record VersionJson(string? Abbreviation, string? Commit, string? Timestamp, string? Url);
+
+/// <summary>The ref the operator chose when an update installed the generation, and the full commit it resolved to.</summary>
+public sealed record OriginJson(string Ref, string Commit);

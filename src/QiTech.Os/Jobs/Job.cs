@@ -14,6 +14,7 @@ public sealed class Job
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _cancelRefusal;
 
     internal Job(int id, JobKind kind)
     {
@@ -67,8 +68,32 @@ public sealed class Job
         }
     }
 
-    /// <summary>Asks the job to stop; its work sees the token and child processes are killed.</summary>
-    public void Cancel() => _cancel.Cancel();
+    /// <summary>
+    /// Asks the job to stop (its work sees the token and child processes are killed), unless the
+    /// work refuses a cancel now: then false with the reason, and nothing changes.
+    /// </summary>
+    public bool TryCancel(out string? refusal)
+    {
+        lock (_gate)
+        {
+            refusal = _cancelRefusal;
+            if (refusal != null)
+            {
+                return false;
+            }
+            // Under the gate: a refusal the work sets next sees this cancel on its token.
+            _cancel.Cancel();
+            return true;
+        }
+    }
+
+    internal void SetCancelRefusal(string? reason)
+    {
+        lock (_gate)
+        {
+            _cancelRefusal = reason;
+        }
+    }
 
     /// <summary>Every event from the first, then new ones as they happen, ending after "done".</summary>
     public async IAsyncEnumerable<JobEvent> Subscribe([EnumeratorCancellation] CancellationToken cancel = default)
