@@ -37,7 +37,12 @@ public sealed record GenerationJson(
         info.Origin is { } origin ? new OriginJson(origin.Ref.Name, origin.Commit.Hex) : null);
 
     /// <summary>What the operator knows it by: "feature/x = v1.2 (abc1234)" when an update recorded its ref, else the version's label.</summary>
-    public string Label() => VersionLabel.Of(new ReleaseInfo(Version.Abbreviation, Version.Commit, null, null).Label, Origin?.Ref, Origin?.Commit);
+    public string Label() => VersionLabel.Of(ReleaseLabel, Origin?.Ref, Origin?.Commit);
+
+    /// <summary>The same without the commit ("feature/x = v1.2"), for sentences that add "(generation N)".</summary>
+    public string Name() => VersionLabel.Of(ReleaseLabel, Origin?.Ref);
+
+    private string ReleaseLabel => new ReleaseInfo(Version.Abbreviation, Version.Commit, null, null).Label;
 
     /// <summary><c>list-generations --json</c>: the generations as the daemon's <c>GET /v1/generations</c> gives them, indented.</summary>
     public static string Serialize(IEnumerable<GenerationInfo> generations, StoreDirectory storeDir)

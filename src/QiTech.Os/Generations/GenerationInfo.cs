@@ -23,4 +23,7 @@ public sealed record GenerationInfo(
 {
     /// <summary>What the operator knows it by: "feature/x = v1.2 (abc1234)" when an update recorded its ref, else its version's label.</summary>
     public string Label => VersionLabel.Of(Version.Label, Origin?.Ref.Name, Origin?.Commit.Hex);
+
+    /// <summary>The same without the commit ("feature/x = v1.2"), for sentences that add "(generation N)".</summary>
+    public string Name => VersionLabel.Of(Version.Label, Origin?.Ref.Name);
 }

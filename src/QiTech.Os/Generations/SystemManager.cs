@@ -161,11 +161,14 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             activates ? plan.Start : [],
             activates ? plan.Restart : []);
         // From the journal on, a cancel would change nothing (the journal is carried out whole):
-        // it is refused, with why, until the health wait, which a cancel does roll back. The
-        // refusal comes first, so a cancel that came before it is seen here, before anything changed.
+        // it is refused, with why, until the health wait, which a cancel does roll back. A cancel
+        // taken before the refusal stops the activation here, before anything changed.
         var activating = new VersionRef(system, number, closure.Release().Label);
         var refusal = $"version {activating} is being activated; it can't be cancelled now — it will finish or roll back by itself";
-        options.CancelGuard?.RefuseCancel(refusal);
+        if (options.CancelGuard?.RefuseCancel(refusal) == false)
+        {
+            throw new OperationCanceledException("cancelled before activation", cancel);
+        }
         cancel.ThrowIfCancellationRequested();
         if (number is { } made && options.Origin is { } origin)
         {

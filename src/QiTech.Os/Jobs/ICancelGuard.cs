@@ -7,8 +7,11 @@ namespace QiTech.Os.Jobs;
 /// </summary>
 public interface ICancelGuard
 {
-    /// <summary>From now on a cancel is refused with <paramref name="reason"/> (one line).</summary>
-    void RefuseCancel(string reason);
+    /// <summary>
+    /// From now on a cancel is refused with <paramref name="reason"/> (one line). False when a
+    /// cancel was taken before: nothing is refused then, and the caller stops as cancelled.
+    /// </summary>
+    bool RefuseCancel(string reason);
 
     /// <summary>From now on a cancel is taken again.</summary>
     void AllowCancel();

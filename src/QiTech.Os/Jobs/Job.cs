@@ -15,6 +15,7 @@ public sealed class Job
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _cancelRefusal;
+    private bool _cancelRequested;
 
     internal Job(int id, JobKind kind)
     {
@@ -81,17 +82,52 @@ public sealed class Job
             {
                 return false;
             }
-            // Under the gate: a refusal the work sets next sees this cancel on its token.
+            // Decided under the gate, where the work asks to refuse (TryRefuseCancel); the token's
+            // callbacks then run outside it.
+            _cancelRequested = true;
+        }
+        try
+        {
             _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job ended meanwhile.
+        }
+        return true;
+    }
+
+    /// <summary>True once a cancel was taken (before the token says so: the token is cancelled right after).</summary>
+    internal bool CancelRequested
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancelRequested;
+            }
+        }
+    }
+
+    /// <summary>From now on a cancel is refused with <paramref name="reason"/>; false (nothing refused) when one was taken already.</summary>
+    internal bool TryRefuseCancel(string reason)
+    {
+        lock (_gate)
+        {
+            if (_cancelRequested)
+            {
+                return false;
+            }
+            _cancelRefusal = reason;
             return true;
         }
     }
 
-    internal void SetCancelRefusal(string? reason)
+    internal void AllowCancel()
     {
         lock (_gate)
         {
-            _cancelRefusal = reason;
+            _cancelRefusal = null;
         }
     }
 

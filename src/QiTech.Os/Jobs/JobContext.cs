@@ -32,9 +32,9 @@ public sealed class JobContext(Job job) : ICancelGuard
 
     public void SetResult(object? result) => job.Result = result;
 
-    public void RefuseCancel(string reason) => job.SetCancelRefusal(reason);
+    public bool RefuseCancel(string reason) => job.TryRefuseCancel(reason);
 
-    public void AllowCancel() => job.SetCancelRefusal(null);
+    public void AllowCancel() => job.AllowCancel();
 
     /// <summary>
     /// Runs a program (no shell), its output lines into the job's log; cancelling the job

@@ -76,7 +76,7 @@ public sealed class JobRunner
         {
             await work(new JobContext(job));
         }
-        catch (OperationCanceledException) when (job.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (job.CancelRequested)
         {
             state = JobState.Cancelled;
             error = "cancelled";

@@ -59,7 +59,7 @@ public static class ListGenerationsCommand
             }
             foreach (var g in generations.Where(g => g.Failure != null))
             {
-                Console.Out.WriteLine($"generation {g.Number} ({g.Label}) did not start correctly: {g.Failure}");
+                Console.Out.WriteLine($"generation {g.Number} ({g.Name}) did not start correctly: {g.Failure}");
             }
             if (session.Manager.Fallback() is { } fallback)
             {

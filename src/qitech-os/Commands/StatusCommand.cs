@@ -88,7 +88,7 @@ public static class StatusCommand
     {
         if (generation != null)
         {
-            return $"generation {generation.Number} ({generation.Label()}, {generation.Created:yyyy-MM-dd HH:mm}) {storeDir.Render(generation.StorePath)}";
+            return $"generation {generation.Number} ({generation.Name()}, {generation.Created:yyyy-MM-dd HH:mm}) {storeDir.Render(generation.StorePath)}";
         }
         return system is { } path ? $"{storeDir.Render(path)} (not a generation)" : "(none)";
     }
