@@ -23,6 +23,9 @@ public static class ServerHost
     // The machine's store directory: the daemon's store paths are in it.
     private static readonly QiTech.Os.Nix.StoreDirectory StoreDir = new(QiTech.Os.Nix.StoreDirectory.Default);
 
+    // The page a browser's 404 shows (Components/Pages/NotFound.razor).
+    private const string NotFoundPath = "/not-found";
+
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--daemon-socket"] = $"{ControlServerOptions.Section}:DaemonSocket",
@@ -138,6 +141,11 @@ public static class ServerHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A browser asking for a page that does not exist gets one, in the UI's layout, saying so
+        // (still 404); API callers and everything else keep the problem document above.
+        app.UseWhen(WantsPage, page => page.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true));
+        // Routing after the re-execution, so the re-executed request finds the page's endpoint.
+        app.UseRouting();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlServerOptions>>().Value.Remote.Enabled)
         {
             app.UseHsts();
@@ -157,6 +165,10 @@ public static class ServerHost
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool WantsPage(HttpContext context) =>
+        HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/_blazor")
+        && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {

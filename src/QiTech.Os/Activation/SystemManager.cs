@@ -93,7 +93,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             BootDefault: state.BootDefault == g.Number,
             KnownGood: knownGood == g.Number,
             costs?[g.Number],
-            failed.GetValueOrDefault(g.Number))).ToList();
+            failed.GetValueOrDefault(g.Number),
+            Profile.Origin(g))).ToList();
     }
 
     /// <summary>
@@ -164,7 +165,20 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             activates ? plan.Stop : [],
             activates ? plan.Start : [],
             activates ? plan.Restart : []);
+        // From the journal on, a cancel would change nothing (the journal is carried out whole):
+        // it is refused, with why, until the health wait, which a cancel does roll back. A cancel
+        // taken before the refusal stops the activation here, before anything changed.
+        var activating = new VersionRef(system, number, closure.Version().Label());
+        var refusal = $"version {activating} is being activated; it can't be cancelled now — it will finish or roll back by itself";
+        if (options.CancelGuard?.RefuseCancel(refusal) == false)
+        {
+            throw new OperationCanceledException("cancelled before activation", cancel);
+        }
         cancel.ThrowIfCancellationRequested();
+        if (number is { } made && options.Origin is { } origin)
+        {
+            Profile.WriteOrigin(made, system, origin);
+        }
         FaultInjection.Point("before-journal");
         journal.Save(layout);
         FaultInjection.Point("after-journal");
@@ -174,7 +188,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         RollbackReport? rollback = null;
         if (services != null && activates)
         {
-            (health, rollback) = await AssessLockedAsync(mode, closure, number ?? existing, journal, failures, previous, previousDefault, options, progress, cancel);
+            (health, rollback) = await AssessLockedAsync(mode, closure, number ?? existing, journal, failures, previous, previousDefault, options, refusal, progress, cancel);
         }
         IReadOnlyList<GenerationNumber> pruned = [];
         if (mode == ActivationMode.Switch && failures.Count == 0 && rollback == null)
@@ -194,7 +208,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     /// </summary>
     private async Task<(IReadOnlyList<UnitHealth>, RollbackReport?)> AssessLockedAsync(
         ActivationMode mode, SystemClosure closure, GenerationNumber? number, ActivationJournal journal, IReadOnlyList<UnitFailure> failures,
-        StorePath? previous, GenerationNumber? previousDefault, ActivationOptions options, IProgress<string>? progress, CancellationToken cancel)
+        StorePath? previous, GenerationNumber? previousDefault, ActivationOptions options, string refusal, IProgress<string>? progress, CancellationToken cancel)
     {
         // A unit that did not stop belongs to the old version: no reason to leave the new one.
         if (failures.FirstOrDefault(f => f.Action != "stop") is { } failed)
@@ -209,7 +223,9 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         {
             progress?.Report($"waiting for the health checks of {string.Join(", ", checks.Select(c => c.Unit))}");
         }
+        options.CancelGuard?.AllowCancel();
         var outcome = await new HealthGate(layout, services!, _time).WaitAsync(checks, closure, options.Steps, cancel);
+        options.CancelGuard?.RefuseCancel(refusal);
         if (outcome.Failure is { } unhealthy)
         {
             progress?.Report($"{unhealthy.Unit}: {unhealthy.Check}: {unhealthy.Detail}");
@@ -236,6 +252,8 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
         string reason, string? unit, IReadOnlyList<string> logLines, bool cancelled, ActivationOptions options, IProgress<string>? progress)
     {
         var failedVersion = new VersionRef(failed.Path, failedNumber, failed.Version().Label());
+        // The switch back is an activation too, and its health wait is not cancellable.
+        options.CancelGuard?.RefuseCancel($"version {failedVersion} did not start correctly and is being switched back from; it can't be cancelled now — it will finish by itself");
         if (failedNumber is { } number)
         {
             Failed.Mark(number, reason);

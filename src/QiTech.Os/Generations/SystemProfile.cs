@@ -8,7 +8,9 @@ namespace QiTech.Os.Generations;
 /// <summary>
 /// The system profile laid out as Nix lays out profiles: <c>R/qitech/profiles/system</c> →
 /// <c>system-&lt;N&gt;-link</c> (relative), and each <c>system-&lt;N&gt;-link</c> → a system store
-/// path (logical, absolute). The link's mtime is the generation's date, as with Nix.
+/// path (logical, absolute). The link's mtime is the generation's date, as with Nix. Beside a
+/// link, <c>system-&lt;N&gt;-link.origin</c> may say which ref an update installed it from
+/// (<see cref="GenerationOrigin"/>).
 /// Reading is strict: a hand-edited or broken link is a <see cref="ProfileException"/>.
 /// Callers that change the profile hold the <see cref="SystemLock"/>.
 /// </summary>
@@ -102,7 +104,25 @@ public sealed partial class SystemProfile(SystemLayout layout)
         AtomicLink.Replace(DefaultLink, $"{Name}-{number}-link", batch);
     }
 
-    public void Delete(GenerationNumber number, SyncBatch? batch = null) => AtomicLink.Remove(LinkPath(number), batch);
+    /// <summary>Removes the generation's link, then its origin (a crash between leaves an origin that describes no link, which is never read).</summary>
+    public void Delete(GenerationNumber number, SyncBatch? batch = null)
+    {
+        AtomicLink.Remove(LinkPath(number), batch);
+        DurableFile.Delete(OriginPath(number), batch);
+    }
+
+    public string OriginPath(GenerationNumber number) => LinkPath(number) + GenerationOrigin.FileSuffix;
+
+    /// <summary>Records where generation <paramref name="number"/>, of <paramref name="system"/>, came from (replacing an earlier record).</summary>
+    public void WriteOrigin(GenerationNumber number, StorePath system, GenerationOrigin origin) =>
+        DurableFile.Write(OriginPath(number), origin.ToFileText(layout.StoreDir.Render(system)));
+
+    /// <summary>Where <paramref name="generation"/> came from, when an update recorded it for this very system.</summary>
+    public GenerationOrigin? Origin(GenerationLink generation)
+    {
+        var path = OriginPath(generation.Number);
+        return File.Exists(path) ? GenerationOrigin.Parse(File.ReadAllText(path), layout.StoreDir.Render(generation.System)) : null;
+    }
 
     private GenerationLink Read(GenerationNumber number, string path)
     {

@@ -15,6 +15,8 @@ public sealed class Job
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _cancelRefusal;
+    private bool _cancelRequested;
 
     private readonly TimeProvider _time;
 
@@ -71,8 +73,67 @@ public sealed class Job
         }
     }
 
-    /// <summary>Asks the job to stop; its work sees the token and child processes are killed.</summary>
-    public void Cancel() => _cancel.Cancel();
+    /// <summary>
+    /// Asks the job to stop (its work sees the token and child processes are killed), unless the
+    /// work refuses a cancel now: then false with the reason, and nothing changes.
+    /// </summary>
+    public bool TryCancel(out string? refusal)
+    {
+        lock (_gate)
+        {
+            refusal = _cancelRefusal;
+            if (refusal != null)
+            {
+                return false;
+            }
+            // Decided under the gate, where the work asks to refuse (TryRefuseCancel); the token's
+            // callbacks then run outside it.
+            _cancelRequested = true;
+        }
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job ended meanwhile.
+        }
+        return true;
+    }
+
+    /// <summary>True once a cancel was taken (before the token says so: the token is cancelled right after).</summary>
+    internal bool CancelRequested
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancelRequested;
+            }
+        }
+    }
+
+    /// <summary>From now on a cancel is refused with <paramref name="reason"/>; false (nothing refused) when one was taken already.</summary>
+    internal bool TryRefuseCancel(string reason)
+    {
+        lock (_gate)
+        {
+            if (_cancelRequested)
+            {
+                return false;
+            }
+            _cancelRefusal = reason;
+            return true;
+        }
+    }
+
+    internal void AllowCancel()
+    {
+        lock (_gate)
+        {
+            _cancelRefusal = null;
+        }
+    }
 
     /// <summary>Every event from the first, then new ones as they happen, ending after "done".</summary>
     public async IAsyncEnumerable<JobEvent> Subscribe([EnumeratorCancellation] CancellationToken cancel = default)

@@ -4,8 +4,8 @@ using QiTech.Os.Platform;
 
 namespace QiTech.Os.Jobs;
 
-/// <summary>What a job's work uses to report steps, progress and log lines, and to run programs.</summary>
-public sealed class JobContext(Job job)
+/// <summary>What a job's work uses to report steps, progress and log lines, to run programs, and to refuse a cancel it cannot honour.</summary>
+public sealed class JobContext(Job job) : ICancelGuard
 {
     public CancellationToken Cancel => job.CancellationToken;
 
@@ -32,6 +32,10 @@ public sealed class JobContext(Job job)
     public IProgress<string> LogProgress { get; } = new LineProgress(job);
 
     public void SetResult(object? result) => job.Result = result;
+
+    public bool RefuseCancel(string reason) => job.TryRefuseCancel(reason);
+
+    public void AllowCancel() => job.AllowCancel();
 
     /// <summary>
     /// Runs a program (no shell), its output lines into the job's log; cancelling the job

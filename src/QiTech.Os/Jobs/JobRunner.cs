@@ -83,7 +83,7 @@ public sealed class JobRunner(TimeProvider? time = null, ILogger<JobRunner>? log
         {
             await work(new JobContext(job));
         }
-        catch (OperationCanceledException) when (job.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (job.CancelRequested)
         {
             state = JobState.Cancelled;
             error = "cancelled";

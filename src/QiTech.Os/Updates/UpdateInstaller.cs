@@ -1,6 +1,7 @@
 using QiTech.Os.Activation;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
+using QiTech.Os.Generations;
 using QiTech.Os.Sources;
 using QiTech.Os.Store;
 
@@ -10,14 +11,16 @@ namespace QiTech.Os.Updates;
 /// The update pipeline: fetch the ref's tree into the store, evaluate its configuration
 /// with the commit's version variables, build its packages from source, build the system,
 /// activate it, waiting for its health checks (a version that does not start correctly is
-/// switched back from, live). Nothing is activated
+/// switched back from, live), and record the chosen ref with the generation. Nothing is activated
 /// unless everything built; a failure or cancellation before activation leaves the running
 /// system and its generations as they were (the store may keep finished, registered paths).
 /// </summary>
 public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
 {
     /// <param name="steps">Where the health wait after activation shows its steps (each unit's check, a rollback).</param>
-    public async Task<UpdateResult> InstallAsync(UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default, Health.IStepReporter? steps = null)
+    /// <param name="cancelGuard">Hears when a cancel can no longer take effect (activation proper).</param>
+    public async Task<UpdateResult> InstallAsync(
+        UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default, Health.IStepReporter? steps = null, Jobs.ICancelGuard? cancelGuard = null)
     {
         if (request.Mode == ActivationMode.DryActivate)
         {
@@ -53,7 +56,7 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
         cancel.ThrowIfCancellationRequested();
         progress.Step("activate");
         var activation = await manager.ActivateAsync(request.Mode, new ActivationTarget.Path(system), new LineProgress(progress), cancel,
-            new ActivationOptions(request.RollBack, steps));
+            new ActivationOptions(request.RollBack, steps, new GenerationOrigin(request.Ref, GitCommitHash.Parse(version.Commit)), cancelGuard));
         progress.Progress(100);
         return new UpdateResult(resolved, activation);
     }

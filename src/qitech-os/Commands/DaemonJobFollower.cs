@@ -8,7 +8,8 @@ namespace QiTech.Os.Cli.Commands;
 /// <summary>
 /// Follows a daemon job in the terminal: step changes and log lines to stderr as they come.
 /// When the command is interrupted (Ctrl-C, SIGTERM) the job is cancelled in the daemon
-/// before the command exits, so nothing keeps running that nobody watches.
+/// before the command exits, so nothing keeps running that nobody watches — unless the daemon
+/// refuses (an activation under way finishes or rolls back by itself): then its reason is printed.
 /// </summary>
 public static class DaemonJobFollower
 {
@@ -32,7 +33,13 @@ public static class DaemonJobFollower
             }
             catch (DaemonException e) when (e.Status == 409)
             {
-                // It ended meanwhile.
+                // Either it ended meanwhile, or it is where a cancel cannot stop it (an activation):
+                // then the daemon's reason is all there is to say, and the job goes on without us.
+                if ((await daemon.FindJobAsync(jobId, CancellationToken.None)) is { IsRunning: true })
+                {
+                    Console.Error.WriteLine($"{e.Message} (it goes on in qitech-osd: see 'qitech-os status')");
+                    return null;
+                }
             }
             using var wait = new CancellationTokenSource(CancelWait);
             try

@@ -5,7 +5,10 @@ using QiTech.Os.Generations;
 
 namespace QiTech.Os.Cli.Commands;
 
-/// <summary><c>qitech-os list-generations [--json]</c>: every generation with its version, flags and own disk cost.</summary>
+/// <summary>
+/// <c>qitech-os list-generations [--json]</c>: every generation with its version (with the ref and
+/// commit an update installed it from: "feature/x = v1.2 (abc1234)"), flags and own disk cost.
+/// </summary>
 public static class ListGenerationsCommand
 {
     public static Command Create()
@@ -26,7 +29,7 @@ public static class ListGenerationsCommand
                 Console.Out.WriteLine("no generations yet");
                 return 0;
             }
-            Console.Out.WriteLine($"{"GEN",5}  {"DATE",-16}  {"VERSION",-20}  {"COMMIT",-12}  {"OWN SIZE",10}  STATE");
+            Console.Out.WriteLine($"{"GEN",5}  {"DATE",-16}  {"VERSION",-32}  {"COMMIT",-12}  {"OWN SIZE",10}  STATE");
             foreach (var g in generations)
             {
                 var flags = new List<string>();
@@ -52,11 +55,11 @@ public static class ListGenerationsCommand
                 }
                 var commit = g.Version.Commit is { } c ? c[..Math.Min(12, c.Length)] : "-";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Version.Label(), 20),-20}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));
+                    $"{g.Number,5}  {g.Created.UtcDateTime,-16:yyyy-MM-dd HH:mm}  {Truncate(g.Label, 32),-32}  {commit,-12}  {Size(g.DiskCostBytes ?? 0),10}  {string.Join(',', flags)}"));
             }
             foreach (var g in generations.Where(g => g.Failure != null))
             {
-                Console.Out.WriteLine($"generation {g.Number} ({g.Version.Label()}) did not start correctly: {g.Failure}");
+                Console.Out.WriteLine($"generation {g.Number} ({g.Name}) did not start correctly: {g.Failure}");
             }
             if (session.Manager.Fallback() is { } fallback)
             {

@@ -89,8 +89,7 @@ public static class StatusCommand
     {
         if (generation != null)
         {
-            var label = generation.Version.Abbreviation ?? generation.Version.Commit?[..Math.Min(12, generation.Version.Commit.Length)] ?? "unknown";
-            return $"generation {generation.Number} ({label}, {generation.Created:yyyy-MM-dd HH:mm}) {storeDir.Render(generation.StorePath)}";
+            return $"generation {generation.Number} ({generation.Name()}, {generation.Created:yyyy-MM-dd HH:mm}) {storeDir.Render(generation.StorePath)}";
         }
         return system is { } path ? $"{storeDir.Render(path)} (not a generation)" : "(none)";
     }

@@ -109,7 +109,7 @@ public static class GenerationEndpoints
     private static async Task Activate(SystemHost host, ActivationMode mode, ActivationTarget target, bool rollBack, JobContext context)
     {
         context.Step(DaemonJson.WireName(mode));
-        var options = new ActivationOptions(rollBack, new JobSteps(context));
+        var options = new ActivationOptions(rollBack, new JobSteps(context), CancelGuard: context);
         var result = await host.Manager.ActivateAsync(mode, target, context.LogProgress, context.Cancel, options);
         context.SetResult(ActivationJson.From(result));
         ThrowUnlessSucceeded(result, context);

@@ -7,7 +7,7 @@ using QiTech.Os.Jobs;
 
 namespace QiTech.Os.Daemon.Api;
 
-/// <summary>Jobs: list, one, its events as Server-Sent Events (replayed from the start), cancel.</summary>
+/// <summary>Jobs: list, one, its events as Server-Sent Events (replayed from the start), cancel (refused while the job cannot honour it).</summary>
 public static class JobEndpoints
 {
     public static void MapJobEndpoints(this WebApplication app)
@@ -47,7 +47,11 @@ public static class JobEndpoints
             {
                 return ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, $"job {id} has already ended ({DaemonJson.WireName(job.State)})");
             }
-            job.Cancel();
+            if (!job.TryCancel(out var refusal))
+            {
+                // The job is where a cancel cannot stop it (an activation): say so, rather than take it and do nothing.
+                return ErrorMapping.ProblemResult(StatusCodes.Status409Conflict, refusal!, id);
+            }
             return Results.Accepted($"/v1/jobs/{id}", JobJson.From(job, json.Value.SerializerOptions));
         });
     }

@@ -9,8 +9,8 @@ namespace QiTech.Os.Daemon.Api;
 /// <summary>
 /// The <c>update</c> job: <see cref="UpdateInstaller"/> with its steps, percent, time left and
 /// log lines going to the job. A cancel kills the programs the update runs (git, builds) and
-/// ends the job "cancelled" with nothing activated; once activation has begun it completes,
-/// since it rolls forward. The source's token is scrubbed from everything the job tells.
+/// ends the job "cancelled" with nothing activated; once activation has begun a cancel is
+/// refused (it rolls forward), except during the health wait, where it rolls back. The source's token is scrubbed from everything the job tells.
 /// </summary>
 public static class UpdateJob
 {
@@ -22,7 +22,7 @@ public static class UpdateJob
         UpdateResult result;
         try
         {
-            result = await new UpdateInstaller(host.LocalStore, host.Manager).InstallAsync(request, progress, context.Cancel, new JobSteps(context));
+            result = await new UpdateInstaller(host.LocalStore, host.Manager).InstallAsync(request, progress, context.Cancel, new JobSteps(context), context);
         }
         catch (Exception e) when (e is not OperationCanceledException && context.Cancel.IsCancellationRequested)
         {

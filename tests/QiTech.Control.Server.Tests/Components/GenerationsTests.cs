@@ -26,6 +26,17 @@ public sealed class GenerationsTests : PageTest
     }
 
     [Fact]
+    public void A_generation_an_update_installed_shows_the_chosen_ref_and_its_commit_the_others_their_version()
+    {
+        Daemon.Generations[1] = Daemon.Generations[1] with { Origin = new QiTech.Os.Contract.OriginJson("feature/x", "2222222222222222222222222222222222222222") };
+
+        var page = Render<Generations>();
+
+        page.WaitForAssertion(() => Assert.Equal("feature/x = v1.1.0 (2222222)", page.Find("tr[data-generation='2'] td.version").TextContent));
+        Assert.Equal("v1.0.0", page.Find("tr[data-generation='1'] td.version").TextContent);
+    }
+
+    [Fact]
     public void Sizes_say_what_deleting_frees_and_generations_in_use_free_nothing()
     {
         var page = Render<Generations>();
@@ -112,6 +123,8 @@ public sealed class GenerationsTests : PageTest
         page.WaitForAssertion(() => Assert.Contains(
             "Version v1.1.0 (generation 2, installed 2026-11-02 10:00 UTC) was not deleted: generation 2: is current, booted or the boot default",
             page.Find("[role=alert]").TextContent));
+        // It answered: the title says it refused, not that it was silent.
+        Assert.Equal("The system daemon refused", page.Find("[role=alert] strong").TextContent);
     }
 
     [Fact]

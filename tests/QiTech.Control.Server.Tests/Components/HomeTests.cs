@@ -27,6 +27,16 @@ public sealed class HomeTests : PageTest
     }
 
     [Fact]
+    public void The_running_version_names_the_ref_it_was_installed_from_and_its_commit()
+    {
+        Daemon.Generations[2] = Daemon.Generations[2] with { Origin = new OriginJson("feature/x", "3333333333333333333333333333333333333333") };
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal("feature/x = v1.2.0 (3333333)", page.Find("#current-abbreviation").TextContent));
+    }
+
+    [Fact]
     public void Says_which_generation_boots_next_when_it_is_not_the_running_one()
     {
         Daemon.Generations[2] = Daemon.Generations[2] with { BootDefault = false };
@@ -72,5 +82,27 @@ public sealed class HomeTests : PageTest
             "This boot fell back from generation 4 to generation 3: generation 4 did not become healthy in 3 boots", page.Find("#boot-fallback").TextContent.Trim()));
         page.WaitForAssertion(() => Assert.Contains("Version v1.3.0 (generation 4) did not start correctly;", page.Find("#failed-generation").TextContent));
         Assert.Contains("qitech-control-server.service: not healthy within 60 s", page.Find("#failed-generation").TextContent);
+    }
+
+    [Fact]
+    public void A_daemon_that_refused_is_not_said_to_be_silent()
+    {
+        Daemon.Failure = new QiTech.Os.Client.DaemonException(403, "peer uid 1000 is not in group qitech-os", title: "Forbidden");
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal("The system daemon refused", page.Find("[role=alert] strong").TextContent));
+        Assert.Equal("peer uid 1000 is not in group qitech-os", page.Find("[role=alert] .cause").TextContent);
+        Assert.DoesNotContain("answer", page.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public void A_daemon_that_did_not_answer_is_said_to_be_silent()
+    {
+        Daemon.Failure = Unreachable();
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal("The system daemon did not answer", page.Find("[role=alert] strong").TextContent));
     }
 }

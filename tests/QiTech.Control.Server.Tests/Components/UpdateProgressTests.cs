@@ -87,6 +87,21 @@ public sealed class UpdateProgressTests : PageTest
     }
 
     [Fact]
+    public void A_refused_cancel_says_why_and_not_that_contact_was_lost()
+    {
+        Daemon.AddJob(7, JobState.Running, null, Building);
+        Daemon.CancelRefusal = "version v1.3.0 (generation 4) is being activated; it can't be cancelled now — it will finish or roll back by itself";
+        var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        page.WaitForAssertion(() => page.Find("#cancel"));
+
+        page.Find("#cancel").Click();
+
+        page.WaitForAssertion(() => Assert.Equal($"The cancel was refused: {Daemon.CancelRefusal}", page.Find("#cancel-refused").TextContent));
+        Assert.Empty(page.FindAll("#reconnecting"));
+        Assert.Equal("Cancel", page.Find("#cancel").TextContent);
+    }
+
+    [Fact]
     public void A_failed_job_shows_the_cause_and_that_the_previous_version_keeps_running()
     {
         Daemon.AddJob(7, JobState.Failed, "build: qitech-machine failed: exit code 1 (see the log)",

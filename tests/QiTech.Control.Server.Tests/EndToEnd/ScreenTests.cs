@@ -6,7 +6,8 @@ namespace QiTech.Control.Server.Tests.EndToEnd;
 
 /// <summary>
 /// Every page on the panels machines have (800×480 and 1280×800), in every theme, on the real
-/// daemon and server: nothing wider than the screen, short values on one line, no missing file.
+/// daemon and server: nothing wider than the screen nor its card (Home's Services table also
+/// with a row of the widest values), short values on one line, no missing file.
 /// With <c>QITECH_SCREENSHOTS</c> set to a folder, it also writes the screenshots the README shows.
 /// </summary>
 [Collection(MachineCollection.Name)]
@@ -36,6 +37,33 @@ public sealed class ScreenTests(MachineFixture fixture)
             .filter(e => e.getClientRects().length > 0 && !e.closest('.log-scroll, ul.targets, pre.changelog'))
             .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
             .map(e => e.outerHTML.slice(0, 120))
+        """;
+
+    // Table cells that stick out of the card holding them (a column the card cuts off).
+    private const string OutOfTheirCard = """
+        () => [...document.querySelectorAll('th, td')]
+            .filter(e => e.getClientRects().length > 0 && e.closest('.card'))
+            .filter(e => e.getBoundingClientRect().right > e.closest('.card').getBoundingClientRect().right + 0.5)
+            .map(e => e.outerHTML.slice(0, 120))
+        """;
+
+    // Home's Services table with a row of the widest values a service shows beside the real rows
+    // (a long name, the longest state, a 7-digit PID, days of uptime, many restarts); false without a real row.
+    private const string AddWidestServiceRow = """
+        () => {
+            const row = document.querySelector('#services tbody tr[data-service]');
+            if (!row) return false;
+            const wide = row.cloneNode(true);
+            wide.dataset.service = 'widest';
+            const cells = wide.querySelectorAll('td');
+            cells[0].textContent = 'qitech-control-server.service';
+            cells[1].querySelector('.state').textContent = 'deactivating';
+            cells[2].textContent = '4194304';
+            cells[3].textContent = '23 d 23 h';
+            cells[4].textContent = '9999';
+            row.parentNode.appendChild(wide);
+            return true;
+        }
         """;
 
     private IEnumerable<(string Name, string Path)> Pages() =>
@@ -77,6 +105,10 @@ public sealed class ScreenTests(MachineFixture fixture)
                     await page.GotoAsync(fixture.BaseUrl + path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "theme=" + theme);
                     await WaitUntilLoadedAsync(page, name);
                     var where = $"{name} at {width}×{height} ({theme})";
+                    if (name == "home")
+                    {
+                        Assert.True(await page.EvaluateAsync<bool>(AddWidestServiceRow), $"{where}: no service row in the Services table");
+                    }
                     Assert.Equal(theme, await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme"));
                     var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
                     var innerWidth = await page.EvaluateAsync<int>("() => innerWidth");
@@ -85,6 +117,10 @@ public sealed class ScreenTests(MachineFixture fixture)
                     Assert.True(offScreen.Length == 0, $"{where}: off the screen: {string.Join(" | ", offScreen)}");
                     var wrapped = await page.EvaluateAsync<string[]>(WrappedShortValues);
                     Assert.True(wrapped.Length == 0, $"{where}: broken over two lines: {string.Join(" | ", wrapped)}");
+                    var cut = await page.EvaluateAsync<string[]>(OutOfTheirCard);
+                    Assert.True(cut.Length == 0, $"{where}: cut off by its card: {string.Join(" | ", cut)}");
+                    // The pictures show the real rows only.
+                    await page.EvaluateAsync("() => document.querySelector('tr[data-service=widest]')?.remove()");
                     if (name != "login")
                     {
                         // The menu is one row of touch targets, not two.
@@ -104,6 +140,30 @@ public sealed class ScreenTests(MachineFixture fixture)
         {
             await MachineFixture.ScreenshotAsync(page, $"failure-screen-{width}");
             throw new InvalidOperationException($"{e.Message}\n--- server ---\n{fixture.ServerOutput}", e);
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Screens))]
+    public async Task An_unknown_address_shows_a_page_saying_so_with_the_way_home(int width, int height)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        try
+        {
+            var answer = await page.GotoAsync(fixture.BaseUrl + "/setup/no-such-page");
+
+            Assert.Equal(404, answer!.Status);
+            await Expect(page.Locator("h1")).ToHaveTextAsync("This page does not exist");
+            await Expect(page.Locator("header.top")).ToBeVisibleAsync();
+            Assert.Empty(await page.EvaluateAsync<string[]>(OffScreen));
+            await page.Locator("#not-found-home").ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Home");
+            Assert.EndsWith("/", page.Url, StringComparison.Ordinal);
         }
         finally
         {

@@ -147,11 +147,11 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
         await Expect(page).ToHaveURLAsync(new Regex("/setup/update/progress/[0-9]+\\?ref=[^&]+&mode=switch$"));
     }
 
-    /// <summary>Home names the running version, its commit and generation, and its service runs.</summary>
+    /// <summary>Home names the running version (with the commit the tag it was installed by resolved to), its commit and generation, and its service runs.</summary>
     private async Task ExpectHomeAsync(IPage page, string version, int generation)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Home", Exact = true }).First.ClickAsync();
-        await Expect(page.Locator("#current-abbreviation")).ToHaveTextAsync(version);
+        await Expect(page.Locator("#current-abbreviation")).ToHaveTextAsync($"{version} ({fixture.Repository.CommitOf(version)[..7]})");
         await Expect(page.Locator("#current-generation")).ToHaveTextAsync(generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator(".version-commit")).ToHaveTextAsync(fixture.Repository.CommitOf(version));
         await Expect(page.Locator("tr[data-service='qitech-machine.service'] .state")).ToHaveTextAsync("running");

@@ -179,10 +179,13 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
 
     public UpdateJson? UpdateOf(JobJson job) => Updates.GetValueOrDefault(job.Id);
 
+    /// <summary>When set, a cancel is refused with it (409), as the daemon does while a job activates.</summary>
+    public string? CancelRefusal { get; set; }
+
     public Task CancelJobAsync(int jobId, CancellationToken cancel)
     {
         Record($"cancel {jobId}");
-        return Task.CompletedTask;
+        return CancelRefusal is { } why ? throw new DaemonException(409, why, jobId, "Conflict") : Task.CompletedTask;
     }
 
     public Task<SourceJson> GetSourceAsync(CancellationToken cancel)

@@ -2,6 +2,7 @@ using QiTech.Os.Activation;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Health;
+using QiTech.Os.Jobs;
 using QiTech.Os.Services;
 using QiTech.Os.Tests.Support;
 
@@ -117,6 +118,44 @@ public sealed class HealthRollbackTests : IDisposable
         Assert.Equal((_root.StorePathOf(v1), 1), (after.CurrentSystem, after.BootDefault!.Number.Value));
         Assert.Equal("v1", await _server.VersionAsync());
         SystemInvariants.AssertRunning(_root, v1, bootDefault: true);
+    }
+
+    [Fact]
+    public async Task A_cancel_during_activation_proper_is_refused_with_why_and_the_activation_completes()
+    {
+        // A service that ignores SIGTERM holds the switch in its restart (TimeoutStopSec) until the test kills it.
+        var stubborn = _dir.Combine("stubborn.py");
+        File.WriteAllText(stubborn, "import signal, sys, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint(sys.argv[1] + ' up', flush=True)\ntime.sleep(3600)\n");
+        Dictionary<string, string> Units(string label) => new(_server.Units(label))
+        {
+            ["stubborn.service"] = $"[Service]\nExecStart=/usr/bin/python3 {stubborn} {label}\nTimeoutStopSec=600\n[Install]\nWantedBy=multi-user.target\n",
+        };
+        var v1 = _root.AddSystem("v1", Units("v1"));
+        var v2 = _root.AddSystem("v2", Units("v2"));
+        using var daemon = await StartedOn(v1);
+        using var client = daemon.Client();
+        var held = (await client.StatusAsync()).Services.Single(s => s.Name == "stubborn.service").Pid!.Value;
+
+        var jobId = await client.ActivateAsync(ActivationMode.Switch, _root.StorePathOf(v2), null);
+        await foreach (var e in client.JobEventsAsync(jobId))
+        {
+            if (e.Value is LogEvent { Line: "restart stubborn.service" })
+            {
+                break;
+            }
+        }
+        var refused = await Assert.ThrowsAsync<DaemonException>(() => client.CancelJobAsync(jobId));
+        var cli = _root.Cli("update", "cancel", jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Platform.Posix.Kill(held, Platform.Posix.SIGKILL);
+        var job = await client.WaitForJobAsync(jobId, null);
+
+        const string Why = "version v2 (generation 2) is being activated; it can't be cancelled now — it will finish or roll back by itself";
+        Assert.Equal((409, Why), (refused.Status, refused.Message));
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal($"error: {Why}\n", cli.Stderr);
+        Assert.True(job.Succeeded, job.Error);
+        Assert.DoesNotContain(job.Steps, s => s.State == JobState.Cancelled);
+        Assert.Equal(_root.StorePathOf(v2), (await client.StatusAsync()).CurrentSystem);
     }
 
     [Fact]

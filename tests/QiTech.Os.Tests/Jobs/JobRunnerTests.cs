@@ -43,6 +43,36 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task A_cancel_is_refused_with_the_reason_while_the_work_refuses_it_and_taken_after()
+    {
+        var runner = new JobRunner();
+        var refusing = new TaskCompletionSource();
+        var allow = new TaskCompletionSource();
+        runner.TryStart(JobKind.Switch, async context =>
+        {
+            context.RefuseCancel("version v2 is being activated");
+            refusing.SetResult();
+            await allow.Task;
+            context.AllowCancel();
+            await Task.Delay(Timeout.Infinite, context.Cancel);
+        }, out var job);
+        await refusing.Task;
+
+        Assert.False(job.TryCancel(out var refusal));
+        Assert.Equal("version v2 is being activated", refusal);
+        Assert.False(job.CancellationToken.IsCancellationRequested);
+        allow.SetResult();
+        // The work allows the cancel again at its own pace: try until it is taken.
+        while (!job.TryCancel(out _))
+        {
+            await Task.Delay(10);
+        }
+        await job.Completion;
+
+        Assert.Equal(JobState.Cancelled, job.State);
+    }
+
+    [Fact]
     public async Task Cancelling_a_job_kills_the_programs_it_runs_with_their_children()
     {
         var runner = new JobRunner();
@@ -61,7 +91,7 @@ public sealed class JobRunnerTests
             }
         }
 
-        job.Cancel();
+        Assert.True(job.TryCancel(out _));
         await job.Completion;
 
         Assert.Equal(JobState.Cancelled, job.State);

@@ -48,6 +48,29 @@ public sealed class UpdateInstallTests : IDisposable
     }
 
     [Fact]
+    public void The_generation_keeps_the_ref_the_operator_chose_and_the_commit_it_resolved_to()
+    {
+        _repo.Write("machine.yaml", "system:\n  hostName: chosen\n");
+        _repo.Commit("a configuration", 6);
+        _repo.Git("tag", "v1.2");
+        _repo.Git("branch", "topic/x");
+        var commit = _repo.Head;
+
+        var byBranch = OurCli.Run("--root", Root, "update", "install", "topic/x", "--source", _repo.Path);
+        var listed = OurCli.Run("--root", Root, "list-generations");
+        // The same commit by its tag builds the same system: the generation is reused, named as chosen last.
+        var byTag = OurCli.Run("--root", Root, "update", "install", "v1.2", "--source", _repo.Path);
+        var json = OurCli.Run("--root", Root, "list-generations", "--json");
+
+        Assert.True(byBranch.ExitCode == 0, byBranch.Stderr);
+        Assert.True(byTag.ExitCode == 0, byTag.Stderr);
+        Assert.Contains($"topic/x = v1.2 ({commit[..7]})", listed.StdoutText);
+        using var generations = System.Text.Json.JsonDocument.Parse(json.StdoutText);
+        var origin = Assert.Single(generations.RootElement.EnumerateArray()).GetProperty("origin");
+        Assert.Equal(("v1.2", commit), (origin.GetProperty("ref").GetString(), origin.GetProperty("commit").GetString()));
+    }
+
+    [Fact]
     public void A_configuration_naming_a_transport_trick_as_its_source_is_refused_with_its_place()
     {
         _repo.Write("machine.yaml", "system:\n  update:\n    source: 'ext::sh -c id'\n");
