@@ -33,9 +33,14 @@ public static class BootCheckWait
                     return 1;
                 }
             }
-            // No check job: the booted generation had no checks, or a restarted daemon already
-            // assessed this boot — its mark tells.
+            // No check job (the daemon restarted since its first start of this boot): the boot
+            // counts as healthy only if that check passed — the booted generation is known-good.
             var status = await client.StatusAsync(cancel);
+            if (check == null && status.Booted is not { KnownGood: true })
+            {
+                Console.Error.WriteLine($"qitech-osd: this boot's health check did not run to its end (the daemon restarted); generation {status.Booted?.Number.ToString() ?? "(none)"} is not known-good");
+                return 1;
+            }
             if (status.Booted is { Failure: { } failure } booted)
             {
                 Console.Error.WriteLine($"qitech-osd: generation {booted.Number} is marked failed: {failure}");

@@ -70,9 +70,10 @@ public sealed class SystemHost : IAsyncDisposable
             PendingBootCheck? realPending = null;
             if (realBoot.FirstStart && Services != null && state.Booted is { } generation && state.BootedSystem is { } bootedSystem)
             {
+                // The enabling rule alone: systemd reads these units, and the embedded
+                // supervisor's parser would refuse specifiers it does not implement.
                 var system = SystemClosure.Open(Layout, bootedSystem);
-                var enabled = LoadedSystem.Load(new RootPathMapper(Layout), system.LogicalPath).Enabled;
-                realPending = new PendingBootCheck(generation, system, HealthGate.ChecksOf(Layout, system, enabled));
+                realPending = new PendingBootCheck(generation, system, HealthGate.ChecksOf(Layout, system, system.EnabledUnits()));
             }
             return new BootReport(state.BootedSystem, [], realBoot.Notes, realPending);
         }
