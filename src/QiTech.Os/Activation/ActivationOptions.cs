@@ -1,6 +1,6 @@
 using QiTech.Os.Generations;
 using QiTech.Os.Health;
-using QiTech.Os.Jobs;
+
 
 namespace QiTech.Os.Activation;
 

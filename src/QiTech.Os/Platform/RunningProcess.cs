@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using QiTech.Os.Services;
 
 namespace QiTech.Os.Platform;
 

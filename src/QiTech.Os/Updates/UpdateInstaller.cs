@@ -2,6 +2,7 @@ using QiTech.Os.Activation;
 using QiTech.Os.Config;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
+using QiTech.Os.Health;
 using QiTech.Os.Sources;
 using QiTech.Os.Store;
 
@@ -20,7 +21,7 @@ public sealed class UpdateInstaller(LocalStore store, SystemManager manager)
     /// <param name="steps">Where the health wait after activation shows its steps (each unit's check, a rollback).</param>
     /// <param name="cancelGuard">Hears when a cancel can no longer take effect (activation proper).</param>
     public async Task<UpdateResult> InstallAsync(
-        UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default, Health.IStepReporter? steps = null, Jobs.ICancelGuard? cancelGuard = null)
+        UpdateRequest request, IUpdateProgress progress, CancellationToken cancel = default, Health.IStepReporter? steps = null, ICancelGuard? cancelGuard = null)
     {
         if (request.Mode == ActivationMode.DryActivate)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using QiTech.Os.Client;
 using QiTech.Os.Errors;
+using QiTech.Os.Platform;
 using QiTech.Os.Services;
 using QiTech.Os.Store;
 

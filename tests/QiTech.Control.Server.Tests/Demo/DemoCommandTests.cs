@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Activation;
 using QiTech.Os.Client;
+using QiTech.Os.Platform;
 using QiTech.Os.Services;
 
 namespace QiTech.Control.Server.Tests.Demo;

@@ -1,4 +1,4 @@
-namespace QiTech.Os.Jobs;
+namespace QiTech.Os.Health;
 
 /// <summary>
 /// Where an operation says that a cancel can no longer take effect (an activation flipping

@@ -1,6 +1,4 @@
-using QiTech.Os.Platform;
-
-namespace QiTech.Os.Services;
+namespace QiTech.Os.Platform;
 
 /// <summary>
 /// Each service runs as the leader of its own session and process group, so the group id
