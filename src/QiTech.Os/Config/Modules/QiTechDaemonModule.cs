@@ -56,6 +56,9 @@ public sealed class QiTechDaemonModule : IConfigModule
         {
             ["description"] = "QiTech Control OS: this boot's health checks",
             ["requiredBy"] = List("boot-complete.target"),
+            // Every boot, also one systemd-bless-boot has nothing to do for (an entry blessed
+            // before): its state is this boot's verdict, for whoever looks at the machine.
+            ["wantedBy"] = List("multi-user.target"),
             ["before"] = List("boot-complete.target"),
             ["after"] = List(UnitName + ".service"),
             ["wants"] = List(UnitName + ".service"),
