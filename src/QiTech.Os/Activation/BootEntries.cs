@@ -127,22 +127,19 @@ public sealed class BootEntries(SystemLayout layout)
     /// <summary>Our entries in systemd-boot's order.</summary>
     public IReadOnlyList<GenerationNumber> LoaderOrder() =>
         Entries()
-            .Select(e => (Number: e.Key, Bad: e.Value is { IsBad: true }, SortKey: SortKeyOf(e.Key) ?? "\uffff"))
+            .Select(e => (Number: e.Key, Bad: e.Value is { IsBad: true }, SortKey: SortKeyOf($"{EntriesDir}/{BootCounter.FileName(e.Key, e.Value)}") ?? "\uffff"))
             .OrderBy(e => e.Bad)
             .ThenBy(e => e.SortKey, StringComparer.Ordinal)
             .ThenByDescending(e => e.Number.Value)
             .Select(e => e.Number)
             .ToList();
 
-    private string? SortKeyOf(GenerationNumber number)
-    {
-        var path = FindEntry(number);
-        return path == null ? null : File.ReadLines(path)
+    private static string? SortKeyOf(string entryPath) =>
+        File.ReadLines(entryPath)
             .Select(l => l.Trim())
             .Where(l => l.StartsWith("sort-key ", StringComparison.Ordinal))
             .Select(l => l["sort-key ".Length..].Trim())
             .FirstOrDefault();
-    }
 
     private string Entry(GenerationLink link, SystemClosure? closure, string sortKey, HashSet<string> kernelsInUse)
     {

@@ -142,7 +142,8 @@ public static class ExecLineSplitter
         return result.ToString();
     }
 
-    private static bool IsName(ReadOnlySpan<char> name)
+    /// <summary>A shell variable name: letters, digits and '_', not starting with a digit.</summary>
+    public static bool IsName(ReadOnlySpan<char> name)
     {
         if (name.IsEmpty || char.IsAsciiDigit(name[0]))
         {

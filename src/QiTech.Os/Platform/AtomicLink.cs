@@ -28,7 +28,7 @@ public static class AtomicLink
             File.Delete(temp);
             throw error;
         }
-        Sync(dir, batch);
+        SyncBatch.SyncOrNote(dir, batch);
     }
 
     /// <summary>The raw target of a symlink; null when nothing is there.</summary>
@@ -53,19 +53,7 @@ public static class AtomicLink
         {
             throw Posix.Error("cannot delete", linkPath);
         }
-        Sync(Path.GetDirectoryName(linkPath) ?? "/", batch);
-    }
-
-    private static void Sync(string dir, SyncBatch? batch)
-    {
-        if (batch != null)
-        {
-            batch.Touched(dir);
-        }
-        else
-        {
-            Posix.FsyncDirectory(dir);
-        }
+        SyncBatch.SyncOrNote(Path.GetDirectoryName(linkPath) ?? "/", batch);
     }
 
     /// <summary>Deletes temporary links a killed process left in <paramref name="dir"/>.</summary>

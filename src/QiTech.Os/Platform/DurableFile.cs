@@ -20,7 +20,7 @@ public static class DurableFile
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        Sync(dir, batch);
+        SyncBatch.SyncOrNote(dir, batch);
     }
 
     public static void Delete(string path, SyncBatch? batch = null)
@@ -28,19 +28,7 @@ public static class DurableFile
         if (File.Exists(path))
         {
             File.Delete(path);
-            Sync(Path.GetDirectoryName(path) ?? "/", batch);
-        }
-    }
-
-    private static void Sync(string dir, SyncBatch? batch)
-    {
-        if (batch != null)
-        {
-            batch.Touched(dir);
-        }
-        else
-        {
-            Posix.FsyncDirectory(dir);
+            SyncBatch.SyncOrNote(Path.GetDirectoryName(path) ?? "/", batch);
         }
     }
 

@@ -20,6 +20,19 @@ public sealed class SyncBatch
         }
     }
 
+    /// <summary>Makes a change in <paramref name="directory"/> durable: now, or with <paramref name="batch"/> when there is one.</summary>
+    public static void SyncOrNote(string directory, SyncBatch? batch)
+    {
+        if (batch != null)
+        {
+            batch.Touched(directory);
+        }
+        else
+        {
+            Posix.FsyncDirectory(directory);
+        }
+    }
+
     public void Flush()
     {
         foreach (var directory in _directories)

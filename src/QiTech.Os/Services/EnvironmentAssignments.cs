@@ -25,7 +25,7 @@ public static class EnvironmentAssignments
         foreach (var word in words)
         {
             var eq = word.IndexOf('=');
-            if (eq <= 0 || !IsName(word.AsSpan(0, eq)))
+            if (eq <= 0 || !ExecLineSplitter.IsName(word.AsSpan(0, eq)))
             {
                 cause = $"Environment= assignment '{word}' is not NAME=VALUE";
                 return result;
@@ -52,7 +52,7 @@ public static class EnvironmentAssignments
                 line = line[7..].TrimStart();
             }
             var eq = line.IndexOf('=');
-            if (eq <= 0 || !IsName(line.AsSpan(0, eq).Trim()))
+            if (eq <= 0 || !ExecLineSplitter.IsName(line.AsSpan(0, eq).Trim()))
             {
                 throw new UnitFileException($"{fileName}:{n + 1}", "expected NAME=VALUE");
             }
@@ -82,21 +82,5 @@ public static class EnvironmentAssignments
             sb.Append(quoted[i]);
         }
         return sb.ToString();
-    }
-
-    public static bool IsName(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty || char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -19,16 +19,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "generations");
-        var setup = VmSystems.Prepare(image, dir, "second", """
-            environment:
-              etc:
-                qitech-vm-test:
-                  text: "generation 2\n"
-            services:
-              qitech:
-                environment:
-                  QITECH_VM_TEST: "2"
-            """);
+        var setup = VmSystems.Prepare(image, dir, "second", VmSystems.ConfigurationChange);
         var (second, transfer, import, disk, efiVars) = (setup.System, setup.Transfer, setup.ImportCommand, setup.Disk, setup.EfiVars);
         Assert.NotEqual(image.System, second);
 

@@ -16,16 +16,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "power-cut");
-        var setup = VmSystems.Prepare(image, dir, "second", """
-            environment:
-              etc:
-                qitech-vm-test:
-                  text: "generation 2\n"
-            services:
-              qitech:
-                environment:
-                  QITECH_VM_TEST: "2"
-            """);
+        var setup = VmSystems.Prepare(image, dir, "second", VmSystems.ConfigurationChange);
         var (second, transfer, import, disk, efiVars) = (setup.System, setup.Transfer, setup.ImportCommand, setup.Disk, setup.EfiVars);
 
         await using (var vm = await QemuVm.StartAsync(dir, disk, efiVars, [transfer]))

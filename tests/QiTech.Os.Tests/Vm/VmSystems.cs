@@ -16,6 +16,18 @@ public static class VmSystems
 {
     public static string StoreRoot => Path.Combine(VmImageFixture.CacheDir, "root");
 
+    /// <summary>A configuration-only second generation: a file in /etc and a variable of the server, both saying "2".</summary>
+    public const string ConfigurationChange = """
+        environment:
+          etc:
+            qitech-vm-test:
+              text: "generation 2\n"
+        services:
+          qitech:
+            environment:
+              QITECH_VM_TEST: "2"
+        """;
+
     /// <summary>
     /// Builds <c>vm.yaml</c> plus <paramref name="yaml"/> (which adds no Debian package, so the
     /// repository's base.lock, copied beside it, still pins its base); returns the system's path.
