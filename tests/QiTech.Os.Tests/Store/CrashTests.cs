@@ -62,10 +62,18 @@ public sealed class CrashTests : IDisposable
     {
         var tree = BigTree("t", 2);
         var random = TestSeed.Random(_output);
+        // Kill instants within the first half of how long one whole add takes on this machine.
+        File.WriteAllText(Path.Combine(tree, "round"), "measured");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _store.Add(tree);
+        var whole = (int)clock.ElapsedMilliseconds;
         var killed = 0;
         for (var round = 0; round < 8; round++)
         {
-            killed += ProcessKiller.RunAndKill(["--root", _store.Root, "store", "add", tree], TimeSpan.FromMilliseconds(random.Next(50, 900))) ? 1 : 0;
+            // Each round a tree the store does not have yet: once one add finished, the same
+            // tree again would be a quick no-op that no kill instant can interrupt.
+            File.WriteAllText(Path.Combine(tree, "round"), round.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            killed += ProcessKiller.RunAndKill(["--root", _store.Root, "store", "add", tree], TimeSpan.FromMilliseconds(random.Next(whole / 10, Math.Max(whole / 10 + 1, whole / 2)))) ? 1 : 0;
             AssertConsistent();
         }
         Assert.True(killed > 0, "no run was killed before it finished; the test proved nothing");
