@@ -100,6 +100,30 @@ public sealed class MachineFixture : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png") });
 
+    /// <summary>
+    /// Types into a field until the button it enables is enabled. Fill sends one input event;
+    /// on a loaded CI machine that event was once lost on its way to the circuit, and the button
+    /// stayed disabled. An operator's keystrokes each carry the whole value, so one lost event
+    /// does not matter there; here the fill is repeated instead.
+    /// </summary>
+    public static async Task FillUntilEnabledAsync(ILocator field, string text, ILocator button)
+    {
+        const int Attempts = 4;
+        for (var attempt = 1; ; attempt++)
+        {
+            await field.FillAsync(text);
+            try
+            {
+                await Assertions.Expect(button).ToBeEnabledAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < Attempts)
+            {
+                await field.FillAsync("");
+            }
+        }
+    }
+
     /// <summary>Waits for a daemon job to end and insists it succeeded.</summary>
     public async Task RunJobAsync(int jobId)
     {

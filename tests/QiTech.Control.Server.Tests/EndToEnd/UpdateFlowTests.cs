@@ -24,7 +24,7 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
         {
             // Update: the repository becomes the source; its tags appear.
             await page.GotoAsync(fixture.BaseUrl + "/setup/update");
-            await page.Locator("#source-url").FillAsync(fixture.Repository.Path);
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), fixture.Repository.Path, page.Locator("#save-url"));
             await page.Locator("#save-url").ClickAsync();
             await Expect(page.Locator("#targets button.target[data-ref='v3.0.0']")).ToBeVisibleAsync();
             await Expect(page.Locator("#targets button.target[data-ref='v1.0.0']")).ToBeVisibleAsync();
@@ -79,16 +79,16 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             // A private-repository token: only for an https source (a local one needs none), set,
             // acknowledged, never shown or answered again, and cleared when the source moves elsewhere.
             await page.GetByRole(AriaRole.Link, new() { Name = "Update" }).ClickAsync();
-            await page.Locator("#token").FillAsync(Token);
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#token"), Token, page.Locator("#set-token"));
             await page.Locator("#set-token").ClickAsync();
             await Expect(page.Locator("#source [role=alert]")).ToContainTextAsync("a token is only used with an https:// source; this one needs none");
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("No token is set.");
             // Nothing listens on port 1: saved all the same (a machine is often offline), saying git cannot reach it now.
-            await page.Locator("#source-url").FillAsync("https://127.0.0.1:1/machine.git");
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), "https://127.0.0.1:1/machine.git", page.Locator("#save-url"));
             await page.Locator("#save-url").ClickAsync();
             await Expect(page.Locator("#source [role=status]")).ToHaveTextAsync(new Regex(
                 "^The URL is saved. The source https://127.0.0.1:1/machine.git could not be reached. Check the address and the network. Git says: .*127.0.0.1.*"));
-            await page.Locator("#token").FillAsync(Token);
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#token"), Token, page.Locator("#set-token"));
             await page.Locator("#set-token").ClickAsync();
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("A token is set. It is never shown again.");
             await Expect(page.Locator("#token")).ToHaveValueAsync("");
@@ -109,7 +109,7 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
                 Assert.DoesNotContain(Token, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
             Assert.Contains("\"hasToken\":true", await http.GetStringAsync("/api/update/source"), StringComparison.Ordinal);
-            await page.Locator("#source-url").FillAsync(fixture.Repository.Path);
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), fixture.Repository.Path, page.Locator("#save-url"));
             await page.Locator("#save-url").ClickAsync();
             await Expect(page.Locator("#source [role=status]")).ToHaveTextAsync("The URL is saved. The token was cleared: it belonged to another host.");
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("No token is set.");

@@ -38,7 +38,7 @@ public sealed class UpdateProgressFlowTests(UpdateProgressMachineFixture fixture
         try
         {
             await page.GotoAsync(fixture.BaseUrl + "/setup/update");
-            await page.Locator("#source-url").FillAsync(fixture.Repository.Path);
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), fixture.Repository.Path, page.Locator("#save-url"));
             await page.Locator("#save-url").ClickAsync();
             await Expect(page.Locator("#source [role=status]")).ToHaveTextAsync("The URL is saved.");
 
