@@ -13,7 +13,7 @@ public sealed class VmBootCountingTests(VmImageFixture images)
     [SkippableFact]
     public async Task A_generation_that_fails_three_boots_is_passed_over_and_the_known_good_one_is_the_default_again()
     {
-        var reason = VmRequirements.SkipReason();
+        var reason = VmRequirements.SkipReason(VmCase.Long);
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "boot-counting");

@@ -14,7 +14,7 @@ public sealed class VmBootTests(VmImageFixture images)
     [SkippableFact]
     public async Task The_image_boots_generation_1_and_runs_the_daemon_and_the_server_under_systemd()
     {
-        var reason = VmRequirements.SkipReason();
+        var reason = VmRequirements.SkipReason(VmCase.Boot);
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "boot");

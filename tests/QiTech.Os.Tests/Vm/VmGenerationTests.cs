@@ -15,7 +15,7 @@ public sealed class VmGenerationTests(VmImageFixture images)
     [SkippableFact]
     public async Task A_configuration_change_switches_live_and_the_boot_menu_runs_the_old_generation_once()
     {
-        var reason = VmRequirements.SkipReason();
+        var reason = VmRequirements.SkipReason(VmCase.Long);
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "generations");

@@ -12,7 +12,7 @@ public sealed class VmPowerCutTests(VmImageFixture images)
     [SkippableFact]
     public async Task A_power_cut_during_a_switch_boots_one_whole_generation_and_the_store_verifies()
     {
-        var reason = VmRequirements.SkipReason();
+        var reason = VmRequirements.SkipReason(VmCase.Long);
         Skip.If(reason != null, reason);
         var image = images.Get();
         var dir = Path.Combine(VmImageFixture.ArtifactsDir, "power-cut");
