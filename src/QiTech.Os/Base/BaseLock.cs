@@ -54,6 +54,10 @@ public sealed class BaseLock
             text.Append(' ').Append(package);
         }
         text.Append('\n');
+        if (Request.DisabledUnits.Count > 0)
+        {
+            text.Append("disabled-units ").Append(string.Join(' ', Request.DisabledUnits)).Append('\n');
+        }
         foreach (var p in Packages)
         {
             text.Append(CultureInfo.InvariantCulture, $"deb {p.Name} {p.Version} {p.Architecture} {p.Priority} {p.Size} {p.Sha256.ToBase16()} {p.Filename}\n");
@@ -83,6 +87,7 @@ public sealed class BaseLock
     {
         string? suite = null, architecture = null, variant = null;
         List<string>? requested = null;
+        List<string>? disabled = null;
         var pins = new List<DebianPackagePin>();
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -108,6 +113,9 @@ public sealed class BaseLock
                 case "packages" when requested == null:
                     requested = [.. fields.Skip(1)];
                     break;
+                case "disabled-units" when disabled == null:
+                    disabled = [.. fields.Skip(1)];
+                    break;
                 case "deb" when fields.Length == 8:
                     pins.Add(ParsePin(fields, where));
                     break;
@@ -122,7 +130,7 @@ public sealed class BaseLock
         BaseRequest request;
         try
         {
-            request = new BaseRequest(suite, architecture, variant, requested);
+            request = new BaseRequest(suite, architecture, variant, requested, disabled);
         }
         catch (BadInputException e)
         {

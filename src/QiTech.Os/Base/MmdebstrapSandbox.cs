@@ -79,6 +79,11 @@ internal sealed class MmdebstrapSandbox
         {
             options.Add("--include=" + string.Join(',', request.Packages));
         }
+        if (request.DisabledUnits.Count > 0)
+        {
+            // The base's own systemctl, offline: it removes the links the packages' scripts made.
+            options.Add("--customize-hook=chroot \"$1\" systemctl disable --quiet " + string.Join(' ', request.DisabledUnits));
+        }
         return options;
     }
 }

@@ -91,6 +91,34 @@ public sealed class BaseLockTests : IDisposable
     }
 
     [Fact]
+    public void Disabled_units_are_part_of_the_request_its_text_and_its_base()
+    {
+        var plain = Sample();
+        var disabling = new BaseLock(new BaseRequest("bookworm", "amd64", "minbase", ["cage", "zsh"], ["dnsmasq.service", "dnsmasq.service"]), plain.Packages);
+        Assert.Equal(["dnsmasq.service"], disabling.Request.DisabledUnits);
+        Assert.Contains("packages cage zsh\ndisabled-units dnsmasq.service\n", disabling.Render(), StringComparison.Ordinal);
+        Assert.DoesNotContain("disabled-units", plain.Render(), StringComparison.Ordinal);
+        Assert.Equal(disabling.Render(), BaseLock.Parse(disabling.Render(), "base.lock").Render());
+        Assert.False(plain.Request.Matches(disabling.Request));
+        Assert.Equal("bookworm amd64 minbase + cage zsh, not at boot: dnsmasq.service", disabling.Request.Describe());
+        var store = new StoreDirectory("/qitech/store");
+        Assert.NotEqual(BaseDerivation.OutputOf(BaseDerivation.Create(plain), store), BaseDerivation.OutputOf(BaseDerivation.Create(disabling), store));
+        Assert.Contains("--customize-hook=chroot \"$1\" systemctl disable --quiet dnsmasq.service", MmdebstrapSandbox.CommonOptions(disabling.Request));
+        Assert.DoesNotContain(MmdebstrapSandbox.CommonOptions(plain.Request), o => o.Contains("systemctl", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--now.service")]
+    [InlineData("dnsmasq")]
+    [InlineData("a b.service")]
+    [InlineData("x;reboot.service")]
+    public void A_disabled_unit_that_is_no_unit_name_is_refused(string unit)
+    {
+        var e = Assert.Throws<BadInputException>(() => new BaseRequest("bookworm", "amd64", "minbase", [], [unit]));
+        Assert.Equal($"'{unit}' is not a valid Debian unit name", e.Message);
+    }
+
+    [Fact]
     public void A_missing_lock_says_how_to_make_one()
     {
         var e = Assert.Throws<BadInputException>(() => BaseLock.Read(_temp.Combine("base.lock")));

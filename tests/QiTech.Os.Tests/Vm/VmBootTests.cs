@@ -105,8 +105,12 @@ public sealed class VmBootTests(VmImageFixture images)
         Assert.Equal("401", await vm.Agent.RunAsync("runuser -u nobody -- curl -ks -o /dev/null -w '%{http_code}' https://127.0.0.1/api/status"));
         Assert.Contains("tcp dport { 22, 443 } accept", await vm.Agent.RunAsync("nft list table inet qitech-firewall"), StringComparison.Ordinal);
 
-        // polkit: the server's user may start and stop dnsmasq, and no other unit.
-        foreach (var verb in new[] { "stop", "start" })
+        // dnsmasq serves the machine network only when the server starts it (Debian enables it
+        // on install; the base leaves it disabled). polkit: the server's user may start and stop
+        // it, and no other unit.
+        Assert.Equal("disabled\n", (await vm.Agent.ExecAsync("systemctl is-enabled dnsmasq.service")).Stdout);
+        Assert.Equal("inactive\n", (await vm.Agent.ExecAsync("systemctl is-active dnsmasq.service")).Stdout);
+        foreach (var verb in new[] { "start", "stop" })
         {
             var r = await vm.Agent.ExecAsync($"runuser -u qitech-service -- systemctl --no-ask-password {verb} dnsmasq.service");
             var why = r.ExitCode == 0 ? "" : (await vm.Agent.ExecAsync("systemctl --no-pager status dnsmasq.service; journalctl --no-pager -n 30 -u dnsmasq.service -u polkit.service")).Stdout;

@@ -18,7 +18,7 @@ public sealed class BaseModule : IConfigModule
     public static readonly IReadOnlyList<string> BootPackages =
     [
         "linux-image-amd64", "initramfs-tools", "systemd", "systemd-sysv", "systemd-boot", "udev", "dbus", "libpam-systemd",
-        "busybox-static", "e2fsprogs", "dosfstools", "fdisk", "iproute2", "ca-certificates", "kmod",
+        "busybox-static", "e2fsprogs", "dosfstools", "mtools", "fdisk", "iproute2", "ca-certificates", "kmod",
     ];
 
     /// <summary>What the .NET runtime needs from the base (ICU, TLS, zlib).</summary>
@@ -38,6 +38,9 @@ public sealed class BaseModule : IConfigModule
             "Which packages mmdebstrap installs before the listed ones: minbase is the essential set, the required ones and apt.");
         options.Declare("system.base.packages", ListOf(Matching("^[a-z0-9][a-z0-9+.-]+$", "Debian package name")), EmptyList,
             "Debian packages of the base, besides those the enabled modules need (the kernel, systemd, the kiosk's browser, nftables).", "[git, bubblewrap]");
+        options.Declare("system.base.disabledUnits", ListOf(Matching(@"^[A-Za-z0-9][A-Za-z0-9:_.@-]*\.(service|socket|timer|path)$", "unit name")), EmptyList,
+            "Units the base's packages enable (Debian enables a package's units when it installs it) that do not start at boot; they can still be started.",
+            "[dnsmasq.service]");
     }
 
     public void Contribute(EvaluatedConfig config, ConfigContributions contributions)
@@ -53,7 +56,7 @@ public sealed class BaseModule : IConfigModule
     /// <summary>The declared base as the lock file pins it, or null when the system has none.</summary>
     public static BaseRequest? Request(EvaluatedConfig config) =>
         Enabled(config)
-            ? new BaseRequest(config.String("system.base.suite"), config.String("system.base.architecture"), config.String("system.base.variant"), config.Strings("system.base.packages"))
+            ? new BaseRequest(config.String("system.base.suite"), config.String("system.base.architecture"), config.String("system.base.variant"), config.Strings("system.base.packages"), config.Strings("system.base.disabledUnits"))
             : null;
 
     /// <summary>The lock of a configuration's base: <c>base.lock</c> beside the configuration file, as a flake's lock beside the flake.</summary>

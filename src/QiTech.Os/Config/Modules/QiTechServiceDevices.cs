@@ -40,6 +40,8 @@ public static class QiTechServiceDevices
         if (BaseModule.Enabled(config))
         {
             contributions.Set("system.base.packages", List("dnsmasq"));
+            // The server starts it for the machine network; serving DHCP from boot on is not the original's way.
+            contributions.Set("system.base.disabledUnits", List(DnsmasqUnit));
         }
     }
 
