@@ -39,7 +39,7 @@ public sealed class BundleFlowTests(BundleMachineFixture fixture) : IClassFixtur
             await Expect(page.Locator("#no-cancel")).ToHaveCountAsync(0);
             await MachineFixture.ScreenshotAsync(page, "progress-health-wait-cancel");
             await page.Locator("#cancel").ClickAsync();
-            await Expect(page.Locator("#rollback-title")).ToHaveTextAsync("Cancelled: version v2.0.0 was stopped; version v1.0.0 is running again");
+            await Expect(page.Locator("#rollback-title")).ToHaveTextAsync("Cancelled: version v2.0.0 (generation 2) was stopped; version v1.0.0 (generation 1) is running again");
             Assert.Equal("v1.0.0", (await fixture.Client.StatusAsync()).Current!.Version.Abbreviation);
 
             // A stick with v3.0.0 and a tampered copy of it, one folder deep.
