@@ -126,13 +126,14 @@ public static class ServerHost
 
     /// <summary>Registers one object as every daemon interface the pages and the API use.</summary>
     public static void AddDaemonInterfaces<T>(IServiceCollection services)
-        where T : class, ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IServiceControl
+        where T : class, ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IUpdateBundles, IServiceControl
     {
         services.AddSingleton<ISystemStatusSource>(s => s.GetRequiredService<T>());
         services.AddSingleton<IGenerationControl>(s => s.GetRequiredService<T>());
         services.AddSingleton<IJobMonitor>(s => s.GetRequiredService<T>());
         services.AddSingleton<IUpdateSourceSettings>(s => s.GetRequiredService<T>());
         services.AddSingleton<IUpdateTargets>(s => s.GetRequiredService<T>());
+        services.AddSingleton<IUpdateBundles>(s => s.GetRequiredService<T>());
         services.AddSingleton<IServiceControl>(s => s.GetRequiredService<T>());
     }
 

@@ -44,6 +44,7 @@ public static class DaemonHost
         app.MapLogEndpoints();
         app.MapServiceEndpoints();
         app.MapUpdateEndpoints();
+        app.MapBundleEndpoints();
         if (boot.Pending is { } pending)
         {
             // Listed before the API answers, so no client sees the system idle in between.

@@ -42,6 +42,16 @@ public static class ApiInput
         return text;
     }
 
+    /// <summary>A bundle's path as the daemon listed it: absolute, no control characters (the daemon installs only what it lists).</summary>
+    public static string BundleFile(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length > 4096 || text[0] != '/' || text.Any(char.IsControl))
+        {
+            throw new BadInputException($"file '{Shorten(text)}': not the path of a listed bundle");
+        }
+        return text;
+    }
+
     public static int Lines(int? lines) => lines is null ? 200 : Math.Clamp(lines.Value, 1, 10_000);
 
     private static string Shorten(string? text) =>

@@ -4,7 +4,7 @@ using QiTech.Os.Contract;
 
 namespace QiTech.Control.Server.Api;
 
-/// <summary>The update source (token write-only), its targets and changelogs, installing one.</summary>
+/// <summary>The update source (token write-only), its targets and changelogs, installing one; bundles on removable media.</summary>
 public static class UpdateApi
 {
     public static void MapUpdateApi(this RouteGroupBuilder api)
@@ -35,8 +35,16 @@ public static class UpdateApi
         api.MapPost("/update/install", async (InstallUpdateRequest request, IUpdateTargets daemon, CancellationToken cancel) =>
                 SystemApi.Started(await daemon.InstallAsync(ApiInput.GitRef(request.Ref), request.Mode, cancel)))
             .WithSummary("Fetch, build and activate a ref (switch, boot or test); starts the update job");
+        api.MapGet("/update/bundles", (IUpdateBundles daemon, CancellationToken cancel) => daemon.GetBundlesAsync(cancel))
+            .WithSummary("Offline bundles on removable media: version, signer, size and changelog, or why one cannot be installed");
+        api.MapPost("/update/bundles/install", async (InstallBundleRequest request, IUpdateBundles daemon, CancellationToken cancel) =>
+                SystemApi.Started(await daemon.InstallBundleAsync(ApiInput.BundleFile(request.File), request.Mode, cancel)))
+            .WithSummary("Install a listed bundle (switch, boot or test) after its signature is checked; starts the install-bundle job");
     }
 }
+
+/// <summary>A bundle from removable media, by the path the bundle list gives.</summary>
+public sealed record InstallBundleRequest(string File, ActivationMode Mode);
 
 /// <summary>An update from the machine's source, building the configuration this server is set up with.</summary>
 public sealed record InstallUpdateRequest(string Ref, ActivationMode Mode);

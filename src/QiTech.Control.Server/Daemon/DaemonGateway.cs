@@ -12,7 +12,7 @@ namespace QiTech.Control.Server.Daemon;
 /// <paramref name="updateConfigFile"/> of the commit, or the daemon's default when null.
 /// </summary>
 public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile = null) : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings,
-    IUpdateTargets, IServiceControl
+    IUpdateTargets, IUpdateBundles, IServiceControl
 {
     public Task<StatusJson> GetStatusAsync(CancellationToken cancel) => client.StatusAsync(cancel);
 
@@ -74,6 +74,11 @@ public sealed class DaemonGateway(DaemonClient client, string? updateConfigFile 
 
     public Task<int> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) =>
         client.InstallUpdateAsync(gitRef, StartsJob(mode), cancel: cancel, configFile: updateConfigFile);
+
+    public Task<IReadOnlyList<MediaBundleJson>> GetBundlesAsync(CancellationToken cancel) => client.BundlesAsync(cancel);
+
+    public Task<int> InstallBundleAsync(string file, ActivationMode mode, CancellationToken cancel) =>
+        client.InstallBundleAsync(file, StartsJob(mode), cancel);
 
     /// <summary>The pages and the API start jobs: dry-activate answers at once and is not theirs to ask.</summary>
     private static ActivationMode StartsJob(ActivationMode mode) =>

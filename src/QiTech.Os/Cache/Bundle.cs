@@ -22,10 +22,11 @@ public static class Bundle
 
     /// <summary>
     /// Writes the closure of <paramref name="system"/> (less the closure of <paramref name="since"/>)
-    /// to <paramref name="output"/>; the manifest names the system by <paramref name="version"/>.
+    /// to <paramref name="output"/>; the manifest names the system by <paramref name="version"/> and
+    /// carries <paramref name="changelog"/>, what an operator reads before installing it.
     /// </summary>
     public static async Task<BundleManifest> CreateAsync(LocalStore store, StorePath system, VersionInfo version, StorePath? since, NixSecretKey key, string output,
-        CancellationToken cancel)
+        string? changelog, CancellationToken cancel)
     {
         var staging = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, $".{Path.GetFileName(output)}.{Environment.ProcessId}.d");
         var temp = output + $".{Environment.ProcessId}.tmp";
@@ -37,7 +38,7 @@ public static class Bundle
                 await new CachePusher(store, cache, key).PushAsync([system], null, cancel, exclude);
             }
             var paths = Directory.GetFiles(staging, "*.narinfo").Length;
-            var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), version.Label(), version.Commit, version.Timestamp, paths);
+            var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), version.Label(), version.Commit, version.Timestamp, paths, changelog);
             var manifestBytes = manifest.ToBytes();
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
             {
@@ -65,8 +66,8 @@ public static class Bundle
         }
     }
 
-    /// <summary>Reads and checks only the manifest (for showing a bundle before installing it).</summary>
-    public static async Task<BundleManifest> ReadManifestAsync(string bundle, IReadOnlyList<NixPublicKey> trustedKeys, CancellationToken cancel)
+    /// <summary>Reads and checks only the manifest (for showing a bundle before installing it), with the name of the key that signed it.</summary>
+    public static async Task<SignedManifest> ReadManifestAsync(string bundle, IReadOnlyList<NixPublicKey> trustedKeys, CancellationToken cancel)
     {
         await using var file = Open(bundle);
         await using var tar = new TarReader(file);
@@ -83,7 +84,7 @@ public static class Bundle
             await using (var file = Open(bundle))
             await using (var tar = new TarReader(file))
             {
-                manifest = await ReadSignedManifestAsync(tar, bundle, trustedKeys, cancel);
+                manifest = (await ReadSignedManifestAsync(tar, bundle, trustedKeys, cancel)).Manifest;
                 if (manifest.StoreDir != store.Layout.StoreDir.Path)
                 {
                     throw new BadInputException($"{bundle}: made for the store {manifest.StoreDir}, not {store.Layout.StoreDir}");
@@ -135,7 +136,7 @@ public static class Bundle
         }
     }
 
-    private static async Task<BundleManifest> ReadSignedManifestAsync(TarReader tar, string bundle, IReadOnlyList<NixPublicKey> trustedKeys, CancellationToken cancel)
+    private static async Task<SignedManifest> ReadSignedManifestAsync(TarReader tar, string bundle, IReadOnlyList<NixPublicKey> trustedKeys, CancellationToken cancel)
     {
         try
         {
@@ -149,7 +150,7 @@ public static class Bundle
                     : $"{bundle}: signed by '{signer}', which is not a trusted key");
             }
             return BundleManifest.Parse(manifestBytes) is { Format: BundleManifest.CurrentFormat } manifest
-                ? manifest
+                ? new SignedManifest(manifest, signature.Split(':')[0])
                 : throw new BadInputException($"{bundle}: the manifest is not a bundle manifest of format {BundleManifest.CurrentFormat}");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)

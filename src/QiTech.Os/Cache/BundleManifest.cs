@@ -5,9 +5,11 @@ namespace QiTech.Os.Cache;
 
 /// <summary>
 /// The first entry of an offline bundle: which system it installs and how to show it to an
-/// operator before installing. Signed as a whole (<see cref="Bundle.SignatureEntry"/>).
+/// operator before installing: its version and <see cref="Changelog"/> (the source's CHANGELOG
+/// at that commit, else its commit subjects; null when the bundle was made without one).
+/// Signed as a whole (<see cref="Bundle.SignatureEntry"/>).
 /// </summary>
-public sealed record BundleManifest(int Format, string StoreDir, string System, string Label, string? Commit, string? Timestamp, int Paths)
+public sealed record BundleManifest(int Format, string StoreDir, string System, string Label, string? Commit, string? Timestamp, int Paths, string? Changelog = null)
 {
     public const int CurrentFormat = 1;
 

@@ -225,6 +225,14 @@ public sealed class DaemonClient : IDisposable
     public async Task<ChangelogJson> ChangelogAsync(string gitRef, CancellationToken cancel = default) =>
         await GetJsonAsync<ChangelogJson>($"{DaemonEndpoints.Changelog.Url()}?ref={Uri.EscapeDataString(gitRef)}", cancel);
 
+    /// <summary>The bundles on removable media, each with its checked version and changelog or why it is refused.</summary>
+    public async Task<IReadOnlyList<MediaBundleJson>> BundlesAsync(CancellationToken cancel = default) =>
+        await GetJsonAsync<List<MediaBundleJson>>(DaemonEndpoints.Bundles.Url(), cancel);
+
+    /// <summary>Starts installing a listed bundle (switch, boot or test); one not listed or refused is a 400 before anything starts. Returns the job id.</summary>
+    public Task<int> InstallBundleAsync(string file, ActivationMode mode, CancellationToken cancel = default, bool noRollback = false) =>
+        StartJobAsync(DaemonEndpoints.InstallBundle, Body(new BundleInstallRequest(file, mode, noRollback ? true : null)), cancel);
+
     public void Dispose() => _http.Dispose();
 
     private CancellationTokenSource CallTimeout(CancellationToken cancel)

@@ -24,10 +24,12 @@ public static class DaemonEndpoints
     public static readonly DaemonEndpoint Targets = new("GET", "/v1/update/targets");
     public static readonly DaemonEndpoint Changelog = new("GET", "/v1/update/changelog");
     public static readonly DaemonEndpoint Install = new("POST", "/v1/update/install");
+    public static readonly DaemonEndpoint Bundles = new("GET", "/v1/update/bundles");
+    public static readonly DaemonEndpoint InstallBundle = new("POST", "/v1/update/bundles/install");
 
     public static IReadOnlyList<DaemonEndpoint> All { get; } =
     [
         Status, Generations, Activate, Rollback, DeleteGeneration, DeleteGenerations, Gc, Jobs, Job, JobEvents, CancelJob,
-        Logs, RestartService, Reboot, Source, SetSource, SetToken, ClearToken, Targets, Changelog, Install,
+        Logs, RestartService, Reboot, Source, SetSource, SetToken, ClearToken, Targets, Changelog, Install, Bundles, InstallBundle,
     ];
 }

@@ -71,8 +71,10 @@ public sealed class DaemonJson
 
     public UpdateJson? Update(JobJson job) => job.Kind == JobKind.Update ? Result<UpdateJson>(job) : null;
 
-    /// <summary>The activation of an activation job or of an update (its <c>activation</c>).</summary>
-    public ActivationJson? AnyActivation(JobJson job) => Activation(job) ?? Update(job)?.Activation;
+    /// <summary>The activation of an activation job, an update or a bundle install (its <c>activation</c>).</summary>
+    public ActivationJson? AnyActivation(JobJson job) => Activation(job) ?? Update(job)?.Activation ?? BundleInstall(job)?.Activation;
+
+    public BundleInstallJson? BundleInstall(JobJson job) => job.Kind == JobKind.InstallBundle ? Result<BundleInstallJson>(job) : null;
 
     public OneShotBootJson? BootOnce(JobJson job) => job.Kind == JobKind.BootOnce ? Result<OneShotBootJson>(job) : null;
 

@@ -28,7 +28,7 @@ public sealed record UpdateJson(string Ref, string Commit, string Abbreviation, 
 /// The update source; <see cref="HasToken"/> says whether a private-repository token is set (it is
 /// never returned); <see cref="TokenCleared"/>, in the answer to a change, that the change cleared a
 /// token set for another host; <see cref="Check"/>, in the answer to a change, why git could not
-/// read the new source although it was stored (it asks for credentials, or cannot be reached now), else null.
+/// read the new source although it was stored (it asks for credentials), else null.
 /// </summary>
 public sealed record SourceJson(string? Url, bool HasToken, bool TokenCleared = false, string? Check = null);
 

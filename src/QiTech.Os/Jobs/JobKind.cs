@@ -16,6 +16,9 @@ public enum JobKind
     Restart,
     DeleteGenerations,
 
+    /// <summary>An offline bundle from removable media: checked, imported, activated as an update.</summary>
+    InstallBundle,
+
     /// <summary>A boot's health checks: all pass, the boot entry is blessed; else the boot counts as failed.</summary>
     BootCheck,
 }

@@ -108,7 +108,10 @@ public sealed class GitSource
         long.Parse((await Must(["show", "-s", "--format=%ct", commit.Hex, "--"], cancel)).Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>The CHANGELOG at the ref, else the subjects of the commits since the running version.</summary>
-    public async Task<Changelog> ChangelogAsync(GitRefName name, CancellationToken cancel = default)
+    public Task<Changelog> ChangelogAsync(GitRefName name, CancellationToken cancel = default) => ChangelogSinceAsync(name, RunningCommit(), cancel);
+
+    /// <summary>The CHANGELOG at the ref, else the subjects of the commits since <paramref name="since"/> (the last 200 when null).</summary>
+    public async Task<Changelog> ChangelogSinceAsync(GitRefName name, GitCommitHash? since, CancellationToken cancel = default)
     {
         var commit = await ResolveAsync(name, cancel);
         var top = await Must(["ls-tree", "--name-only", "-z", commit.Hex], cancel);
@@ -120,7 +123,7 @@ public sealed class GitSource
             return new Changelog(name.Name, commit, file, text);
         }
         var range = commit.Hex;
-        if (RunningCommit() is { } running
+        if (since is { } running
             && (await _git.RunAsync(["-C", _mirror.Directory, "cat-file", "-e", running.Hex + "^{commit}"], cancel)).Ok)
         {
             range = running.Hex + ".." + commit.Hex;

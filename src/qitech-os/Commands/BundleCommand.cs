@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using QiTech.Os.Cache;
 using QiTech.Os.Errors;
 using QiTech.Os.Platform;
@@ -33,7 +32,11 @@ public static class BundleCommand
         var output = new Option<string>("--out") { Description = "The bundle file to write", Required = true };
         var key = new Option<string>("--secret-key-file") { Description = "Sign with this key (from 'cache key generate')", Required = true };
         var since = new Option<string?>("--since") { Description = "Leave out what this system's closure already has (the machine's running version)" };
-        var command = new Command("create", "Write a system's closure into one signed bundle file") { system, output, key, since };
+        var changelog = new Option<string?>("--changelog")
+        {
+            Description = "A file whose text the bundle shows as its changelog (default: the CHANGELOG of the system's git source at its commit, else the commits since --since)",
+        };
+        var command = new Command("create", "Write a system's closure into one signed bundle file") { system, output, key, since, changelog };
         command.SetAction(async (parse, cancel) =>
         {
             using var secret = NixSecretKey.Load(parse.GetValue(key)!);
@@ -41,7 +44,8 @@ public static class BundleCommand
             var systemPath = ValidPath(store, parse.GetValue(system)!);
             var sincePath = parse.GetValue(since) is { } s ? ValidPath(store, s) : (Nix.StorePath?)null;
             var version = Generations.SystemClosure.Open(store.Layout, systemPath).Version();
-            var manifest = await Bundle.CreateAsync(store, systemPath, version, sincePath, secret, parse.GetValue(output)!, cancel);
+            var text = await ChangelogAsync(store.Layout, parse.GetValue(changelog), version, sincePath, cancel);
+            var manifest = await Bundle.CreateAsync(store, systemPath, version, sincePath, secret, parse.GetValue(output)!, text, cancel);
             Console.Error.WriteLine($"bundle of {manifest.Label} ({manifest.Paths} paths, {ByteSize.Format(new FileInfo(parse.GetValue(output)!).Length)}) written to {parse.GetValue(output)}");
             return 0;
         });
@@ -56,8 +60,12 @@ public static class BundleCommand
         command.SetAction(async (parse, cancel) =>
         {
             var keys = TrustedKeys(parse.GetValue(trusted), GlobalOptions.Layout(parse));
-            var manifest = await Bundle.ReadManifestAsync(parse.GetValue(file)!, keys, cancel);
-            Console.Out.WriteLine($"version: {manifest.Label}\ncommit: {manifest.Commit ?? "unknown"}\ndate: {manifest.Timestamp ?? "unknown"}\nsystem: {manifest.System}\npaths: {manifest.Paths}");
+            var (manifest, signer) = await Bundle.ReadManifestAsync(parse.GetValue(file)!, keys, cancel);
+            Console.Out.WriteLine($"version: {manifest.Label}\ncommit: {manifest.Commit ?? "unknown"}\ndate: {manifest.Timestamp ?? "unknown"}\nsystem: {manifest.System}\npaths: {manifest.Paths}\nsigned by: {signer}");
+            if (manifest.Changelog is { } changes)
+            {
+                Console.Out.WriteLine("changelog:\n" + changes.TrimEnd('\n'));
+            }
             return 0;
         });
         return command;
@@ -91,24 +99,31 @@ public static class BundleCommand
     }
 
     /// <summary>Keys given on the command line, else those the running system's configuration trusts.</summary>
-    private static IReadOnlyList<NixPublicKey> TrustedKeys(string[]? given, SystemLayout layout)
+    private static IReadOnlyList<NixPublicKey> TrustedKeys(string[]? given, SystemLayout layout) =>
+        given is { Length: > 0 }
+            ? given.Select((k, i) => NixPublicKey.Parse(k, $"--trusted-public-key #{i + 1}")).ToList()
+            : Cache.TrustedKeys.OfRunningSystem(layout);
+
+    /// <summary>The given file's text, else the changelog of the system's source (a warning and none when it cannot be read).</summary>
+    private static async Task<string?> ChangelogAsync(SystemLayout layout, string? file, Sources.VersionInfo version, Nix.StorePath? since, CancellationToken cancel)
     {
-        if (given is { Length: > 0 })
+        if (file != null)
         {
-            return given.Select((k, i) => NixPublicKey.Parse(k, $"--trusted-public-key #{i + 1}")).ToList();
-        }
-        var config = layout.Physical("/run/current-system/configuration.json");
-        var keys = new List<NixPublicKey>();
-        if (File.Exists(config))
-        {
-            using var json = JsonDocument.Parse(File.ReadAllBytes(config));
-            if (json.RootElement.TryGetProperty("system", out var system) && system.TryGetProperty("update", out var update)
-                && update.TryGetProperty("trustedPublicKeys", out var list) && list.ValueKind == JsonValueKind.Array)
+            try
             {
-                keys.AddRange(list.EnumerateArray().Select((k, i) => NixPublicKey.Parse(k.GetString() ?? "", $"{config}: trustedPublicKeys #{i + 1}")));
+                return await File.ReadAllTextAsync(file, cancel);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new BadInputException($"--changelog {file}: cannot read: {e.Message}");
             }
         }
-        return keys.Count > 0 ? keys
-            : throw new BadInputException("no trusted key: give --trusted-public-key, or set system.update.trustedPublicKeys in the running configuration");
+        var sinceVersion = since is { } old ? Generations.SystemClosure.Open(layout, old).Version() : null;
+        var (text, why) = await BundleChangelog.FromSourceAsync(layout, version, sinceVersion, cancel);
+        if (text is null)
+        {
+            Console.Error.WriteLine($"warning: the bundle carries no changelog: {why} (give --changelog FILE)");
+        }
+        return text;
     }
 }

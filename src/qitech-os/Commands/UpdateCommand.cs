@@ -14,8 +14,9 @@ public static class UpdateCommand
 
     public static Command Create()
     {
-        var command = new Command("update", "Update from git: list targets, read changelogs, manage the access token, install, cancel");
+        var command = new Command("update", "Update from git: set the source, list targets, read changelogs, manage the access token, install, cancel");
         command.Options.Add(Source);
+        command.Subcommands.Add(UpdateSourceCommand.Create());
         command.Subcommands.Add(UpdateTargetsCommand.Create());
         command.Subcommands.Add(UpdateChangelogCommand.Create());
         command.Subcommands.Add(UpdateTokenCommand.Create());

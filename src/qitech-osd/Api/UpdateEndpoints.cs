@@ -18,40 +18,12 @@ public static class UpdateEndpoints
     public static void MapUpdateEndpoints(this WebApplication app)
     {
         app.MapGet(DaemonEndpoints.Source.Route, (SystemHost host) =>
-        {
-            var file = SourceSettings.OverrideFile(host.Layout);
-            var url = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-            return Results.Ok(new SourceJson(url, new SourceTokenStore(host.Layout).HasToken, false));
-        });
+            Results.Ok(new SourceJson(SourceChange.Stored(host.Layout), new SourceTokenStore(host.Layout).HasToken, false)));
 
         app.MapPut(DaemonEndpoints.SetSource.Route, async (SourceRequest request, SystemHost host, CancellationToken cancel) =>
         {
-            var url = SourceUrl.ParseInput(request.Url, "url");
-            // Checked before it is stored: where git finds no repository, it is refused and the stored
-            // source stays. One that asks for credentials is stored (its token can only be set once it
-            // is the source), as is one git cannot reach now (a machine is often offline): `check` says so.
-            string? check = null;
-            try
-            {
-                await GitSource.Open(host.Layout, url).CheckAsync(cancel);
-            }
-            catch (SourceException e) when (e.AuthenticationFailed || e.IsTransient)
-            {
-                check = e.Message;
-            }
-            catch (SourceException e)
-            {
-                throw new BadInputException($"url: {e.Message}; nothing was saved");
-            }
-            var file = SourceSettings.OverrideFile(host.Layout);
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            // Written beside and renamed, so a reader never sees half a URL.
-            File.WriteAllText(file + ".new", url.Url + "\n");
-            File.Move(file + ".new", file, overwrite: true);
-            // The token stays with the host it was set for: a source elsewhere clears it.
-            var tokens = new SourceTokenStore(host.Layout);
-            var cleared = tokens.ClearUnlessFor(url);
-            return Results.Ok(new SourceJson(url.Url, tokens.HasToken, cleared, check));
+            var change = await SourceChange.ApplyAsync(host.Layout, SourceUrl.ParseInput(request.Url, "url"), cancel);
+            return Results.Ok(new SourceJson(change.Url.Url, new SourceTokenStore(host.Layout).HasToken, change.TokenCleared, change.Check));
         });
 
         app.MapPut(DaemonEndpoints.SetToken.Route, (TokenRequest request, SystemHost host) =>

@@ -40,17 +40,4 @@ public static class UpdateJob
         }
         GenerationEndpoints.ThrowUnlessSucceeded(result.Activation, context);
     }
-
-    private sealed class JobUpdateProgress(JobContext context, TokenScrubber scrubber) : IUpdateProgress
-    {
-        public void Step(string name) => context.Step(name);
-
-        public void Progress(int percent) => context.Progress(percent);
-
-        public void Log(string line) => context.Log(scrubber.Scrub(line));
-
-        public void TimeLeft(TimeSpan? estimate) => context.TimeLeft(estimate);
-
-        public void Part(int number, int count, string name, TimeSpan? left) => context.Part(number, count, name, left);
-    }
 }

@@ -260,8 +260,26 @@ public sealed class UpdateProgressTests : PageTest
 
         var page = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
 
-        page.WaitForAssertion(() => Assert.Contains("can no longer be cancelled", page.Find("#no-cancel").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("cannot be cancelled now", page.Find("#no-cancel").TextContent));
         Assert.Empty(page.FindAll("#cancel"));
+    }
+
+    [Fact]
+    public void During_the_health_wait_an_update_can_be_cancelled_again_but_not_while_it_rolls_back()
+    {
+        JobStepJson[] activated = [.. Building.Select(s => s with { State = JobState.Succeeded }),
+            new JobStepJson("build system", JobState.Succeeded, 100), new JobStepJson("activate", JobState.Succeeded, 100)];
+        Daemon.AddJob(7, JobState.Running, null, [.. activated, new JobStepJson("check qitech-machine.service", JobState.Running, null)]);
+        Daemon.AddJob(8, JobState.Running, null, [.. activated, new JobStepJson("check qitech-machine.service", JobState.Failed, null),
+            new JobStepJson("roll back to v1.0.0", JobState.Succeeded, null), new JobStepJson("check qitech-machine.service", JobState.Running, null)]);
+
+        var checking = Render<UpdateProgress>(p => p.Add(x => x.JobId, 7));
+        var rollingBack = Render<UpdateProgress>(p => p.Add(x => x.JobId, 8));
+
+        checking.WaitForAssertion(() => Assert.Equal("Cancel", checking.Find("#cancel").TextContent));
+        Assert.Empty(checking.FindAll("#no-cancel"));
+        rollingBack.WaitForAssertion(() => Assert.NotNull(rollingBack.Find("#no-cancel")));
+        Assert.Empty(rollingBack.FindAll("#cancel"));
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class UpdateTests : PageTest
 
         var page = Render<Update>();
 
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[role=alert]").Count));
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[role=alert]").Count));
         Assert.All(page.FindAll("[role=alert]"), a => Assert.Contains("does not answer", a.TextContent));
     }
 

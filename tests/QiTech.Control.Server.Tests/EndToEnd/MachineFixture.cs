@@ -4,8 +4,11 @@ using Microsoft.Playwright;
 using QiTech.Control.Server.Daemon;
 using QiTech.Control.Server.Tests.Support;
 using QiTech.Os.Activation;
+using QiTech.Os.Cache;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
+using QiTech.Os.Sources;
+using QiTech.Os.Store;
 
 namespace QiTech.Control.Server.Tests.EndToEnd;
 
@@ -59,7 +62,8 @@ public sealed class MachineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var first = Machine.AddSystem("v1.0.0");
-        var second = Machine.AddSystem("v2.0.0");
+        var second = Machine.AddSystem("v2.0.0", BundleKey.PublicKey.Render());
+        await AddUsbStickAsync();
 
         daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
         Client = new DaemonClient(Machine.Layout.DaemonSocket);
@@ -81,6 +85,23 @@ public sealed class MachineFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         });
         Assertions.SetDefaultExpectTimeout(30_000);
+    }
+
+    /// <summary>The key v2.0.0 trusts bundles of.</summary>
+    public NixSecretKey BundleKey { get; } = NixSecretKey.Generate("usb-1");
+
+    /// <summary>A USB stick with a bundle of v3.0.0 signed by <see cref="BundleKey"/>, and one signed by a key the machine does not trust.</summary>
+    private async Task AddUsbStickAsync()
+    {
+        var third = Machine.StorePathOf(Machine.AddSystem("v3.0.0"));
+        var version = new VersionInfo("2026-11-20T10:00:00+00:00", MachineRoot.CommitOf("v3.0.0"), "v3.0.0", "https://example.org/machine.git");
+        const string Changelog = "# Changelog\n\n## 3.0.0\n- Faster extruder start\n- The winder keeps its speed after a restart\n";
+        var stick = Machine.Layout.Physical("/media/usb");
+        Directory.CreateDirectory(Path.Combine(stick, "other"));
+        using var store = LocalStore.Open(Machine.Layout);
+        await Bundle.CreateAsync(store, third, version, null, BundleKey, Path.Combine(stick, "update-v3.0.0.qitech-bundle"), Changelog, default);
+        using var stranger = NixSecretKey.Generate("elsewhere-1");
+        await Bundle.CreateAsync(store, third, version, null, stranger, Path.Combine(stick, "other", "from-elsewhere.qitech-bundle"), Changelog, default);
     }
 
     /// <summary>Stops the control server and starts a new one on the same port, as a switch does.</summary>

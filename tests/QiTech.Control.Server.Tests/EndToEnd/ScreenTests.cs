@@ -70,6 +70,7 @@ public sealed class ScreenTests(MachineFixture fixture)
     [
         ("home", "/"),
         ("update", "/setup/update"),
+        ("update-usb", "/setup/update"),
         ("update-progress", $"/setup/update/progress/{fixture.FirstJobId}"),
         ("generations", "/setup/generations"),
         ("troubleshoot", "/troubleshoot?unit=qitech-machine.service"),
@@ -270,6 +271,13 @@ public sealed class ScreenTests(MachineFixture fixture)
         if (name == "troubleshoot")
         {
             await Expect(page.Locator("#service-log")).ToContainTextAsync("started");
+        }
+        if (name == "update-usb")
+        {
+            // The Install from USB card, a bundle chosen: its changelog and Install button.
+            await page.Locator("#usb button.target:not([disabled])").First.ClickAsync();
+            await Expect(page.Locator("#bundle-changelog")).ToBeVisibleAsync();
+            await page.Locator("#usb").EvaluateAsync("card => card.scrollIntoView({ block: 'start' })");
         }
         if (name == "update-progress")
         {

@@ -83,11 +83,18 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             await page.Locator("#set-token").ClickAsync();
             await Expect(page.Locator("#source [role=alert]")).ToContainTextAsync("a token is only used with an https:// source; this one needs none");
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("No token is set.");
-            // Nothing listens on port 1: saved all the same (a machine is often offline), saying git cannot reach it now.
+            // Nothing listens on port 1: refused with git's reason, nothing saved.
             await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), "https://127.0.0.1:1/machine.git", page.Locator("#save-url"));
             await page.Locator("#save-url").ClickAsync();
+            await Expect(page.Locator("#source [role=alert]")).ToContainTextAsync(new Regex(
+                "Nothing was saved: the source https://127.0.0.1:1/machine.git could not be reached. Check the address and the network. Git says: .*127.0.0.1"));
+            Assert.Equal(fixture.Repository.Path, (await fixture.Client.UpdateSourceAsync()).Url);
+            // A private https repository answers, asking for credentials: saved, saying it needs a token.
+            var privateUrl = fixture.PrivateHost.BaseUrl + "machine.git";
+            await MachineFixture.FillUntilEnabledAsync(page.Locator("#source-url"), privateUrl, page.Locator("#save-url"));
+            await page.Locator("#save-url").ClickAsync();
             await Expect(page.Locator("#source [role=status]")).ToHaveTextAsync(new Regex(
-                "^The URL is saved. The source https://127.0.0.1:1/machine.git could not be reached. Check the address and the network. Git says: .*127.0.0.1.*"));
+                "^The URL is saved. The source " + Regex.Escape(privateUrl) + " refused access. A private repository needs a valid token \\(set it below\\). Git says: "));
             await MachineFixture.FillUntilEnabledAsync(page.Locator("#token"), Token, page.Locator("#set-token"));
             await page.Locator("#set-token").ClickAsync();
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("A token is set. It is never shown again.");
@@ -103,7 +110,7 @@ public sealed class UpdateFlowTests(UpdateMachineFixture fixture) : IClassFixtur
             foreach (var path in reads)
             {
                 var answer = await http.GetAsync(path);
-                // Targets and changelog ask the source, which does not answer; their errors must not tell the token either.
+                // Targets and changelog ask the source, which refuses the token; their errors must not tell the token either.
                 Assert.True(answer.IsSuccessStatusCode || path.StartsWith("/api/update/targets", StringComparison.Ordinal)
                     || path.StartsWith("/api/update/changelog", StringComparison.Ordinal), $"{path}: {answer.StatusCode}");
                 Assert.DoesNotContain(Token, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -20,12 +20,16 @@ public class UpdateMachineFixture : IAsyncLifetime
     private ChildProcess? daemonProcess;
     private ChildProcess? serverProcess;
     private IPlaywright? playwright;
+    private PrivateGitHost? privateHost;
 
     public MachineRoot Machine { get; } = new();
 
     public MachineRepository Repository { get; private set; } = null!;
 
     public DaemonClient Client { get; private set; } = null!;
+
+    /// <summary>An https source that asks for a token (the daemon's git trusts its certificate).</summary>
+    public PrivateGitHost PrivateHost => privateHost!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -70,7 +74,9 @@ public class UpdateMachineFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"]);
+        privateHost = await PrivateGitHost.StartAsync(Machine.Dir);
+        daemonProcess = ChildProcess.Start(ChildProcess.BuiltDll("qitech-osd", "qitech-osd"), ["--root", Machine.Root, "--embedded"],
+            new Dictionary<string, string> { ["GIT_SSL_CAINFO"] = privateHost.CaFile });
         Client = new DaemonClient(Machine.Layout.DaemonSocket);
         await daemonProcess.WaitUntilAsync(async () => await AnswersAsync(Client), "qitech-osd");
 
@@ -90,11 +96,11 @@ public class UpdateMachineFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(60_000);
     }
 
-    /// <summary>A machine whose one service logs which version started.</summary>
-    protected static string MachineYaml(string version) => $"""
+    /// <summary>A machine whose one service logs which version started; <paramref name="system"/> adds lines under <c>system:</c>.</summary>
+    protected static string MachineYaml(string version, string system = "") => $"""
         system:
           hostName: machine
-        networking:
+        {system}networking:
           firewall:
             enable: false
         systemd:
@@ -155,6 +161,10 @@ public class UpdateMachineFixture : IAsyncLifetime
         serverProcess?.Dispose();
         Client?.Dispose();
         daemonProcess?.Dispose();
+        if (privateHost is not null)
+        {
+            await privateHost.DisposeAsync();
+        }
         Machine.Dispose();
     }
 

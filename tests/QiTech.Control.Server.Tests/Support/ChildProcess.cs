@@ -34,7 +34,7 @@ public sealed class ChildProcess : IDisposable
         return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", project, configuration, assembly + ".dll"));
     }
 
-    public static ChildProcess Start(string dll, IEnumerable<string> args)
+    public static ChildProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
@@ -43,6 +43,10 @@ public sealed class ChildProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var child = new ChildProcess(Process.Start(start)!);
         child.process.OutputDataReceived += (_, e) => child.Append(e.Data);
         child.process.ErrorDataReceived += (_, e) => child.Append(e.Data);

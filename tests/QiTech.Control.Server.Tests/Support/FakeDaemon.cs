@@ -17,7 +17,7 @@ namespace QiTech.Control.Server.Tests.Support;
 /// An in-memory double of the daemon for rendering page states: tests set its data, make
 /// it fail, feed job events and log lines, and read back what the pages asked for.
 /// </summary>
-public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IServiceControl
+public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMonitor, IUpdateSourceSettings, IUpdateTargets, IUpdateBundles, IServiceControl
 {
     private readonly Dictionary<int, Channel<DaemonEvent>> jobEvents = [];
     private readonly Channel<string> followedLines = Channel.CreateUnbounded<string>();
@@ -247,6 +247,17 @@ public sealed class FakeDaemon : ISystemStatusSource, IGenerationControl, IJobMo
     }
 
     public Task<int> InstallAsync(string gitRef, ActivationMode mode, CancellationToken cancel) => StartJob($"install {gitRef} {mode}");
+
+    /// <summary>What <see cref="GetBundlesAsync"/> answers.</summary>
+    public List<MediaBundleJson> Bundles { get; } = [];
+
+    public Task<IReadOnlyList<MediaBundleJson>> GetBundlesAsync(CancellationToken cancel)
+    {
+        Record("bundles");
+        return Task.FromResult<IReadOnlyList<MediaBundleJson>>([.. Bundles]);
+    }
+
+    public Task<int> InstallBundleAsync(string file, ActivationMode mode, CancellationToken cancel) => StartJob($"install bundle {file} {mode}");
 
     public Task<IReadOnlyList<string>> ReadLogAsync(UnitName unit, int lines, CancellationToken cancel)
     {

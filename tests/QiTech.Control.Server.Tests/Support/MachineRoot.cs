@@ -29,8 +29,11 @@ public sealed class MachineRoot : IDisposable
 
     public static string CommitOf(string label) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(label)));
 
-    /// <summary>Adds a system whose version is <paramref name="label"/>; returns its logical store path.</summary>
-    public string AddSystem(string label)
+    /// <summary>
+    /// Adds a system whose version is <paramref name="label"/>, trusting bundles signed by
+    /// <paramref name="trustedKey"/> when given; returns its logical store path.
+    /// </summary>
+    public string AddSystem(string label, string? trustedKey = null)
     {
         var tree = Path.Combine(Dir, "src", $"{++sources}", "system-" + label);
         var units = Path.Combine(tree, "etc", "systemd", "system");
@@ -43,6 +46,11 @@ public sealed class MachineRoot : IDisposable
             $"QITECH_OS=true\nQITECH_OS_GIT_ABBREVIATION={label}\nQITECH_OS_GIT_COMMIT={CommitOf(label)}\n"
             + "QITECH_OS_GIT_TIMESTAMP=2026-11-01T10:00:00+00:00\nQITECH_OS_GIT_URL=https://example.org/machine.git\n");
         File.WriteAllText(Path.Combine(tree, "kernel-params"), "quiet\n");
+        if (trustedKey is not null)
+        {
+            File.WriteAllText(Path.Combine(tree, QiTech.Os.Config.SystemBuilder.ConfigurationJson),
+                $"{{\"system\":{{\"update\":{{\"trustedPublicKeys\":[\"{trustedKey}\"]}}}}}}\n");
+        }
         using var store = LocalStore.Open(Layout);
         return store.Render(store.AddPath(tree));
     }

@@ -136,6 +136,12 @@ public sealed class DaemonEndpointsTests : IDisposable
         _called.Add(DaemonEndpoints.CancelJob);
         Assert.Equal((409, $"job {update.Id} has already ended (failed)"), (ended.Status, ended.Message));
 
+        // No medium is mounted under this root: nothing listed, and a path that is no listed bundle is refused before a job starts.
+        Assert.Empty(Called(DaemonEndpoints.Bundles, await client.BundlesAsync()));
+        var unlisted = await Assert.ThrowsAsync<DaemonException>(() => client.InstallBundleAsync("/media/usb/x.qitech-bundle", ActivationMode.Switch));
+        _called.Add(DaemonEndpoints.InstallBundle);
+        Assert.Equal((400, "file: '/media/usb/x.qitech-bundle' is no .qitech-bundle file on removable media"), (unlisted.Status, unlisted.Message));
+
         var jobs = Called(DaemonEndpoints.Jobs, await client.JobsAsync());
         Assert.Equal(
             [JobKind.Switch, JobKind.Rollback, JobKind.DeleteGenerations, JobKind.Boot, JobKind.BootOnce, JobKind.DeleteGenerations, JobKind.Gc, JobKind.Restart, JobKind.Reboot, JobKind.Update],

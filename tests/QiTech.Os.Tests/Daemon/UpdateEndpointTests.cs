@@ -121,10 +121,13 @@ public sealed class UpdateEndpointTests : IDisposable
         Assert.Contains($"\"url\":\"{fixture.Path}\"", source);
         Assert.Contains("\"check\":null", Put("/v1/update/source", $"{{\"url\":\"{fixture.Path}\"}}"));
 
-        // Nothing listens on port 1: stored all the same (a machine is often offline), with why git could not read it.
+        // Nothing listens on port 1: refused with git's reason, and the stored source stays.
         var offline = Put("/v1/update/source", "{\"url\":\"https://127.0.0.1:1/machine.git\"}");
-        Assert.EndsWith("\n200", offline);
-        Assert.Contains("\"check\":\"update source https://127.0.0.1:1/machine.git: cannot reach the remote: ", offline);
+        Assert.EndsWith("\n400", offline);
+        Assert.Contains("url: update source https://127.0.0.1:1/machine.git: cannot reach the remote: ", offline);
+        Assert.Contains("127.0.0.1", offline[offline.IndexOf("cannot reach the remote: ", StringComparison.Ordinal)..]);
+        Assert.Contains("; nothing was saved", offline);
+        Assert.Equal(fixture.Path + "\n", File.ReadAllText(QiTech.Os.Sources.SourceSettings.OverrideFile(_root.Layout)));
     }
 
     [Fact]
