@@ -68,6 +68,11 @@ public static class DotnetPackage
             "stamp=\"$(LC_ALL=C date -u -d \"@$SOURCE_DATE_EPOCH\" '+%a, %d %b %Y %H:%M:%S GMT')\"",
             $"find \"{publishDir}\" -name '*.staticwebassets.endpoints.json' -exec sed -i -E \"s/(\\\"Name\\\":\\\"Last-Modified\\\",\\\"Value\\\":\\\")[^\\\"]*/\\1$stamp/g\" {{}} +",
         };
+        if (nativeAot)
+        {
+            // Managed symbols describe IL the native program no longer contains.
+            lines.Add($"find \"{publishDir}\" -name '*.pdb' -delete");
+        }
         if (linkPrograms)
         {
             lines.AddRange(
