@@ -187,7 +187,7 @@ public sealed class DotnetConfigPackageTests : IDisposable
         var package = _temp.Combine("root") + Path.GetDirectoryName(Path.GetDirectoryName(program))!;
         Assert.Equal("../lib/hello-aot/hello-aot", new FileInfo(Path.Combine(package, "bin", "hello-aot")).LinkTarget);
         Assert.Equal(["hello-aot"], Directory.GetFiles(Path.Combine(package, "lib", "hello-aot")).Select(Path.GetFileName));
-        Assert.Equal("\x7fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(package, "lib", "hello-aot", "hello-aot"))[..4]);
+        Assert.Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(package, "lib", "hello-aot", "hello-aot"))[..4]);
 
         // The host's .NET installation hidden: the program needs none.
         var dotnetRoot = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/share/dotnet/dotnet")!;
