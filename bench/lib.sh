@@ -5,9 +5,8 @@ out="$repo/bench/out"
 mkdir -p "$out"
 
 # The CLI as it ships: sw/bin/qitech-os of configuration/machine.yaml's system, built in the
-# sandbox (a framework-dependent publish, JIT: NativeAOT's runtime packs are downloads that
-# NuGet's lock files do not pin, so the offline sandboxed restore cannot have them). The
-# out-link keeps it from store gc; a later run rebuilds only what the sources changed.
+# sandbox (compiled ahead of time: packages.qitech-os.dotnet.nativeAot). The out-link keeps it
+# from store gc; a later run rebuilds only what the sources changed.
 ours_bin() {
   local root="$out/ship-root" link="$out/shipped-system" system package
   if [ ! -L "$link" ] || [ -n "$(find "$repo/src" -newer "$link" -name '*.cs' -print -quit)" ]; then

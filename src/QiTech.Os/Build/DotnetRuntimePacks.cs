@@ -9,9 +9,11 @@ namespace QiTech.Os.Build;
 /// for a web project). NuGet restores them as PackageDownload items, which packages.lock.json
 /// does not record (NuGet/Home#7724), so they are pinned in <see cref="LockFileName"/> at the
 /// root of the source, in the lock file's own format, and enter the build's feed checked by
-/// hash like every other package. The SDK chooses their version (its bundled
-/// <c>LatestRuntimeFrameworkVersion</c>): a lock for another version is refused before anything
-/// is built, naming both.
+/// hash like every other package. A NativeAOT publish also downloads the runtime it links in
+/// (<c>Microsoft.NETCore.App.Runtime.NativeAOT.&lt;rid&gt;</c>); the ILCompiler packages themselves
+/// are package references its project's packages.lock.json pins. The SDK chooses their version
+/// (its bundled <c>LatestRuntimeFrameworkVersion</c> and <c>ILCompilerPackVersion</c>): a lock for
+/// another version is refused before anything is built, naming both.
 /// </summary>
 public static class DotnetRuntimePacks
 {
@@ -19,20 +21,30 @@ public static class DotnetRuntimePacks
 
     public static readonly IReadOnlyList<string> Frameworks = ["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"];
 
-    /// <summary>The pinned packs for <paramref name="runtime"/>, checked against the SDK's versions.</summary>
-    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput sdk)
+    /// <summary>The runtime a NativeAOT program links in, by runtime identifier appended.</summary>
+    private const string NativeAotPackPrefix = "Microsoft.NETCore.App.Runtime.NativeAOT.";
+
+    /// <summary>
+    /// The pinned packs a self-contained publish for <paramref name="runtime"/> restores, checked
+    /// against the SDK's versions; with <paramref name="nativeAot"/> the NativeAOT runtime pack too.
+    /// </summary>
+    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput sdk, bool nativeAot = false)
     {
         var path = Path.Combine(sourceDir, LockFileName);
         if (!File.Exists(path))
         {
             throw new BadInputException($"{path}: a self-contained publish for {runtime} needs this file pinning the .NET runtime packs (see ARCHITECTURE.md, 'The .NET runtime')");
         }
-        var packs = NuGetLockFile.Read(path).Where(p => p.Id.EndsWith("." + runtime, StringComparison.OrdinalIgnoreCase)).ToList();
+        var nativeAotPack = NativeAotPackPrefix + runtime;
+        var packs = NuGetLockFile.Read(path)
+            .Where(p => p.Id.EndsWith("." + runtime, StringComparison.OrdinalIgnoreCase))
+            .Where(p => nativeAot || !p.Id.Equals(nativeAotPack, StringComparison.OrdinalIgnoreCase))
+            .ToList();
         var wanted = SdkVersions(sdk, runtime);
-        var core = "Microsoft.NETCore.App.Runtime." + runtime;
-        if (!packs.Any(p => p.Id.Equals(core, StringComparison.OrdinalIgnoreCase)))
+        var needed = nativeAot ? new[] { "Microsoft.NETCore.App.Runtime." + runtime, nativeAotPack } : ["Microsoft.NETCore.App.Runtime." + runtime];
+        foreach (var id in needed.Where(id => !packs.Any(p => p.Id.Equals(id, StringComparison.OrdinalIgnoreCase))))
         {
-            throw new BadInputException($"{path}: pins no {core}, which a self-contained publish for {runtime} needs");
+            throw new BadInputException($"{path}: pins no {id}, which a {(nativeAot ? "NativeAOT" : "self-contained")} publish for {runtime} needs");
         }
         foreach (var pack in packs)
         {
@@ -46,7 +58,7 @@ public static class DotnetRuntimePacks
 
     /// <summary>
     /// The runtime pack versions the SDK publishes with (its <c>Microsoft.NETCoreSdk.BundledVersions.props</c>),
-    /// by pack id, for the target framework the SDK itself is.
+    /// the NativeAOT runtime pack's included, by pack id, for the target framework the SDK itself is.
     /// </summary>
     public static IReadOnlyDictionary<string, string> SdkVersions(HostInput sdk, string runtime)
     {
@@ -68,6 +80,15 @@ public static class DotnetRuntimePacks
             var pattern = (string?)reference.Attribute("RuntimePackNamePatterns");
             var version = (string?)reference.Attribute("LatestRuntimeFrameworkVersion");
             if ((string?)reference.Attribute("TargetFramework") == framework && name != null && Frameworks.Contains(name) && pattern != null && version != null)
+            {
+                versions.TryAdd(pattern.Replace("**RID**", runtime, StringComparison.Ordinal), version);
+            }
+        }
+        foreach (var compiler in document.Descendants().Where(e => e.Name.LocalName == "KnownILCompilerPack"))
+        {
+            var pattern = (string?)compiler.Attribute("ILCompilerRuntimePackNamePattern");
+            var version = (string?)compiler.Attribute("ILCompilerPackVersion");
+            if ((string?)compiler.Attribute("TargetFramework") == framework && pattern != null && version != null)
             {
                 versions.TryAdd(pattern.Replace("**RID**", runtime, StringComparison.Ordinal), version);
             }

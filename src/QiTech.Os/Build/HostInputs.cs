@@ -35,6 +35,61 @@ public static class HostInputs
         return new HostInput("dotnet-sdk", version, root, root);
     }
 
+    /// <summary>Name of the C toolchain a NativeAOT publish links with.</summary>
+    public const string NativeToolchainName = "c-toolchain";
+
+    /// <summary>
+    /// The C compiler and linker a NativeAOT publish links the program with: the host's gcc (its
+    /// resolved file, bound in place), versioned by gcc's and binutils' versions, which decide the
+    /// program's bits. gcc, not clang: Debian builds its own packages with it, and the ILCompiler
+    /// targets take it when told (<c>CppCompilerAndLinker</c>) instead of whichever is on PATH.
+    /// It links against the userland's libc and zlib (<c>-lz</c>), which <see cref="BaseSystem"/> declares.
+    /// </summary>
+    public static HostInput NativeToolchain(CancellationToken cancel)
+    {
+        var gcc = new FileInfo("/usr/bin/gcc");
+        if (!gcc.Exists)
+        {
+            throw new BuildException("a NativeAOT publish links with gcc, which this machine lacks (Debian packages gcc, libc6-dev and zlib1g-dev)");
+        }
+        var compiler = gcc.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? gcc.FullName;
+        var gccVersion = FirstLine(ProcessRunner.Run(new ProcessCommand(compiler, ["-dumpfullversion"]), cancel), "gcc -dumpfullversion");
+        // "GNU ld (GNU Binutils for Debian) 2.40": the last word is the version.
+        var ldVersion = FirstLine(ProcessRunner.Run(new ProcessCommand("/usr/bin/ld", ["--version"]), cancel), "ld --version").Split(' ')[^1];
+        var version = $"gcc-{gccVersion}+binutils-{ldVersion}";
+        // The version enters the derivation as name@version:path.
+        return System.Text.RegularExpressions.Regex.IsMatch(version, "^[A-Za-z0-9._+-]+$")
+            ? new HostInput(NativeToolchainName, version, compiler, compiler)
+            : throw new BuildException($"cannot tell the C toolchain's version: '{version}' is not one");
+    }
+
+    private static (DateTime Changed, HostInput Input)? _cachedToolchain;
+
+    /// <summary>As <see cref="NativeToolchain"/>, asked again only when gcc changed: evaluation names it once per NativeAOT package.</summary>
+    public static HostInput NativeToolchainCached(CancellationToken cancel)
+    {
+        var changed = File.GetLastWriteTimeUtc("/usr/bin/gcc");
+        lock (CacheGate)
+        {
+            if (_cachedToolchain is { } c && c.Changed == changed)
+            {
+                return c.Input;
+            }
+        }
+        var input = NativeToolchain(cancel);
+        lock (CacheGate)
+        {
+            _cachedToolchain = (changed, input);
+        }
+        return input;
+    }
+
+    private static string FirstLine(ProcessResult result, string command)
+    {
+        var line = result.StdoutText.Split('\n')[0].Trim();
+        return result.Ok && line.Length > 0 ? line : throw new BuildException($"cannot tell the C toolchain's version: '{command}' failed");
+    }
+
     private static readonly Lock CacheGate = new();
     private static (string Dotnet, DateTime Changed, HostInput Input)? _cachedSdk;
 
@@ -67,10 +122,13 @@ public static class HostInputs
     /// </summary>
     public static HostInput Matching(HostInput recorded, CancellationToken cancel)
     {
-        var current = recorded.Name == "dotnet-sdk"
-            ? DotnetSdk(cancel)
-            : BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
-              ?? throw new BuildException($"this host has no '{recorded.Name}' to build with");
+        var current = recorded.Name switch
+        {
+            "dotnet-sdk" => DotnetSdk(cancel),
+            NativeToolchainName => NativeToolchain(cancel),
+            _ => BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
+                 ?? throw new BuildException($"this host has no '{recorded.Name}' to build with"),
+        };
         if (current.Version != recorded.Version || current.SandboxPath != recorded.SandboxPath)
         {
             throw new BuildException($"the derivation needs {recorded.Name} {recorded.Version} at {recorded.SandboxPath}, but this host has {current.Version} at {current.SandboxPath}");

@@ -64,21 +64,36 @@ public static class PackageDerivations
         var sourceDir = dotnetSource.FullPath;
         var sdk = HostInputs.DotnetSdkCached(CancellationToken.None); // evaluation is not cancellable; `dotnet --version` is short
         var runtime = dotnet.Str("runtime");
-        var feed = NuGetFeedOf(importer, sourceDir, project, runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, sdk));
+        var nativeAot = dotnet["nativeAot"] is true;
+        var locked = LockFiles(Path.Combine(sourceDir, project), sourceDir).SelectMany(NuGetLockFile.Read).ToList();
+        CheckNativeAot(name, project, nativeAot, locked);
+        var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, sdk, nativeAot);
+        var feed = locked.Count == 0 && runtimePacks.Count == 0 ? null : importer.ImportNuGetFeed([.. locked, .. runtimePacks]);
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
+        IReadOnlyList<HostInput> host = nativeAot ? [.. HostInputs.BaseSystem(), sdk, HostInputs.NativeToolchainCached(CancellationToken.None)] : [.. HostInputs.BaseSystem(), sdk];
         return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
-            feed == null ? null : Parse(importer.StoreDir, feed), host: [.. HostInputs.BaseSystem(), sdk], linkPrograms: true, runtime: runtime);
+            feed == null ? null : Parse(importer.StoreDir, feed), host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot);
     }
 
     /// <summary>
-    /// The feed of every package the lock files of the project and of the projects it
-    /// references pin (each restores with its own lock file), or null without lock files.
+    /// A project compiles ahead of time exactly when it sets PublishAot, which its lock file
+    /// shows by pinning the ILCompiler package: the option and the project must agree, or the
+    /// offline restore misses packages (or the package is not the program the option promises).
     /// </summary>
-    private static string? NuGetFeedOf(ILocalPathImporter importer, string sourceDir, string project, IReadOnlyList<NuGetPackage> runtimePacks)
+    private static void CheckNativeAot(string name, string project, bool nativeAot, IReadOnlyList<NuGetPackage> locked)
     {
-        var lockFiles = LockFiles(Path.Combine(sourceDir, project), sourceDir);
-        return lockFiles.Count == 0 && runtimePacks.Count == 0 ? null : importer.ImportNuGetFeed([.. lockFiles.SelectMany(NuGetLockFile.Read), .. runtimePacks]);
+        var compiles = locked.Any(p => p.Id.Equals(IlCompilerPackage, StringComparison.OrdinalIgnoreCase));
+        if (nativeAot && !compiles)
+        {
+            throw new Errors.BadInputException($"packages.{name}.dotnet.nativeAot: the packages.lock.json of '{project}' pins no {IlCompilerPackage}: set <PublishAot>true</PublishAot> in the project and restore");
+        }
+        if (!nativeAot && compiles)
+        {
+            throw new Errors.BadInputException($"packages.{name}.dotnet: '{project}' sets PublishAot (its packages.lock.json pins {IlCompilerPackage}): set dotnet.nativeAot: true");
+        }
     }
+
+    private const string IlCompilerPackage = "Microsoft.DotNet.ILCompiler";
 
     /// <summary>The <c>packages.lock.json</c> beside a project file and beside every project it references.</summary>
     /// <param name="sourceDir">

@@ -153,12 +153,16 @@ public static class DemoCommand
         return dir?.FullName ?? throw new BadInputException($"demo: {folder} is not inside a git checkout (the demo installs from one)");
     }
 
-    /// <summary>qitech-osd's build output beside this CLI's (artifacts/bin/qitech-osd/&lt;configuration&gt;/).</summary>
+    /// <summary>
+    /// qitech-osd's build output (artifacts/bin/qitech-osd/&lt;configuration&gt;/) in the artifacts
+    /// folder this CLI runs from: its build (artifacts/bin/qitech-os/&lt;configuration&gt;/) or its
+    /// NativeAOT publish (artifacts/publish/qitech-os/&lt;configuration&gt;_&lt;runtime&gt;/).
+    /// </summary>
     private static string DaemonDll()
     {
         var here = AppContext.BaseDirectory.TrimEnd('/');
-        var configuration = Path.GetFileName(here);
-        return Path.GetFullPath(Path.Combine(here, "..", "..", "qitech-osd", configuration, "qitech-osd.dll"));
+        var configuration = Path.GetFileName(here).Split('_')[0];
+        return Path.GetFullPath(Path.Combine(here, "..", "..", "..", "bin", "qitech-osd", configuration, "qitech-osd.dll"));
     }
 
     private static void Step(string text) => Console.Error.WriteLine("==> " + text);

@@ -13,6 +13,8 @@ public static class DemoPrerequisites
         ("git", "git", "reads the checkout"),
         ("bwrap", "bubblewrap", "sandboxes the package builds"),
         ("setsid", "util-linux", "starts the daemon and each service in its own session"),
+        // The libraries it links against come with it: a check for gcc alone would pass a build that cannot link.
+        ("gcc", "gcc libc6-dev zlib1g-dev", "links the CLI compiled ahead of time"),
     ];
 
     /// <summary>Throws, naming every missing program and the one command that installs them all.</summary>

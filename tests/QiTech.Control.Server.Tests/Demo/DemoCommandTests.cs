@@ -109,7 +109,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Missing_programs_are_named_with_their_package_before_anything_starts()
     {
-        // A PATH with dotnet and git only: bubblewrap and util-linux are "not installed".
+        // A PATH with dotnet and git only: bubblewrap, util-linux and gcc are "not installed".
         var bin = Path.Combine(machine.Dir, "bin");
         Directory.CreateDirectory(bin);
         foreach (var program in new[] { "dotnet", "git" })
@@ -121,8 +121,8 @@ public sealed class DemoCommandTests : IDisposable
         var result = await RunWithPathAsync(bin, "--root", Root, "demo");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: demo: bwrap (it sandboxes the package builds), setsid (it starts the daemon and each service in its own session) not found on PATH; "
-            + "install with: apt-get install bubblewrap util-linux\n", result.Stderr);
+        Assert.Equal("error: demo: bwrap (it sandboxes the package builds), setsid (it starts the daemon and each service in its own session), gcc (it links the CLI compiled ahead of time) not found on PATH; "
+            + "install with: apt-get install bubblewrap util-linux gcc libc6-dev zlib1g-dev\n", result.Stderr);
         Assert.False(Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any(), result.Output);
     }
 

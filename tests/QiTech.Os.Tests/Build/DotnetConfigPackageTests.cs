@@ -146,4 +146,53 @@ public sealed class DotnetConfigPackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("answer: 42\n", run.StdoutText);
     }
+
+    [Fact]
+    public void A_NativeAOT_package_is_one_native_program_that_runs_where_no_dotnet_is_installed()
+    {
+        var source = _temp.Combine("source");
+        Directory.CreateDirectory(Path.Combine(source, "app"));
+        File.WriteAllText(Path.Combine(source, "app", "App.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <AssemblyName>hello-aot</AssemblyName>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <InvariantGlobalization>true</InvariantGlobalization>
+                <RestorePackagesWithLockFile>true</RestorePackagesWithLockFile>
+                <RuntimeIdentifiers>linux-x64</RuntimeIdentifiers>
+                <PublishAot>true</PublishAot>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(source, "app", "Program.cs"), "Console.Write($\"answer: {6 * 7}\\n\");\n");
+        var jit = Machine.Replace("project: app/App.csproj\n", "project: app/App.csproj\n      runtime: linux-x64\n", StringComparison.Ordinal).Replace("hello-yaml", "hello-aot", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(source, "jit.yaml"), jit);
+        File.WriteAllText(Path.Combine(source, "machine.yaml"), jit.Replace("runtime: linux-x64\n", "runtime: linux-x64\n      nativeAot: true\n", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
+        File.Copy(RepoFiles.Combine(QiTech.Os.Build.DotnetRuntimePacks.LockFileName), Path.Combine(source, QiTech.Os.Build.DotnetRuntimePacks.LockFileName));
+        var restore = HostProgram.Run("dotnet", ["restore", Path.Combine(source, "app", "App.csproj")], env: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        Assert.True(restore.ExitCode == 0, restore.StdoutText + restore.Stderr);
+        GitRepo.CommitAll(source);
+
+        // The option and the project agree, or nothing is built.
+        var disagree = OurCli.Run("--root", _temp.Combine("root"), "build", "--config", Path.Combine(source, "jit.yaml"));
+        Assert.Equal(2, disagree.ExitCode);
+        Assert.Equal("error: packages.hello-aot.dotnet: 'app/App.csproj' sets PublishAot (its packages.lock.json pins Microsoft.DotNet.ILCompiler): set dotnet.nativeAot: true\n", disagree.Stderr);
+
+        var build = OurCli.Run("--root", _temp.Combine("root"), "build", "--config", Path.Combine(source, "machine.yaml"));
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        var program = File.ResolveLinkTarget(_temp.Combine("root") + build.StdoutText.Trim() + "/sw/bin/hello-aot", returnFinalTarget: false)!.FullName;
+        var package = _temp.Combine("root") + Path.GetDirectoryName(Path.GetDirectoryName(program))!;
+        Assert.Equal("../lib/hello-aot/hello-aot", new FileInfo(Path.Combine(package, "bin", "hello-aot")).LinkTarget);
+        Assert.Equal(["hello-aot"], Directory.GetFiles(Path.Combine(package, "lib", "hello-aot")).Select(Path.GetFileName));
+        Assert.Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(package, "lib", "hello-aot", "hello-aot"))[..4]);
+
+        // The host's .NET installation hidden: the program needs none.
+        var dotnetRoot = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/share/dotnet/dotnet")!;
+        var run = HostProgram.Run("bwrap", ["--dev-bind", "/", "/", "--tmpfs", dotnetRoot, "--unsetenv", "DOTNET_ROOT", "--setenv", "PATH", "/usr/bin:/bin", "--", _temp.Combine("root") + program]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("answer: 42\n", run.StdoutText);
+    }
 }

@@ -27,6 +27,30 @@ public sealed class DotnetRuntimePacksTests : IDisposable
     }
 
     [Fact]
+    public void A_NativeAOT_publish_also_takes_the_NativeAOT_runtime_pack_at_the_sdks_version()
+    {
+        var sdk = HostInputs.DotnetSdk(CancellationToken.None);
+        var packs = DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", sdk, nativeAot: true);
+        var wanted = DotnetRuntimePacks.SdkVersions(sdk, "linux-x64");
+        var nativeAot = packs.Single(p => p.Id == "Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64");
+        Assert.Equal(wanted[nativeAot.Id], nativeAot.Version);
+        Assert.Contains(packs, p => p.Id == "Microsoft.NETCore.App.Runtime.linux-x64");
+    }
+
+    [Fact]
+    public void A_NativeAOT_publish_without_its_runtime_pack_pinned_says_what_is_missing()
+    {
+        var pins = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFiles.Combine(DotnetRuntimePacks.LockFileName)))!;
+        Assert.True(pins["dependencies"]!["net10.0/linux-x64"]!.AsObject().Remove("Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64"));
+        File.WriteAllText(_temp.Combine(DotnetRuntimePacks.LockFileName), pins.ToJsonString());
+        var sdk = HostInputs.DotnetSdk(CancellationToken.None);
+        Assert.Equal(2, DotnetRuntimePacks.Read(_temp.Path, "linux-x64", sdk).Count);
+
+        var e = Assert.Throws<BadInputException>(() => DotnetRuntimePacks.Read(_temp.Path, "linux-x64", sdk, nativeAot: true));
+        Assert.Equal($"{_temp.Combine(DotnetRuntimePacks.LockFileName)}: pins no Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64, which a NativeAOT publish for linux-x64 needs", e.Message);
+    }
+
+    [Fact]
     public void A_pin_for_another_runtime_version_is_refused_naming_both()
     {
         var sdkRoot = _temp.Combine("dotnet");

@@ -57,7 +57,7 @@ public sealed class BrokenRootTests : IDisposable
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
         var result = HostProgram.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", root, "store", "add", "/etc/hostname"]);
+            .. OurCli.CommandLine(["--root", root, "store", "add", "/etc/hostname"])]);
 
         Assert.Equal($"error: cannot open the store: Access to the path '{root}/qitech/store/.tmp' is denied.", OneLine(result));
     }

@@ -30,6 +30,11 @@ public sealed class ConfigErrorTests
             "{dir}/main.yaml:2:3: packages.app: assertion failed: set exactly one of path, storePath, build.script and dotnet.project"
         },
         {
+            "a NativeAOT publish without a runtime identifier",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n      project: app.csproj\n      nativeAot: true\n", "app.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />\n"],
+            "{dir}/main.yaml:6:18: packages.app.dotnet.nativeAot: assertion failed: a NativeAOT publish needs dotnet.runtime"
+        },
+        {
             "a build source that is a file",
             ["main.yaml", "packages:\n  tool:\n    build:\n      script: mkdir $out\n      source: main.yaml\n"],
             "{dir}/main.yaml:5:15: packages.tool.build.source: path 'main.yaml' is not a directory"

@@ -48,7 +48,7 @@ public sealed class CrashTests : IDisposable
     public void Should_clean_a_path_moved_in_but_not_registered_when_killed_there()
     {
         var tree = BigTree("t", 1);
-        var r = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "add", tree],
+        var r = OurCli.Run(["--root", _store.Root, "store", "add", tree], null,
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "store-before-register" });
 
         Assert.NotEqual(0, r.ExitCode);
@@ -88,7 +88,7 @@ public sealed class CrashTests : IDisposable
         {
             _store.Add(BigTree("g" + i, 10 + i));
         }
-        var r = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "gc"],
+        var r = OurCli.Run(["--root", _store.Root, "store", "gc"], null,
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "gc-delete:3" });
 
         Assert.NotEqual(0, r.ExitCode);
@@ -113,7 +113,7 @@ public sealed class CrashTests : IDisposable
             var verify = other.Cli("store", "verify", "--check-contents");
             Assert.True(verify.ExitCode == 0, verify.StdoutText);
         }
-        var opt = HostProgram.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"), "--root", _store.Root, "store", "optimise"],
+        var opt = OurCli.Run(["--root", _store.Root, "store", "optimise"], null,
             env: new Dictionary<string, string> { ["QITECH_FAULT"] = "optimise-before-rename" });
         AssertConsistent();
         Assert.Equal(0, _store.Cli("store", "optimise").ExitCode);
@@ -124,9 +124,8 @@ public sealed class CrashTests : IDisposable
     public async Task Should_give_one_path_when_two_processes_add_the_same_content_at_once()
     {
         var tree = BigTree("same", 30);
-        var dll = Path.Combine(AppContext.BaseDirectory, "qitech-os.dll");
         var runs = Enumerable.Range(0, 3)
-            .Select(_ => Task.Run(() => HostProgram.Run("dotnet", [dll, "--root", _store.Root, "store", "add", tree])))
+            .Select(_ => Task.Run(() => OurCli.Run("--root", _store.Root, "store", "add", tree)))
             .ToArray();
         var results = await Task.WhenAll(runs);
 

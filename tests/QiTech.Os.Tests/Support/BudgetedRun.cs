@@ -13,12 +13,7 @@ public static class BudgetedRun
 
     public static Result Cli(IEnumerable<string> args, TimeSpan time, long maxRssBytes)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args.Prepend(Path.Combine(AppContext.BaseDirectory, "qitech-os.dll")))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(OurCli.StartInfo(args))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var clock = Stopwatch.StartNew();

@@ -8,18 +8,8 @@ public static class ProcessKiller
     /// <summary>Returns true if the process was killed before it finished by itself.</summary>
     public static bool RunAndKill(IEnumerable<string> cliArgs, TimeSpan after, byte[]? stdin = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qitech-os.dll"));
-        foreach (var a in cliArgs)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = OurCli.StartInfo(cliArgs);
+        psi.RedirectStandardInput = true;
         using var p = Process.Start(psi)!;
         _ = p.StandardOutput.ReadToEndAsync();
         _ = p.StandardError.ReadToEndAsync();

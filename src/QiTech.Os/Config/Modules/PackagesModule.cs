@@ -43,6 +43,10 @@ public sealed class PackagesModule : IConfigModule
             .Declare("dotnet.runtime", NullOr(Matching("^linux-(x64|arm64)$", "Linux runtime identifier")), null,
                 "Publish self-contained for this runtime identifier: the .NET runtime comes from NuGet's runtime packs, pinned by runtime-packs.lock.json at the root of dotnet.source, so the machine needs no .NET installed. Null: framework-dependent (the machine provides the runtime).",
                 "linux-x64")
+            .Declare("dotnet.nativeAot", Bool, false,
+                "Compile the project ahead of time (NativeAOT) into one native program that starts in milliseconds and runs without a JIT. Needs dotnet.runtime, a project that sets PublishAot (so its packages.lock.json pins the ILCompiler packages) "
+                + "and the NativeAOT runtime pack in runtime-packs.lock.json; the host's gcc and binutils link it, and their versions are part of the store path.",
+                "true")
             .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
                 "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
                 "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),
@@ -66,6 +70,7 @@ public sealed class PackagesModule : IConfigModule
             if (dotnet["source"] is LocalPath source && dotnet.Str("project") is { } project)
             {
                 checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
+                checks.Assert(dotnet["nativeAot"] is not true || dotnet.Str("runtime") != null, path.Append("dotnet").Append("nativeAot"), "a NativeAOT publish needs dotnet.runtime");
                 checks.Assert(dotnet["include"] is not IReadOnlyList<object?> include || include.Any(i => project.StartsWith((string)i! + "/", StringComparison.Ordinal) || project == (string)i!),
                     path.Append("dotnet").Append("include"), $"the project '{project}' is not in any included path");
             }
