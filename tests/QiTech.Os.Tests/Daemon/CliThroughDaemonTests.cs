@@ -145,6 +145,25 @@ public sealed class CliThroughDaemonTests : IDisposable
     }
 
     [Fact]
+    public async Task Dry_activate_through_the_daemon_prints_its_plan_and_changes_nothing()
+    {
+        _root.Ok("switch", "--system", System("v1"));
+        var v2 = System("v2");
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var client = daemon.Client();
+        var before = await client.StatusAsync();
+
+        var output = _root.Ok("dry-activate", "--system", v2);
+        var after = await client.StatusAsync();
+
+        Assert.Contains("would restart: app.service", output);
+        Assert.Contains("would leave running: steady.service", output);
+        Assert.Equal(before.CurrentSystem, after.CurrentSystem);
+        Assert.Equal(Service(before, "app.service").Pid, Service(after, "app.service").Pid);
+        Assert.Empty(await JobKinds(client));
+    }
+
+    [Fact]
     public async Task Rollback_switch_to_a_generation_delete_and_gc_go_through_the_daemon()
     {
         var v1 = System("v1");
