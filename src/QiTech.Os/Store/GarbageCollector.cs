@@ -31,6 +31,7 @@ public sealed class GarbageCollector(LocalStore store)
             }
             freed += store.Links.Prune();
             freed += RemoveStrays();
+            TemporaryRoot.RemoveStale(store.Layout);
         }
         return new GcResult(dead.Order().ToList(), freed, roots);
     }

@@ -8,7 +8,8 @@ namespace QiTech.Os.Store;
 /// (<c>/qitech/store/…</c>, or another link such as <c>system-3-link</c>); each is
 /// followed, through the layout, until it names a store path. Indirect roots
 /// (<c>gcroots/auto/</c>, see <see cref="OutLink"/>) point to a link elsewhere on this host,
-/// which keeps the store path it points to while it exists.
+/// which keeps the store path it points to while it exists; temporary roots
+/// (<c>gcroots/temp/</c>, see <see cref="TemporaryRoot"/>) only while their process holds them.
 /// </summary>
 public static class GcRoots
 {
@@ -16,6 +17,7 @@ public static class GcRoots
     {
         var roots = new List<StorePath>();
         var auto = Path.Combine(layout.GcRootsDir, OutLink.AutoFolder);
+        var temp = TemporaryRoot.FolderOf(layout);
         foreach (var dir in new[] { layout.ProfilesDir, layout.GcRootsDir })
         {
             if (!Directory.Exists(dir))
@@ -24,7 +26,10 @@ public static class GcRoots
             }
             foreach (var link in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
             {
-                var path = Path.GetDirectoryName(link) == auto ? ResolveIndirect(layout, link) : Resolve(layout, link);
+                var folder = Path.GetDirectoryName(link);
+                var path = folder == auto ? ResolveIndirect(layout, link)
+                    : folder == temp && !TemporaryRoot.IsHeld(link) ? null
+                    : Resolve(layout, link);
                 if (path is { } found)
                 {
                     roots.Add(found);

@@ -1,21 +1,17 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
-using QiTech.Os.Client;
-using QiTech.Os.Config;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Generations;
-using QiTech.Os.Nix;
-using QiTech.Os.Platform;
-using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os switch|boot|test|dry-activate --system STOREPATH|--config FILE|--generation N</c>,
 /// <c>switch|boot --rollback</c> and <c>boot --generation N --once</c>, with nixos-rebuild's
-/// meanings. When the daemon runs, it activates (its services follow the switch); this
-/// process only builds a configuration first.
+/// meanings, through <see cref="ISystemOperations"/>: when the daemon runs, it activates (its
+/// services follow the switch); this process only builds a configuration first.
 /// </summary>
 public static class ActivateCommand
 {
@@ -74,85 +70,31 @@ public static class ActivateCommand
             {
                 throw new BadInputException($"{name}: --once needs --generation N (an existing generation)");
             }
-            var layout = GlobalOptions.Layout(parse);
-            using var daemon = mode == ActivationMode.DryActivate ? null : DaemonClient.TryConnect(layout);
-            if (daemon != null)
-            {
-                StorePath? built = null;
-                if (configFile != null)
-                {
-                    // Building only adds store paths; the daemon activates what was built.
-                    using var store = LocalStore.Open(layout);
-                    built = await BuildAsync(configFile, store, cancel);
-                }
-                var storePath = built ?? (systemText != null ? ActivationTarget.ParseStorePath(layout, systemText).System : null);
-                return await ViaDaemonAsync(daemon, mode, name, storePath, number, wantsRollback, wantsOnce, rollBack, cancel);
-            }
-            using var session = await SystemSession.OpenAsync(parse, cancel);
-            var manager = session.Manager;
+            using var operations = SystemOperations.Open(parse);
             if (wantsOnce)
             {
-                var loader = await manager.SetNextBootAsync(number!.Value, cancel);
-                PrintOnce(new OneShotBootJson(number.Value, manager.State().BootDefault, loader));
+                PrintOnce(await operations.BootOnceAsync(number!.Value, cancel));
                 return 0;
             }
-            // The built system is unrooted until its generation exists: no collection in between.
-            using var unrooted = configFile != null ? session.Store.HoldOffGarbageCollection() : null;
+            // Build first: a configuration error stops here, before anything changes. The built
+            // system stays rooted until the activation has made it a generation.
+            using var built = configFile != null ? await operations.BuildAsync(configFile, cancel) : null;
             ActivationTarget target = wantsRollback ? new ActivationTarget.Rollback()
                 : number is { } g ? new ActivationTarget.Generation(g)
-                // Build first: a configuration error stops here, before anything changes.
-                : configFile != null ? new ActivationTarget.Path(await BuildAsync(configFile, session.Store, cancel))
-                : ActivationTarget.ParseStorePath(manager.Layout, systemText!);
+                : built != null ? new ActivationTarget.Path(built.Path)
+                : ActivationTarget.ParseStorePath(GlobalOptions.Layout(parse), systemText!);
             if (mode == ActivationMode.DryActivate)
             {
-                foreach (var line in manager.PlanActivation(target).Describe())
+                foreach (var line in (await operations.PlanAsync(target, cancel)).Lines)
                 {
                     Console.Out.WriteLine(line);
                 }
                 return 0;
             }
-            var result = await manager.ActivateAsync(mode, target, new Progress<string>(_ => { }), cancel, new ActivationOptions(rollBack, new TerminalSteps()));
-            return ActivationSummary.Print(ActivationJson.From(result), manager.Layout.StoreDir, name);
+            var result = await operations.ActivateAsync(mode, target, rollBack, cancel);
+            return ActivationSummary.Print(result, operations.StoreDir, name);
         });
         return command;
-    }
-
-    private static Task<StorePath> BuildAsync(string configFile, LocalStore store, CancellationToken cancel) =>
-        SystemBuilder.BuildAsync(configFile, ConfigOption.Version(configFile, cancel), store,
-            new BuildLogProgress(store.Layout.StoreDir), w => Console.Error.WriteLine("warning: " + w), cancel);
-
-    private static async Task<int> ViaDaemonAsync(
-        DaemonClient daemon, ActivationMode mode, string name, StorePath? storePath, GenerationNumber? number, bool rollback, bool once, bool rollBackOnFailure, CancellationToken cancel)
-    {
-        var jobId = once ? await daemon.BootOnceAsync(number!.Value, cancel)
-            : rollback ? await daemon.RollbackAsync(mode, cancel)
-            : await daemon.ActivateAsync(mode, number == null ? storePath : null, number, cancel, noRollback: !rollBackOnFailure);
-        var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel) ?? throw new OperationCanceledException(cancel);
-        if (once)
-        {
-            if (job.Succeeded && daemon.Json.BootOnce(job) is { } boot)
-            {
-                PrintOnce(boot);
-            }
-            return ExitCode(job, failureShown: false);
-        }
-        var activation = daemon.Json.Activation(job);
-        var code = activation == null ? 0 : ActivationSummary.Print(activation, daemon.Json.StoreDir, name);
-        return Math.Max(code, ExitCode(job, failureShown: activation is { Failures.Count: > 0 } or { Rollback: not null }));
-    }
-
-    /// <summary>0 when the job succeeded; else 1, with its one-line cause unless the summary showed it.</summary>
-    private static int ExitCode(JobJson job, bool failureShown)
-    {
-        if (job.Succeeded)
-        {
-            return 0;
-        }
-        if (!failureShown)
-        {
-            Console.Error.WriteLine("error: " + (job.Error ?? $"job {job.Id} {DaemonJson.WireName(job.State)}"));
-        }
-        return job.ExitCode is > 0 and var code ? code : 1;
     }
 
     private static void PrintOnce(OneShotBootJson boot)

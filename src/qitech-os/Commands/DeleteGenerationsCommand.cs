@@ -1,7 +1,6 @@
 using System.CommandLine;
-using QiTech.Os.Client;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Contract;
-using QiTech.Os.Generations;
 
 namespace QiTech.Os.Cli.Commands;
 
@@ -22,15 +21,8 @@ public static class DeleteGenerationsCommand
         command.SetAction(async (parse, cancel) =>
         {
             var args = parse.GetValue(spec) ?? [];
-            var which = DeletionSpec.Parse(args);
-            using var daemon = DaemonClient.TryConnect(GlobalOptions.Layout(parse));
-            if (daemon != null)
-            {
-                Print(await daemon.DeleteGenerationsAsync(string.Join(' ', args), cancel));
-                return 0;
-            }
-            using var session = await SystemSession.OpenAsync(parse, cancel);
-            Print(DeletionJson.From(session.Manager.DeleteGenerations(which)));
+            using var operations = SystemOperations.Open(parse);
+            Print(await operations.DeleteGenerationsAsync(args, cancel));
             return 0;
         });
         return command;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QiTech.Os.Client;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Errors;
 using QiTech.Os.Services;
 
@@ -19,56 +19,29 @@ public static class LogsCommand
         var command = new Command("logs", "Show a service's log") { unit, lines, follow };
         command.SetAction(async (parse, cancel) =>
         {
-            var layout = GlobalOptions.Layout(parse);
             var name = UnitName.Normalize(parse.GetValue(unit));
             var count = parse.GetValue(lines);
             if (count < 0)
             {
                 throw new BadInputException($"-n {count}: give a number of lines, 0 or more");
             }
-            using var daemon = DaemonClient.TryConnect(layout);
-            var following = parse.GetValue(follow);
+            using var operations = SystemOperations.Open(parse);
             try
             {
-                if (daemon != null && following)
+                if (parse.GetValue(follow))
                 {
-                    await foreach (var line in daemon.FollowLogsAsync(name, count, cancel))
+                    await foreach (var line in operations.FollowLogAsync(name, count, cancel))
                     {
                         Console.WriteLine(line);
                     }
                     return 0;
                 }
-                if (daemon != null)
+                foreach (var line in await operations.LogAsync(name, count, cancel))
                 {
-                    Console.Write(await daemon.LogsAsync(name, count, cancel));
-                    return 0;
+                    Console.WriteLine(line);
                 }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return 0;
-            }
-            var path = ServiceLogReader.PathFor(layout, name);
-            if (RotatingLog.Files(path).Count == 0 && !following)
-            {
-                throw new BadInputException($"{name}: no log yet ({path})");
-            }
-            if (!following)
-            {
-                foreach (var line in ServiceLogReader.Tail(path, count))
-                {
-                    Console.WriteLine(line);
-                }
-                return 0;
-            }
-            try
-            {
-                await foreach (var line in ServiceLogReader.Follow(path, count, TimeSpan.FromMilliseconds(200), cancel))
-                {
-                    Console.WriteLine(line);
-                }
-            }
-            catch (OperationCanceledException)
             {
                 // Ctrl-C ends following.
             }

@@ -1,19 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
-using QiTech.Os.Activation;
-using QiTech.Os.Client;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Contract;
-using QiTech.Os.Generations;
 using QiTech.Os.Nix;
-using QiTech.Os.Services;
-using QiTech.Os.Store;
 
 namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os status</c>: current, booted and default generation and each service's state.
 /// Asks the daemon when it runs; otherwise reads the root directly (services then come from
-/// systemd when it is init, else none are supervised).
+/// systemd when it is init, else none are supervised), through <see cref="ISystemOperations"/>.
 /// </summary>
 public static class StatusCommand
 {
@@ -22,34 +18,9 @@ public static class StatusCommand
         var command = new Command("status", "Show the current, booted and boot-default generation and every service's state");
         command.SetAction(async (parse, cancel) =>
         {
-            var layout = GlobalOptions.Layout(parse);
-            using var daemon = DaemonClient.TryConnect(layout);
-            if (daemon != null)
-            {
-                Print(await daemon.StatusAsync(cancel), layout.StoreDir, daemonRunning: true);
-                return 0;
-            }
-            using var store = LocalStore.Open(layout);
-            IServiceManager? services = SystemdServiceManager.IsAvailable(layout) ? new SystemdServiceManager(layout) : null;
-            var manager = new SystemManager(layout, new LocalStoreReader(store), services);
-            var generations = manager.ListGenerations(withDiskCost: false);
-            var state = manager.State();
-            var serviceList = services == null ? [] : await services.StatusAsync(cancel);
-            Print(new StatusJson(
-                Pick(g => g.Current),
-                Pick(g => g.Booted),
-                Pick(g => g.BootDefault),
-                state.CurrentSystem,
-                state.BootedSystem,
-                Embedded: false,
-                [.. serviceList.Select(ServiceJson.From)],
-                manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null),
-                layout.StoreDir,
-                daemonRunning: false);
+            using var operations = SystemOperations.Open(parse);
+            Print(await operations.StatusAsync(cancel), operations.StoreDir, operations.ThroughDaemon);
             return 0;
-
-            GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
-                generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;
         });
         return command;
     }

@@ -10,32 +10,41 @@ namespace QiTech.Os.Cli.Commands;
 /// The store and the <see cref="SystemManager"/> a generation command works on, directly
 /// under the system lock. Services are driven only where systemd is init on the real root;
 /// elsewhere the CLI flips pointers and the daemon starts services when it boots the root.
-/// An activation a crash interrupted is finished first.
+/// Before a change, an activation a crash interrupted is finished (<see cref="RecoverAsync"/>).
 /// </summary>
 public sealed class SystemSession : IDisposable
 {
-    private SystemSession(LocalStore store, SystemManager manager)
+    private bool _recovered;
+
+    private SystemSession(LocalStore store, SystemManager manager, IServiceManager? services)
     {
         Store = store;
         Manager = manager;
+        Services = services;
     }
 
     public LocalStore Store { get; }
 
     public SystemManager Manager { get; }
 
-    public static async Task<SystemSession> OpenAsync(ParseResult parse, CancellationToken cancel)
+    /// <summary>systemd when it is init on the real root, else null (nothing here runs services).</summary>
+    public IServiceManager? Services { get; }
+
+    /// <summary>Opens the root's store, recovering nothing: enough to read.</summary>
+    public static SystemSession Open(SystemLayout layout)
     {
-        var layout = GlobalOptions.Layout(parse);
         var store = LocalStore.Open(layout);
         IServiceManager? services = SystemdServiceManager.IsAvailable(layout) ? new SystemdServiceManager(layout) : null;
-        var session = new SystemSession(store, new SystemManager(layout, new LocalStoreReader(store), services));
+        return new SystemSession(store, new SystemManager(layout, new LocalStoreReader(store), services), services);
+    }
+
+    /// <summary>Opens the root's store and finishes an interrupted activation: ready to change the system.</summary>
+    public static async Task<SystemSession> OpenAsync(ParseResult parse, CancellationToken cancel)
+    {
+        var session = Open(GlobalOptions.Layout(parse));
         try
         {
-            if (session.Manager.NeedsRecovery())
-            {
-                await session.Manager.RecoverAsync(new Progress<string>(line => Console.Error.WriteLine(line)), cancel);
-            }
+            await session.RecoverAsync(cancel);
         }
         catch
         {
@@ -43,6 +52,16 @@ public sealed class SystemSession : IDisposable
             throw;
         }
         return session;
+    }
+
+    /// <summary>Finishes an activation a crash interrupted, once per session.</summary>
+    public async Task RecoverAsync(CancellationToken cancel)
+    {
+        if (!_recovered && Manager.NeedsRecovery())
+        {
+            await Manager.RecoverAsync(new Progress<string>(line => Console.Error.WriteLine(line)), cancel);
+        }
+        _recovered = true;
     }
 
     public void Dispose() => Store.Dispose();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using QiTech.Os.Activation;
-using QiTech.Os.Client;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Contract;
 using QiTech.Os.Errors;
 using QiTech.Os.Nix;
@@ -11,9 +11,9 @@ namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os update install REF [--switch|--boot|--test]</c>: fetch REF, build its
-/// system and activate it, printing each step as it starts. When qitech-osd runs, it does
-/// the work as an update job that this command follows (and cancels when interrupted);
-/// otherwise the command works directly.
+/// system and activate it, printing each step as it starts, through <see cref="ISystemOperations"/>:
+/// when qitech-osd runs, it does the work as an update job that this command follows (and
+/// cancels when interrupted); otherwise the command works directly.
 /// </summary>
 public static class UpdateInstallCommand
 {
@@ -42,56 +42,23 @@ public static class UpdateInstallCommand
             }
             var name = GitRefName.ParseInput(parse.GetValue(reference), "REF");
             var mode = chosen.Count == 0 ? ActivationMode.Switch : chosen[0];
-            var layout = GlobalOptions.Layout(parse);
             var fileOption = parse.GetValue(configFile);
-            var file = UpdateConfigFile.Check(fileOption, layout);
-            using var daemon = DaemonClient.TryConnect(layout);
-            if (daemon != null)
+            // Checked before anything is fetched or asked, the same way for both paths.
+            UpdateConfigFile.Check(fileOption, GlobalOptions.Layout(parse));
+            using var operations = SystemOperations.Open(parse);
+            var update = await operations.InstallUpdateAsync(name, mode, parse.GetValue(UpdateCommand.Source), fileOption, !parse.GetValue(noRollback), cancel);
+            if (update.Activation.Rollback != null)
             {
-                // The daemon owns the running services: it installs, so they follow the switch.
-                return await ThroughDaemonAsync(daemon, name, mode, parse.GetValue(UpdateCommand.Source), fileOption, parse.GetValue(noRollback), cancel);
+                return ActivationSummary.Print(update.Activation, operations.StoreDir, "update install");
             }
-            var url = SourceSettings.Choose(layout, parse.GetValue(UpdateCommand.Source));
-            using var session = await SystemSession.OpenAsync(parse, cancel);
-            var request = new UpdateRequest(url, name, mode, file, !parse.GetValue(noRollback));
-            var result = await new UpdateInstaller(session.Store, session.Manager).InstallAsync(request, new TerminalProgress(), cancel, new TerminalSteps());
-            if (result.Activation.Rollback != null)
-            {
-                return ActivationSummary.Print(ActivationJson.From(result.Activation), layout.StoreDir, "update install");
-            }
-            Console.Out.WriteLine(Outcome(result.Source.Info.Abbreviation, ActivationJson.From(result.Activation), layout.StoreDir));
-            foreach (var failure in result.Activation.Failures)
+            Console.Out.WriteLine(Outcome(update.Abbreviation, update.Activation, operations.StoreDir));
+            foreach (var failure in update.Activation.Failures)
             {
                 Console.Error.WriteLine($"error: {failure.Unit} failed to {failure.Action}: {failure.Reason}");
             }
-            return result.Activation.Failures.Count > 0 ? 1 : 0;
+            return update.Activation.Failures.Count > 0 ? 1 : 0;
         });
         return command;
-    }
-
-    private static async Task<int> ThroughDaemonAsync(DaemonClient daemon, GitRefName name, ActivationMode mode, string? source, string? file, bool noRollback, CancellationToken cancel)
-    {
-        var jobId = await daemon.InstallUpdateAsync(name.Name, mode, source, file, cancel, noRollback);
-        Console.Error.WriteLine($"update {jobId} started in qitech-osd");
-        var job = await DaemonJobFollower.FollowAsync(daemon, jobId, cancel);
-        if (job == null)
-        {
-            throw new OperationCanceledException(cancel);
-        }
-        if (!job.Succeeded && daemon.Json.Update(job)?.Activation is { Rollback: not null } failed)
-        {
-            ActivationSummary.Print(failed, daemon.Json.StoreDir, "update install");
-            return job.ExitCode is > 0 and var failedCode ? failedCode : 1;
-        }
-        if (!job.Succeeded)
-        {
-            throw new QiTechOsException($"update {jobId} {DaemonJson.WireName(job.State)}: {job.Error}", job.ExitCode is > 0 and var code ? code : 1);
-        }
-        if (daemon.Json.Update(job) is { } update)
-        {
-            Console.Out.WriteLine(Outcome(update.Abbreviation, update.Activation, daemon.Json.StoreDir));
-        }
-        return 0;
     }
 
     private static string Outcome(string abbreviation, ActivationJson activation, StoreDirectory storeDir)
@@ -103,16 +70,5 @@ public static class UpdateInstallCommand
             ActivationMode.Boot => $"updated to {abbreviation}: generation {activation.Generation} ({system}) is the boot default from the next boot",
             _ => $"testing {abbreviation}: {system} is current until the next boot",
         };
-    }
-
-    private sealed class TerminalProgress : IUpdateProgress
-    {
-        public void Step(string name) => Console.Error.WriteLine($"==> {name}");
-
-        public void Progress(int percent)
-        {
-        }
-
-        public void Log(string line) => Console.Error.WriteLine("    " + line);
     }
 }

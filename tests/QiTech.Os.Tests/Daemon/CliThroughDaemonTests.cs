@@ -1,3 +1,5 @@
+using QiTech.Os.Activation;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Client;
 using QiTech.Os.Contract;
 using QiTech.Os.Jobs;
@@ -120,6 +122,45 @@ public sealed class CliThroughDaemonTests : IDisposable
         Assert.Equal((_root.StorePathOf(built), "built"), (status.CurrentSystem, label));
         Assert.Equal(ServiceState.Inactive, Service(status, "steady.service").State);
         Assert.Equal([JobKind.Switch], await JobKinds(client));
+    }
+
+    [Fact]
+    public async Task A_gc_through_the_daemon_between_building_a_configuration_and_activating_it_keeps_the_built_system()
+    {
+        _root.Ok("switch", "--system", System("v1"));
+        using var dir = new TempDir("qitech-config");
+        var file = dir.Combine("machine.yaml");
+        File.WriteAllText(file, "system:\n  hostName: held\nnetworking:\n  firewall:\n    enable: false\n");
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var operations = new DaemonSystemOperations(daemon.Client(), _root.Layout);
+
+        // The steps of 'switch --config' through the daemon, with a collection between them.
+        using var built = await operations.BuildAsync(file, default);
+        var gc = await operations.CollectGarbageAsync(dryRun: false, default);
+        var activation = await operations.ActivateAsync(ActivationMode.Switch, new ActivationTarget.Path(built.Path), rollBackOnFailure: true, default);
+
+        Assert.DoesNotContain(built.Path, gc.Deleted);
+        Assert.Equal((built.Path, 2), (activation.System, activation.Generation?.Value));
+        Assert.Equal(built.Path, (await operations.StatusAsync(default)).CurrentSystem);
+    }
+
+    [Fact]
+    public async Task Dry_activate_through_the_daemon_prints_its_plan_and_changes_nothing()
+    {
+        _root.Ok("switch", "--system", System("v1"));
+        var v2 = System("v2");
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        using var client = daemon.Client();
+        var before = await client.StatusAsync();
+
+        var output = _root.Ok("dry-activate", "--system", v2);
+        var after = await client.StatusAsync();
+
+        Assert.Contains("would restart: app.service", output);
+        Assert.Contains("would leave running: steady.service", output);
+        Assert.Equal(before.CurrentSystem, after.CurrentSystem);
+        Assert.Equal(Service(before, "app.service").Pid, Service(after, "app.service").Pid);
+        Assert.Empty(await JobKinds(client));
     }
 
     [Fact]

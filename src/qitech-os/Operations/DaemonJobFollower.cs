@@ -3,7 +3,7 @@ using QiTech.Os.Contract;
 using QiTech.Os.Health;
 using QiTech.Os.Jobs;
 
-namespace QiTech.Os.Cli.Commands;
+namespace QiTech.Os.Cli.Operations;
 
 /// <summary>
 /// Follows a daemon job in the terminal: step changes and log lines to stderr as they come.
