@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QiTech.Os.Client;
+using QiTech.Os.Cli.Operations;
 using QiTech.Os.Contract;
 using QiTech.Os.Sources;
 
@@ -7,7 +7,7 @@ namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os update source [URL]</c>: shows the machine's update source, or sets it after git
-/// reached it (through the daemon when it runs). A source git cannot reach is refused, nothing saved.
+/// reached it (through the operations seam: the daemon when it runs). A source git cannot reach is refused, nothing saved.
 /// </summary>
 public static class UpdateSourceCommand
 {
@@ -17,34 +17,22 @@ public static class UpdateSourceCommand
         var command = new Command("source", "Show the machine's update source, or check and store a new one") { url };
         command.SetAction(async (parse, cancel) =>
         {
-            var layout = GlobalOptions.Layout(parse);
-            using var daemon = DaemonClient.TryConnect(layout);
+            using var operations = SystemOperations.Open(parse);
             if (parse.GetValue(url) is not { } given)
             {
-                var stored = daemon != null ? (await daemon.UpdateSourceAsync(cancel)).Url : SourceChange.Stored(layout);
+                var stored = (await operations.UpdateSourceAsync(cancel)).Url;
                 Console.Out.WriteLine(stored ?? "none stored (updates use the running configuration's system.update.source, else the URL the system was built from)");
                 return 0;
             }
-            var input = SourceUrl.ParseInput(given, "URL");
-            SourceJson answer;
-            if (daemon != null)
-            {
-                answer = await daemon.SetUpdateSourceAsync(input.Url, cancel);
-            }
-            else
-            {
-                var change = await SourceChange.ApplyAsync(layout, input, cancel);
-                answer = new SourceJson(change.Url.Url, new SourceTokenStore(layout).HasToken, change.TokenCleared, change.Check);
-            }
-            var (saved, cleared, check) = (answer.Url, answer.TokenCleared, answer.Check);
-            Console.Out.WriteLine($"update source stored: {saved}");
-            if (cleared)
+            var answer = await operations.SetUpdateSourceAsync(SourceUrl.ParseInput(given, "URL"), cancel);
+            Console.Out.WriteLine($"update source stored: {answer.Url}");
+            if (answer.TokenCleared)
             {
                 Console.Error.WriteLine("the access token was cleared: it belonged to another origin");
             }
-            if (check != null)
+            if (answer.Check != null)
             {
-                Console.Error.WriteLine($"note: {check}");
+                Console.Error.WriteLine($"note: {answer.Check}");
             }
             return 0;
         });

@@ -27,6 +27,10 @@ public sealed class DaemonSystemOperations(DaemonClient daemon, SystemLayout lay
 
     public Task<StatusJson> StatusAsync(CancellationToken cancel) => daemon.StatusAsync(cancel);
 
+    public Task<SourceJson> UpdateSourceAsync(CancellationToken cancel) => daemon.UpdateSourceAsync(cancel);
+
+    public Task<SourceJson> SetUpdateSourceAsync(SourceUrl url, CancellationToken cancel) => daemon.SetUpdateSourceAsync(url.Url, cancel);
+
     // Building only adds store paths; the temporary root keeps the system until the daemon's
     // activation job has made it a generation (or ended), so a collection in between keeps it.
     public Task<TemporaryRoot> BuildAsync(string configFile, CancellationToken cancel) =>

@@ -55,6 +55,12 @@ public interface ISystemOperations : IDisposable
     /// <summary>Cancels job <paramref name="jobId"/> (default: the running update) and waits until it has ended.</summary>
     Task<JobJson> CancelUpdateAsync(int? jobId, CancellationToken cancel);
 
+    /// <summary>The stored update source (no URL: updates use the configuration's, else the one the system was built from).</summary>
+    Task<SourceJson> UpdateSourceAsync(CancellationToken cancel);
+
+    /// <summary>Checks <paramref name="url"/> with git and stores it only when git reaches it (a refusal is an exception, nothing saved).</summary>
+    Task<SourceJson> SetUpdateSourceAsync(SourceUrl url, CancellationToken cancel);
+
     /// <summary>The last <paramref name="lines"/> lines of a service's log.</summary>
     Task<IReadOnlyList<string>> LogAsync(string unit, int lines, CancellationToken cancel);
 

@@ -113,6 +113,15 @@ public sealed class LocalSystemOperations(SystemLayout layout) : ISystemOperatio
     public void Dispose() => _session?.Dispose();
 
     /// <summary>An update's steps and log lines on stderr, as the daemon's job steps are printed.</summary>
+    public Task<SourceJson> UpdateSourceAsync(CancellationToken cancel) =>
+        Task.FromResult(new SourceJson(SourceChange.Stored(layout), new SourceTokenStore(layout).HasToken));
+
+    public async Task<SourceJson> SetUpdateSourceAsync(SourceUrl url, CancellationToken cancel)
+    {
+        var change = await SourceChange.ApplyAsync(layout, url, cancel);
+        return new SourceJson(change.Url.Url, new SourceTokenStore(layout).HasToken, change.TokenCleared, change.Check);
+    }
+
     private sealed class TerminalProgress : IUpdateProgress
     {
         public void Step(string name) => Console.Error.WriteLine($"==> {name}");
