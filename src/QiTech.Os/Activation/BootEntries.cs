@@ -59,9 +59,7 @@ public sealed class BootEntries(SystemLayout layout)
     private BootCounter? Rename(GenerationNumber number, BootCounter from, BootCounter? to)
     {
         File.Move($"{EntriesDir}/{BootCounter.FileName(number, from)}", $"{EntriesDir}/{BootCounter.FileName(number, to)}", overwrite: true);
-        var batch = new SyncBatch();
-        batch.Touched(EntriesDir);
-        batch.Flush();
+        Posix.FsyncDirectory(EntriesDir);
         return to;
     }
 
@@ -85,8 +83,14 @@ public sealed class BootEntries(SystemLayout layout)
     /// <summary>The pattern loader.conf's <c>default</c> line names: the first of our entries in the loader's order.</summary>
     public const string DefaultPattern = "qitech-*";
 
-    /// <summary>Writes every entry, ranked, and the default line; returns the entry files written.</summary>
-    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, BootRanking ranking, SyncBatch? batch = null)
+    /// <summary>
+    /// Writes every entry, ranked, and the default line; returns the entry files written. Each
+    /// change is made durable before the next, never batched: the ESP is FAT, where a later
+    /// file's sync writes the allocation table, clusters a replaced entry freed included, while
+    /// the directory still names that entry. A power cut in between left entries whose data
+    /// was gone, and a loader with nothing to boot.
+    /// </summary>
+    public IReadOnlyList<string> Write(IReadOnlyList<(GenerationLink Link, SystemClosure? Closure)> generations, BootRanking ranking)
     {
         Directory.CreateDirectory(EntriesDir);
         var written = new List<string>();
@@ -98,7 +102,7 @@ public sealed class BootEntries(SystemLayout layout)
             var text = Entry(link, closure, ranking.SortKey(link.Number), kernelsInUse);
             if (!File.Exists(path) || File.ReadAllText(path) != text)
             {
-                DurableFile.Write(path, text, batch);
+                DurableFile.Write(path, text);
             }
             written.Add(path);
         }
@@ -108,11 +112,11 @@ public sealed class BootEntries(SystemLayout layout)
             if (BootCounter.TryParseFileName(Path.GetFileName(file), out var number, out _) && !keep.Contains(number.Value))
             {
                 File.Delete(file);
-                batch?.Touched(EntriesDir);
+                Posix.FsyncDirectory(EntriesDir);
             }
         }
         RemoveUnusedKernels(kernelsInUse);
-        WriteDefault(generations.Count > 0, batch);
+        WriteDefault(generations.Count > 0);
         return written;
     }
 
@@ -239,6 +243,8 @@ public sealed class BootEntries(SystemLayout layout)
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, target, overwrite: true);
+            // Before an entry names it: the entry's own sync would not cover this folder.
+            Posix.FsyncDirectory(layout.BootDir + "/qitech");
         }
         kernelsInUse.Add(name);
         return "/qitech/" + name;
@@ -261,7 +267,7 @@ public sealed class BootEntries(SystemLayout layout)
     }
 
     /// <summary>Sets the <c>default</c> line, keeping the administrator's other lines.</summary>
-    private void WriteDefault(bool any, SyncBatch? batch)
+    private void WriteDefault(bool any)
     {
         var lines = File.Exists(LoaderConf)
             ? File.ReadAllLines(LoaderConf).Where(l => !l.TrimStart().StartsWith("default", StringComparison.Ordinal)).ToList()
@@ -273,7 +279,7 @@ public sealed class BootEntries(SystemLayout layout)
         var text = string.Join('\n', lines) + "\n";
         if (!File.Exists(LoaderConf) || File.ReadAllText(LoaderConf) != text)
         {
-            DurableFile.Write(LoaderConf, text, batch);
+            DurableFile.Write(LoaderConf, text);
         }
     }
 

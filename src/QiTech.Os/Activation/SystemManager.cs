@@ -744,7 +744,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             deployments.Deploy(basePath);
         }
         var ranking = new BootRanking(Profile.Default(), KnownGood(), Failed.All().Keys.ToHashSet());
-        var written = new BootEntries(layout).Write(generations, ranking, batch);
+        var written = new BootEntries(layout).Write(generations, ranking);
         deployments.RemoveUnused(bases);
         return written;
     }
