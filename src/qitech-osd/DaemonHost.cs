@@ -22,7 +22,14 @@ public static class DaemonHost
             Console.Error.WriteLine("qitech-osd: " + note);
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // Not the working directory ("/" under systemd), and no reload: reloading watches the
+            // content root recursively, and on "/" that took every inotify watch root may have
+            // (14,860 of 14,942 in the VM), so dnsmasq and systemd itself could add none.
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         DaemonLogging.Configure(builder.Logging);
         // A failed start reaches the command line's handler, which reports it in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);

@@ -56,8 +56,14 @@ public sealed class BrokenRootTests : IDisposable
         File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
-        var result = HostProgram.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
-            .. OurCli.CommandLine(["--root", root, "store", "add", "/etc/hostname"])]);
+        // The CLI runs from a copy in the test's own folder: the checkout need not be open to
+        // others (a clone under /root, 0700, is not), and the CLI must start before it can refuse.
+        var line = OurCli.CommandLine(["--root", root, "store", "add", "/etc/hostname"]).ToList();
+        var programAt = line[0] == "dotnet" ? 1 : 0;
+        var copy = _dir.Combine("cli");
+        CopyFolder(Path.GetDirectoryName(line[programAt])!, copy);
+        line[programAt] = Path.Combine(copy, Path.GetFileName(line[programAt]));
+        var result = HostProgram.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", .. line]);
 
         Assert.Equal($"error: cannot open the store: Access to the path '{root}/qitech/store/.tmp' is denied.", OneLine(result));
     }
@@ -105,5 +111,19 @@ public sealed class BrokenRootTests : IDisposable
         Assert.True(result.ExitCode == 1, result.Stderr);
         Assert.Equal($"error: {root}/run/qitech-os/daemon.sock: a directory is where the daemon's socket belongs", lines[^1]);
         Assert.DoesNotContain(lines, l => l.StartsWith("   at ", StringComparison.Ordinal));
+    }
+
+    // Folders and files only: links (a build's ./result) are not part of the program.
+    private static void CopyFolder(string from, string to)
+    {
+        var plain = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", plain).Prepend(from))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+        foreach (var file in Directory.EnumerateFiles(from, "*", plain))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
     }
 }

@@ -85,6 +85,17 @@ public sealed class DaemonTests : IDisposable
     }
 
     [Fact]
+    public void Started_in_the_root_folder_it_watches_no_files()
+    {
+        // Configuration reload on the working directory "/" once added an inotify watch for
+        // every folder of the machine: all root may have, so dnsmasq and systemd got none.
+        using var daemon = DaemonProcess.Start(_root.Layout);
+        var watches = Directory.EnumerateFiles($"/proc/{daemon.Pid}/fdinfo")
+            .Sum(f => { try { return File.ReadLines(f).Count(l => l.StartsWith("inotify", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+        Assert.True(watches <= 8, $"the daemon holds {watches} inotify watches");
+    }
+
+    [Fact]
     public async Task Log_follow_streams_new_lines_and_a_restart_gets_a_new_pid()
     {
         _root.Ok("switch", "--system", _root.AddSystem("v1", Units("v1")));

@@ -55,6 +55,8 @@ public sealed class DaemonProcess : IDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Where systemd starts it (no WorkingDirectory in its unit).
+            WorkingDirectory = "/",
         };
         foreach (var (name, value) in env ?? new Dictionary<string, string>())
         {

@@ -32,7 +32,7 @@ public sealed class VmImageFixture
         Directory.CreateDirectory(images);
         Directory.CreateDirectory(ArtifactsDir);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var build = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", root, "build", "--config", Config);
+        var build = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", root, "build", "--no-out-link", "--config", Config);
         File.WriteAllText(Path.Combine(ArtifactsDir, "system-build.log"), build.Stderr);
         if (build.ExitCode != 0)
         {

@@ -38,7 +38,7 @@ public static class VmSystems
         var file = Path.Combine(dir, name + ".yaml");
         File.WriteAllText(file, $"imports:\n  - {VmImageFixture.Config}\n{yaml}");
         File.Copy(BaseModule.LockPathFor(VmImageFixture.Config), BaseModule.LockPathFor(file), overwrite: true);
-        var r = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", StoreRoot, "build", "--config", file);
+        var r = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", StoreRoot, "build", "--no-out-link", "--config", file);
         File.WriteAllText(Path.Combine(dir, name + "-build.log"), r.Stderr);
         return r.ExitCode == 0
             ? r.StdoutText.Trim()
