@@ -13,7 +13,27 @@ public sealed record StatusJson(
     StorePath? BootedSystem,
     bool Embedded,
     IReadOnlyList<ServiceJson> Services,
-    BootFallbackJson? BootFallback = null);
+    BootFallbackJson? BootFallback = null)
+{
+    /// <summary>The status of <paramref name="manager"/>'s root with its services' states: one answer for the daemon and the CLI.</summary>
+    public static StatusJson Of(QiTech.Os.Activation.SystemManager manager, IReadOnlyList<ServiceStatus> services, bool embedded)
+    {
+        var generations = manager.ListGenerations(withDiskCost: false);
+        var state = manager.State();
+        return new StatusJson(
+            Pick(g => g.Current),
+            Pick(g => g.Booted),
+            Pick(g => g.BootDefault),
+            state.CurrentSystem,
+            state.BootedSystem,
+            embedded,
+            [.. services.Select(ServiceJson.From)],
+            manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null);
+
+        GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
+            generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;
+    }
+}
 
 /// <summary>The running boot fell back: the boot loader passed over <see cref="From"/> (no tries left) and booted <see cref="To"/>.</summary>
 public sealed record BootFallbackJson(GenerationNumber From, GenerationNumber To, string Reason)

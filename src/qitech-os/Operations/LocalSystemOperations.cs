@@ -32,25 +32,8 @@ public sealed class LocalSystemOperations(SystemLayout layout) : ISystemOperatio
         return Session;
     }
 
-    public async Task<StatusJson> StatusAsync(CancellationToken cancel)
-    {
-        var manager = Session.Manager;
-        var generations = manager.ListGenerations(withDiskCost: false);
-        var state = manager.State();
-        var services = Session.Services == null ? [] : await Session.Services.StatusAsync(cancel);
-        return new StatusJson(
-            Pick(g => g.Current),
-            Pick(g => g.Booted),
-            Pick(g => g.BootDefault),
-            state.CurrentSystem,
-            state.BootedSystem,
-            Embedded: false,
-            [.. services.Select(ServiceJson.From)],
-            manager.Fallback() is { } fallback ? BootFallbackJson.Of(fallback) : null);
-
-        GenerationJson? Pick(Func<GenerationInfo, bool> which) =>
-            generations.FirstOrDefault(which) is { } g ? GenerationJson.From(g) : null;
-    }
+    public async Task<StatusJson> StatusAsync(CancellationToken cancel) =>
+        StatusJson.Of(Session.Manager, Session.Services == null ? [] : await Session.Services.StatusAsync(cancel), embedded: false);
 
     public async Task<TemporaryRoot> BuildAsync(string configFile, CancellationToken cancel) =>
         await ConfigBuild.BuildHeldAsync((await ChangingAsync(cancel)).Store, configFile, cancel);
