@@ -1,5 +1,6 @@
 using QiTech.Os.Nix;
 using QiTech.Os.Tests.Support;
+using Xunit.Abstractions;
 
 namespace QiTech.Os.Tests.Config;
 
@@ -9,7 +10,7 @@ namespace QiTech.Os.Tests.Config;
 /// github.com/qitechgmbh/control. Each row holds the line we must generate and, beside it, the
 /// original's own value it stands for; where ours differs on purpose the row says why.
 /// </summary>
-public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example) : IClassFixture<OriginalParityTests.BuiltExample>
+public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example, ITestOutputHelper output) : IClassFixture<OriginalParityTests.BuiltExample>
 {
     private readonly TempDir temp = example.Temp;
     private readonly string root = example.Root;
@@ -213,6 +214,71 @@ public sealed class OriginalParityTests(OriginalParityTests.BuiltExample example
         var verify = HostProgram.Run("systemd-analyze", ["verify", "--root=" + verifyRoot, "qitech-control-server.service", "qitech-control-server-certificate.service"],
             cwd: verifyRoot);
         Assert.True(verify.ExitCode == 0 && verify.Stderr.Length == 0, verify.Stderr);
+    }
+
+    /// <summary>
+    /// The original's systemd.services.qitech-control-server.serviceConfig as a unit file, option
+    /// for option (its ExecStart stands in: the offline analysis reads settings, not the program).
+    /// </summary>
+    private const string OriginalServerUnit = """
+        [Unit]
+        Description=QiTech Control Server
+        After=network.target
+
+        [Service]
+        Type=simple
+        User=qitech-service
+        Group=qitech-service
+        ExecStart=/usr/bin/true
+        Restart=always
+        RestartSec=10s
+        CapabilityBoundingSet=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE
+        AmbientCapabilities=CAP_NET_RAW CAP_IPC_LOCK CAP_NET_ADMIN CAP_SYS_NICE CAP_DAC_OVERRIDE
+        NoNewPrivileges=true
+        ProtectSystem=strict
+        StateDirectory=qitech
+        ReadWritePaths=/proc/irq
+        ProtectHome=true
+        PrivateTmp=true
+        PrivateDevices=false
+        ProtectKernelTunables=false
+        ProtectControlGroups=true
+        RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET
+        RestrictNamespaces=true
+        LockPersonality=true
+        MemoryDenyWriteExecute=false
+        StandardOutput=journal
+        StandardError=journal
+        SyslogIdentifier=qitech-control-server
+        Environment=RUST_BACKTRACE=full RUST_LOG=info
+
+        [Install]
+        WantedBy=multi-user.target
+        """;
+
+    [FactNeeding("systemd-analyze")]
+    public void The_server_unit_is_exposed_less_than_the_original_s_by_systemd_s_own_score()
+    {
+        var dir = temp.Combine("security-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var original = Path.Combine(dir, "original-qitech-control-server.service");
+        File.WriteAllText(original, OriginalServerUnit);
+        var ours = Path.Combine(dir, "qitech-control-server.service");
+        File.Copy(Path.Combine(system, "etc/systemd/system/qitech-control-server.service"), ours);
+
+        var originalScore = ExposureOf(original);
+        var ourScore = ExposureOf(ours);
+        output.WriteLine($"systemd-analyze security --offline: ours {ourScore.Text}, the original's {originalScore.Text}");
+        Assert.True(ourScore.Value < originalScore.Value, $"ours {ourScore.Text} is not below the original's {originalScore.Text}");
+    }
+
+    /// <summary>The "Overall exposure level" systemd-analyze gives a unit file read on its own.</summary>
+    private static (double Value, string Text) ExposureOf(string unitFile)
+    {
+        var r = HostProgram.Run("systemd-analyze", ["security", "--offline=true", "--no-pager", unitFile], cwd: Path.GetDirectoryName(unitFile));
+        var match = System.Text.RegularExpressions.Regex.Match(r.StdoutText, @"Overall exposure level for \S+: (\d+\.\d) (\S+)");
+        Assert.True(match.Success, $"no exposure level for {unitFile}: {r.StdoutText}{r.Stderr}");
+        return (double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), match.Groups[1].Value + " " + match.Groups[2].Value);
     }
 
     [Fact]
