@@ -24,6 +24,7 @@ internal static class BuildOutputRegistrar
         {
             FileSystemNarSource.Read(builtPath, new NarTee(new NarSerializer(buffered), sink), cancel);
             buffered.Flush();
+            sink.Finish();
         }
         // The store does not register self-references; they add nothing to a closure.
         var references = scanner.Found.Where(r => r != path).Order().ToList();

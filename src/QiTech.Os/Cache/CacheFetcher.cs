@@ -186,6 +186,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             var reader = new NarReader(new LimitedStream(nar, info.NarSize, place, info.Compression == CacheCompression.None ? onBytes : null));
             reader.Read(new NarTee(new NarSerializer(narHashing), sink), cancel);
             reader.ExpectEnd();
+            sink.Finish();
             // What the decompressor did not need still counts towards the file's hash.
             compressed.CopyTo(Stream.Null);
         }

@@ -61,7 +61,6 @@ public static class FileSystemNarSource
             throw new BadInputException($"{where}: cannot be read ({Posix.Error("open", where).Message.Split(": ").Last()})");
         }
         using var handle = Posix.Handle(fd);
-        (sink as INarSourceAware)?.SetSource(dirfd, zname);
         sink.BeginRegular(st.IsExecutable, (long)st.Size);
         long offset = 0;
         while (offset < (long)st.Size)

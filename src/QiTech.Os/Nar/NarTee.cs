@@ -1,14 +1,8 @@
 namespace QiTech.Os.Nar;
 
 /// <summary>Forwards every event to two sinks: archive and hash while importing, in one read.</summary>
-public sealed class NarTee(INarSink first, INarSink second) : INarSink, INarSourceAware
+public sealed class NarTee(INarSink first, INarSink second) : INarSink
 {
-    void INarSourceAware.SetSource(int dirfd, byte[] zname)
-    {
-        (first as INarSourceAware)?.SetSource(dirfd, zname);
-        (second as INarSourceAware)?.SetSource(dirfd, zname);
-    }
-
     public void BeginRegular(bool executable, long size)
     {
         first.BeginRegular(executable, size);

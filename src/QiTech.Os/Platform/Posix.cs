@@ -168,9 +168,6 @@ internal static unsafe partial class Posix
     private static partial int getuid();
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial nint copy_file_range(int fdIn, long* offIn, int fdOut, long* offOut, nint len, uint flags);
-
-    [LibraryImport("libc", SetLastError = true)]
     private static partial int syncfs(int fd);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -227,75 +224,22 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>
-    /// Copies <paramref name="length"/> bytes from the position of <paramref name="fdIn"/> to that
-    /// of <paramref name="fdOut"/>: inside the kernel (copy_file_range) where the file systems allow
-    /// it, else through a buffer. A source that ends early is an error; so is a failing write,
-    /// reported as "<paramref name="where"/>: <paramref name="what"/>: errno text".
+    /// Flushes the whole file system holding <paramref name="path"/> to disk: one call for many
+    /// files. A failed flush (a write error the kernel met on the way) throws: nothing may be
+    /// called durable after it.
     /// </summary>
-    public static void CopyFile(int fdIn, int fdOut, long length, string where, string what = "cannot copy")
-    {
-        long done = 0;
-        while (done < length)
-        {
-            var n = copy_file_range(fdIn, null, fdOut, null, (nint)Math.Min(length - done, 1L << 30), 0);
-            if (n < 0 && LastErrno == EINTR)
-            {
-                continue;
-            }
-            if (n < 0 && LastErrno is EXDEV or EOPNOTSUPP or ENOSYS or EINVAL)
-            {
-                // Across file systems (EXDEV), or a file system or kernel without the call: copy by
-                // hand from where the kernel stopped, as a failed call moves neither position.
-                CopyThroughBuffer(fdIn, fdOut, length - done, where, what);
-                return;
-            }
-            if (n < 0)
-            {
-                throw Error(what, where);
-            }
-            if (n == 0)
-            {
-                throw new IOException($"{where}: the file became shorter while it was read");
-            }
-            done += n;
-        }
-    }
-
-    private static void CopyThroughBuffer(int fdIn, int fdOut, long length, string where, string what)
-    {
-        var buffer = new byte[(int)Math.Min(length, 1 << 18)];
-        long done = 0;
-        while (done < length)
-        {
-            nint n;
-            fixed (byte* p = buffer)
-            {
-                n = read(fdIn, p, (nint)Math.Min(buffer.Length, length - done));
-            }
-            if (n < 0 && LastErrno == EINTR)
-            {
-                continue;
-            }
-            if (n < 0)
-            {
-                throw Error("cannot read", where);
-            }
-            if (n == 0)
-            {
-                throw new IOException($"{where}: the file became shorter while it was read");
-            }
-            WriteAll(fdOut, buffer.AsSpan(0, (int)n), null, where, what);
-            done += n;
-        }
-    }
-
-    /// <summary>Flushes the whole file system holding <paramref name="path"/> to disk: one call for many files.</summary>
     public static void SyncFileSystem(string path)
     {
-        var fd = TryOpen(AtFdCwd, Z(path), ORdOnly | ODirectory, 0);
-        if (fd >= 0)
+        var fd = Open(AtFdCwd, Z(path), ORdOnly | ODirectory, 0, path);
+        try
         {
-            syncfs(fd);
+            if (syncfs(fd) != 0)
+            {
+                throw Error("cannot flush to disk", path);
+            }
+        }
+        finally
+        {
             close(fd);
         }
     }

@@ -154,6 +154,7 @@ public sealed class LocalStore : IDisposable
         using var sink = new StoreImportSink(temp, Posix.Z("out"), full);
         FileSystemNarSource.Read(full, new NarTee(new NarSerializer(buffered), sink), cancel);
         buffered.Flush();
+        sink.Finish();
         var narHash = hashing.Finish();
         var references = scanner.Found.Order().ToList();
         var path = Computer.MakeSourcePath(narHash, name, references);
@@ -184,6 +185,7 @@ public sealed class LocalStore : IDisposable
         tee.BeginRegular(false, bytes.Length);
         tee.Data(bytes);
         tee.EndRegular();
+        sink.Finish();
         var narHash = hashing.Finish();
         var info = new PathInfo(path, narHash, hashing.BytesWritten, references.Order().ToList(), null, Time.GetUtcNow(), [],
             $"text:sha256:{Sha256Digest.Of(bytes).ToBase32()}");
@@ -216,6 +218,7 @@ public sealed class LocalStore : IDisposable
     /// </summary>
     internal IReadOnlyList<StorePath> MoveIntoStore(TempTree temp, IReadOnlyList<TempEntry> entries)
     {
+        temp.CheckComplete();
         using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
         var fresh = entries.Where(e => !_db.IsValid(e.Info.Path)).ToList();
         var arriving = fresh.Select(e => e.Info.Path).ToHashSet();
@@ -336,11 +339,13 @@ public sealed class LocalStore : IDisposable
         using (var sink = new StoreImportSink(temp, Posix.Z("out"), goodCopy))
         {
             FileSystemNarSource.Read(goodCopy, new NarTee(new NarSerializer(hashing), sink), cancel);
+            sink.Finish();
         }
         if (hashing.Finish() != expected)
         {
             throw new QiTechOsException($"{goodCopy}: the copy to repair from changed while it was read");
         }
+        temp.CheckComplete();
         using var storeLock = FileLock.Acquire(StoreLockPath, exclusive: true);
         var storeFd = Posix.Open(Posix.AtFdCwd, Posix.Z(Layout.PhysicalStoreDir), Posix.ORdOnly | Posix.ODirectory, 0, Layout.PhysicalStoreDir);
         try

@@ -117,6 +117,7 @@ public sealed class StoreTransfer(LocalStore store)
         using (var sink = new StoreImportSink(temp, Posix.Z(tempName), $"path {number} of the stream"))
         {
             new NarReader(input).Read(new NarTee(new NarTee(new NarSerializer(hashing), sink), flat), cancel);
+            sink.Finish();
         }
         var narHash = hashing.Finish();
         var at = input.Count;

@@ -13,6 +13,8 @@ internal sealed class TempTree : IDisposable
 {
     private readonly FileLock _lock;
     private readonly List<byte[]> _published = [];
+    private int _scratchNames;
+    private int _unfinishedWriters;
 
     private TempTree(string path, FileLock fileLock, int fd, LinksDirectory links)
     {
@@ -35,7 +37,26 @@ internal sealed class TempTree : IDisposable
     {
         if (Links.Publish(dirfd, zname, key))
         {
-            _published.Add(key);
+            lock (_published)
+            {
+                _published.Add(key);
+            }
+        }
+    }
+
+    /// <summary>A fresh name in this directory, never an entry's ("p0", "out"), for a file about to be renamed elsewhere.</summary>
+    public byte[] ScratchName() => Posix.Z($".scratch-{Interlocked.Increment(ref _scratchNames)}");
+
+    internal void WriterStarted() => Interlocked.Increment(ref _unfinishedWriters);
+
+    internal void WriterFinished() => Interlocked.Decrement(ref _unfinishedWriters);
+
+    /// <summary>Refuses to hand over a tree whose writer has not finished (it would move in half written).</summary>
+    public void CheckComplete()
+    {
+        if (Volatile.Read(ref _unfinishedWriters) != 0)
+        {
+            throw new InvalidOperationException("a tree of this work directory is still being written");
         }
     }
 

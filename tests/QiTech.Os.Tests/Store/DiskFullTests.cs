@@ -4,8 +4,8 @@ namespace QiTech.Os.Tests.Store;
 
 /// <summary>
 /// The store on a small tmpfs of its own, sources on the host's disk: a full disk ends a
-/// command with one line (errno text and place) and exit 1, leaving the store as it was; a
-/// copy across file systems falls back from copy_file_range to reading and writing.
+/// command with one line (errno text and place) and exit 1, leaving the store as it was; large
+/// files reach a store on another file system than their source.
 /// </summary>
 public sealed class DiskFullTests : IDisposable
 {
@@ -99,7 +99,6 @@ public sealed class DiskFullTests : IDisposable
     [SmallFileSystemFact]
     public void Should_copy_large_files_into_a_store_on_another_file_system()
     {
-        // copy_file_range between ext4 (or whatever holds the sources) and a tmpfs fails with EXDEV.
         var tree = Tree("big", 4, 3_000_000, 6);
         File.SetUnixFileMode(Path.Combine(tree, "d0", "f0"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var disk = new SmallFileSystem(64);

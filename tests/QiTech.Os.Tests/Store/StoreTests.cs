@@ -79,6 +79,30 @@ public sealed class StoreTests : IDisposable
     }
 
     [Fact]
+    public void Should_store_only_the_changed_file_of_a_second_import_of_large_files()
+    {
+        // Given files above the size held in memory, which are written as they are read
+        var v1 = Tree("big1", files: 4, size: 3_000_000);
+        var first = _store.Add(v1);
+        var before = _store.DiskBytes();
+
+        // When a copy with one of them changed is imported
+        var v2 = Tree("big2", files: 4, size: 3_000_000);
+        File.WriteAllBytes(Path.Combine(v2, "file2.bin"), new byte[3_000_000]);
+        var second = _store.Add(v2);
+
+        // Then the unchanged ones are links to the first copy, and only the changed one is new
+        var growth = _store.DiskBytes() - before;
+        Assert.InRange(growth, 3_000_000, 3_000_000 + 64 * 1024);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(v2, "file2.bin")), File.ReadAllBytes(Path.Combine(_store.Root + second, "file2.bin")));
+        Assert.True(Posix.TryStat(Posix.AtFdCwd, Posix.Z(Path.Combine(_store.Root + first, "file1.bin")), out var st) && st.Nlink == 3,
+            "an unchanged large file is not shared by both paths and .links");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_store.StoreDir, ".tmp")));
+        var verify = _store.Cli("store", "verify", "--check-contents");
+        Assert.True(verify.ExitCode == 0, verify.StdoutText + verify.Stderr);
+    }
+
+    [Fact]
     public void Should_record_references_found_in_contents_and_keep_them_alive_in_gc()
     {
         var lib = _store.Add(Tree("lib"));
