@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
 namespace QiTech.Os.Nar;
@@ -8,17 +7,20 @@ namespace QiTech.Os.Nar;
 /// NAR hashing) and the consuming side (content hashing, writing) use two cores. Events travel
 /// in batches whose bytes are copied into a few fixed buffers: memory stays bounded and a slow
 /// consumer holds the producer back. A failure of the consumer surfaces at the producer's next
-/// event or at <see cref="Complete"/>, as the exception the consumer threw.
+/// event or at <see cref="Complete"/>, as the exception the consumer threw. Hand-overs block
+/// without spinning: on a busy machine a spinning wait (sched_yield) gives the core away.
 /// </summary>
 public sealed class PipelinedNarSink : INarSink, IDisposable
 {
-    private const int BatchBytes = 1 << 20;
-    private const int BatchEvents = 1024;
+    private const int BatchBytes = 2 << 20;
+    private const int BatchEvents = 4096;
     private const int Batches = 3;
     private readonly INarSink _inner;
-    private readonly BlockingCollection<Batch> _free = new(Batches);
-    private readonly BlockingCollection<Batch> _full = new(Batches);
+    private readonly object _gate = new();
+    private readonly Stack<Batch> _free = new();
+    private readonly Queue<Batch> _full = new();
     private readonly Thread _thread;
+    private bool _noMore;
     private Batch _current;
     private ExceptionDispatchInfo? _failure;
     private bool _completed;
@@ -28,7 +30,7 @@ public sealed class PipelinedNarSink : INarSink, IDisposable
         _inner = inner;
         for (var i = 0; i < Batches - 1; i++)
         {
-            _free.Add(new Batch());
+            _free.Push(new Batch());
         }
         _current = new Batch();
         _thread = new Thread(Consume) { IsBackground = true, Name = "nar-sink" };
@@ -111,16 +113,47 @@ public sealed class PipelinedNarSink : INarSink, IDisposable
         {
             return;
         }
-        _full.Add(_current);
-        // Blocks while every other batch is in flight: the consumer sets the pace.
-        _current = _free.Take();
+        lock (_gate)
+        {
+            _full.Enqueue(_current);
+            Monitor.PulseAll(_gate);
+            // Waits while every other batch is in flight: the consumer sets the pace.
+            while (_free.Count == 0)
+            {
+                Monitor.Wait(_gate);
+            }
+            _current = _free.Pop();
+        }
+    }
+
+    /// <summary>The next batch to replay, or null once the producer is done and all are replayed.</summary>
+    private Batch? Next()
+    {
+        lock (_gate)
+        {
+            while (_full.Count == 0 && !_noMore)
+            {
+                Monitor.Wait(_gate);
+            }
+            return _full.Count > 0 ? _full.Dequeue() : null;
+        }
+    }
+
+    private void Return(Batch batch)
+    {
+        batch.Clear();
+        lock (_gate)
+        {
+            _free.Push(batch);
+            Monitor.PulseAll(_gate);
+        }
     }
 
     private void ThrowIfFailed() => Volatile.Read(ref _failure)?.Throw();
 
     private void Consume()
     {
-        foreach (var batch in _full.GetConsumingEnumerable())
+        while (Next() is { } batch)
         {
             if (Volatile.Read(ref _failure) == null)
             {
@@ -134,8 +167,7 @@ public sealed class PipelinedNarSink : INarSink, IDisposable
                     Volatile.Write(ref _failure, ExceptionDispatchInfo.Capture(e));
                 }
             }
-            batch.Clear();
-            _free.Add(batch);
+            Return(batch);
         }
     }
 
@@ -165,17 +197,16 @@ public sealed class PipelinedNarSink : INarSink, IDisposable
             return;
         }
         _completed = true;
-        _full.CompleteAdding();
+        lock (_gate)
+        {
+            _noMore = true;
+            Monitor.PulseAll(_gate);
+        }
         _thread.Join();
     }
 
     /// <summary>Stops the consumer after what was sent (unsent events are dropped) and waits for it.</summary>
-    public void Dispose()
-    {
-        Stop();
-        _full.Dispose();
-        _free.Dispose();
-    }
+    public void Dispose() => Stop();
 
     private enum EventKind : byte
     {

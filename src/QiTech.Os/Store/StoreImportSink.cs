@@ -51,6 +51,7 @@ internal sealed class StoreImportSink : INarSink, IDisposable
             return;
         }
         _pipe.Complete();
+        _writer.Finish();
         _finished = true;
         _temp.WriterFinished();
     }

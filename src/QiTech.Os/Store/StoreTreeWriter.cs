@@ -11,7 +11,7 @@ namespace QiTech.Os.Store;
 /// becomes a hard link. Small files are held in memory until their hash is known and written
 /// only when new; large ones are written as they come (never read twice) and replaced by a link
 /// when their content turns out to be known. Writeback of each new file starts as soon as it is
-/// complete, so the store's flush before registering has little left to do.
+/// complete (on a thread of its own), so the store's flush before registering has little left to do.
 /// </summary>
 internal sealed class StoreTreeWriter : INarSink, IDisposable
 {
@@ -25,6 +25,7 @@ internal sealed class StoreTreeWriter : INarSink, IDisposable
     private readonly List<string> _entryNames = [];
     private readonly IncrementalHash _contentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _hold = new byte[HoldLimit];
+    private readonly BackgroundWriteback _writeback = new();
     private int _pendingDir;
     private byte[] _pendingName;
     private bool _executable;
@@ -140,12 +141,14 @@ internal sealed class StoreTreeWriter : INarSink, IDisposable
         return fd >= 0 ? fd : throw Posix.Error("cannot create a file in " + _temp.StoreDirectory, Here);
     }
 
-    private static void FinishFile(int fd)
+    private void FinishFile(int fd)
     {
-        Posix.StartWriteback(fd);
         Posix.SetTimes(fd, CanonicalTime);
-        Posix.close(fd);
+        _writeback.Add(fd);
     }
+
+    /// <summary>Waits until every new file's writeback has started and it is closed.</summary>
+    public void Finish() => _writeback.Drain();
 
     public void Symlink(ReadOnlySpan<byte> target)
     {
@@ -184,6 +187,7 @@ internal sealed class StoreTreeWriter : INarSink, IDisposable
 
     public void Dispose()
     {
+        _writeback.Dispose();
         if (_spillFd >= 0)
         {
             Posix.close(_spillFd);
