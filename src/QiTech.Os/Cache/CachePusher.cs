@@ -62,7 +62,6 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     {
         var info = store.QueryPathInfo(path) ?? throw new CacheException($"{store.Render(path)}: not a valid store path");
         var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-        var indexTemp = temp + ".index";
         try
         {
             // One read of the tree: NAR bytes are hashed (to check the store) and compressed;
@@ -72,6 +71,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             Sha256Digest fileHash;
             long fileSize;
             IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)>? files;
+            using var indexBytes = new MemoryStream();
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 using var fileHashing = new HashingStream(file);
@@ -80,9 +80,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                     compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
                     using var narHashing = new HashingStream(compressor);
                     using var buffered = new BufferedStream(narHashing, 1 << 16);
-                    await using var indexFile = fileLayer ? new FileStream(indexTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16) : null;
-                    using var indexCompressor = indexFile is null ? null : new CompressionStream(indexFile, zstdLevel, leaveOpen: true);
-                    using var index = indexCompressor is null ? null : new NarIndexSink(new BufferedStream(indexCompressor, 1 << 16));
+                    using var index = fileLayer ? new NarIndexSink(indexBytes) : null;
                     INarSink sink = index is null ? new NarSerializer(buffered) : new NarTee(new NarSerializer(buffered), index);
                     FileSystemNarSource.Read(store.PhysicalPath(path), sink, cancel);
                     buffered.Flush();
@@ -100,7 +98,8 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             }
             if (files is not null)
             {
-                await new FileLayerPusher(cache, zstdLevel).PushAsync(store.PhysicalPath(path), store.Render(path), info.NarHash, indexTemp, files, cancel);
+                await new FileLayerPusher(cache, zstdLevel).PushAsync(store.PhysicalPath(path), store.Render(path), info.NarHash,
+                    indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), files, cancel);
             }
             var url = $"nar/{fileHash.ToBase32()}.nar{CacheCompression.Zstd.Extension()}";
             await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
@@ -121,7 +120,6 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         finally
         {
             File.Delete(temp);
-            File.Delete(indexTemp);
         }
     }
 }

@@ -7,7 +7,8 @@ using ZstdSharp;
 namespace QiTech.Os.Cache;
 
 /// <summary>
-/// Fetches a NAR through the cache's file layer: its <see cref="NarIndex"/>, then only the file
+/// Fetches a NAR through the cache's file layer: its <see cref="NarIndex"/> (the chunk list, then
+/// the chunks), then only the file
 /// contents the local store lacks (looked up by SHA-256 in <c>.links</c>, the store's own
 /// content index), each checked against its hash as it is staged. The NAR is then assembled as
 /// a stream for the caller to check against the signed NarHash before anything is registered.
@@ -18,7 +19,7 @@ internal sealed class FileLayerFetcher(LocalStore store)
     private const long FramingSlack = 1 << 16;
 
     /// <summary>
-    /// The assembled NAR of <paramref name="info"/>, with missing contents staged in
+    /// The assembled NAR of <paramref name="info"/>, with its index and missing contents staged in
     /// <paramref name="staging"/>; null when the cache has no index for it (the caller reads the NAR).
     /// </summary>
     public async Task<Stream?> TryOpenAsync(NarInfo info, ICacheTransport cache, string staging, Action<long> onBytes, CancellationToken cancel)
@@ -31,14 +32,31 @@ internal sealed class FileLayerFetcher(LocalStore store)
             return null;
         }
         var place = $"{shown}: {cache.Url.Of(indexName)}";
-        NarIndex index;
-        using (var counted = new VerifyingReadStream(download, info.NarSize + FramingSlack, onBytes, place))
+        // An index is the NAR's structure plus 41 bytes per large file: never much past the NAR itself.
+        var maxIndex = info.NarSize + info.NarSize / 64 + FramingSlack;
+        List<(Sha256Digest Content, int Size)> chunks;
+        using (var counted = new VerifyingReadStream(download, maxIndex, onBytes, place))
         {
-            index = await Task.Run(() => Decompressed(place, () =>
+            chunks = await Task.Run(() => Decompressed(place, () =>
             {
-                using var nar = new DecompressionStream(counted, leaveOpen: true);
-                return NarIndex.Read(nar, info.NarSize, place);
+                using var list = new DecompressionStream(counted, leaveOpen: true);
+                return IndexChunkList.Read(list, maxIndex, place);
             }), cancel);
+        }
+        Directory.CreateDirectory(staging);
+        var chunkFiles = chunks.Select(c => Path.Combine(staging, "index-" + c.Content.ToBase32())).ToList();
+        await Parallel.ForEachAsync(chunks.Select((c, i) => (c.Content, c.Size, File: chunkFiles[i])).DistinctBy(c => c.Content),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel },
+            async (chunk, token) => await StageBlobAsync(cache, shown, chunk.Content, chunk.Size, chunk.File, onBytes, token));
+        NarIndex index;
+        using (var joined = new MemoryStream())
+        {
+            foreach (var file in chunkFiles)
+            {
+                joined.Write(await File.ReadAllBytesAsync(file, cancel));
+            }
+            joined.Position = 0;
+            index = NarIndex.Read(joined, info.NarSize, place);
         }
         var contents = new Dictionary<Sha256Digest, string>();
         var missing = new List<(Sha256Digest Content, long Size)>();
@@ -53,7 +71,6 @@ internal sealed class FileLayerFetcher(LocalStore store)
                 missing.Add((content, size));
             }
         }
-        Directory.CreateDirectory(staging);
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
         {
             var file = Path.Combine(staging, blob.Content.ToBase32());

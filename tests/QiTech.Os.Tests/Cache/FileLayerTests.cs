@@ -106,7 +106,8 @@ public sealed class FileLayerTests : IDisposable
         Assert.DoesNotContain(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
         Assert.InRange(downloaded, ChangedFileBytes, ChangedFileBytes + (16 << 10));
         Assert.Contains($"fetched 1 paths, {downloaded} bytes downloaded", fetch.Stderr);
-        Assert.InRange(layerGrowth, ChangedFileBytes, ChangedFileBytes + (16 << 10));
+        // The changed file's blob, a chunk or two of index and the chunk list.
+        Assert.InRange(layerGrowth, ChangedFileBytes, ChangedFileBytes + (12 << 10));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
         Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
         Assert.True(File.GetUnixFileMode(_target.Root + v2 + "/data/tool").HasFlag(UnixFileMode.UserExecute));
@@ -167,7 +168,9 @@ public sealed class FileLayerTests : IDisposable
         var firstBlobs = Directory.GetFiles(blobs).ToHashSet();
         Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v2));
         Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v1));
-        var newBlob = Directory.GetFiles(blobs).Single(f => !firstBlobs.Contains(f));
+        var changedContent = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v2, "lib", "app.dll")));
+        var newBlob = Path.Combine(CacheDir, NarIndex.BlobName(changedContent));
+        Assert.Contains(newBlob, Directory.GetFiles(blobs).Where(f => !firstBlobs.Contains(f)));
         var narInfo = File.ReadAllLines(Path.Combine(CacheDir, Path.GetFileName(v2)[..32] + ".narinfo"));
         string Field(string name) => narInfo.Single(l => l.StartsWith(name + ": ", StringComparison.Ordinal))[(name.Length + 2)..];
         Assert.True(Sha256Digest.TryParse(Field("NarHash"), out var digest));
@@ -185,7 +188,7 @@ public sealed class FileLayerTests : IDisposable
             case Tampering.IndexNamesAnotherBlob:
                 // The first version's app.dll, which the target holds and which has the same size: only the NAR hash can tell.
                 var index = ReadIndex(indexFile, long.Parse(Field("NarSize"), System.Globalization.CultureInfo.InvariantCulture));
-                var changed = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v2, "lib", "app.dll")));
+                var changed = changedContent;
                 var old = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v1, "lib", "app.dll")));
                 WriteIndex(indexFile, index.Records.Select(r => r.IsFile && r.Content == changed ? NarIndexRecord.File(old, r.Size) : r));
                 break;
@@ -207,13 +210,21 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
-    private static NarIndex ReadIndex(string file, long narSize)
+    /// <summary>The index behind a chunk list, its chunks read from the cache's blobs.</summary>
+    private NarIndex ReadIndex(string file, long narSize)
     {
-        using var stream = new DecompressionStream(File.OpenRead(file));
-        return NarIndex.Read(stream, narSize, file);
+        using var list = new DecompressionStream(File.OpenRead(file));
+        using var joined = new MemoryStream();
+        foreach (var (content, _) in IndexChunkList.Read(list, long.MaxValue, file))
+        {
+            joined.Write(new Decompressor().Unwrap(File.ReadAllBytes(Path.Combine(CacheDir, NarIndex.BlobName(content)))));
+        }
+        joined.Position = 0;
+        return NarIndex.Read(joined, narSize, file);
     }
 
-    private static void WriteIndex(string file, IEnumerable<NarIndexRecord> records)
+    /// <summary>Writes an index as a push would: its chunks as blobs, then their list.</summary>
+    private void WriteIndex(string file, IEnumerable<NarIndexRecord> records)
     {
         using var raw = new MemoryStream();
         NarIndex.WriteMagic(raw);
@@ -229,6 +240,16 @@ public sealed class FileLayerTests : IDisposable
             }
         }
         NarIndex.WriteEnd(raw);
-        File.WriteAllBytes(file, new Compressor().Wrap(raw.ToArray()).ToArray());
+        var chunks = new List<(Sha256Digest, int)>();
+        foreach (var (start, length) in IndexChunker.Split(raw.ToArray()))
+        {
+            var chunk = raw.ToArray().AsSpan(start, length);
+            var content = Sha256Digest.Of(chunk);
+            File.WriteAllBytes(Path.Combine(CacheDir, NarIndex.BlobName(content)), new Compressor().Wrap(chunk).ToArray());
+            chunks.Add((content, length));
+        }
+        using var list = new MemoryStream();
+        IndexChunkList.Write(list, chunks);
+        File.WriteAllBytes(file, new Compressor().Wrap(list.ToArray()).ToArray());
     }
 }
