@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using QiTech.Os.Cli.Commands;
 using QiTech.Os.Errors;
 
@@ -44,6 +45,12 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // Bad input, as the project's rule has it: one line and exit code 2 (help, asked for, still exits 0).
+            Console.Error.WriteLine("error: " + string.Join(" ", parse.Errors.Select(e => e.Message)));
+            return 2;
+        }
         var debug = parse.GetValue(GlobalOptions.Debug);
         // A failure on a thread no command awaits would otherwise end the process with a stack dump and signal 6.
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>

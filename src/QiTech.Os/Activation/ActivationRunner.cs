@@ -23,7 +23,12 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
 {
     private const int LogLinesShown = 10;
 
-    public async Task<(IReadOnlyList<UnitFailure> Failures, IReadOnlyList<string> Warnings)> RunAsync(ActivationJournal journal, IProgress<string>? progress)
+    /// <param name="live">
+    /// False on the first start after a reboot: the journal's live part (units, /etc,
+    /// current-system) belonged to the boot that was cut off; this boot runs the system early boot
+    /// linked, so only the generation, the boot default and the boot entries are finished.
+    /// </param>
+    public async Task<(IReadOnlyList<UnitFailure> Failures, IReadOnlyList<string> Warnings)> RunAsync(ActivationJournal journal, IProgress<string>? progress, bool live = true)
     {
         var cancel = CancellationToken.None;
         var failures = new List<UnitFailure>();
@@ -41,7 +46,7 @@ internal sealed class ActivationRunner(SystemLayout layout, IServiceManager? ser
             FaultInjection.Point("after-profile");
             progress?.Report($"generation {number} is the boot default");
         }
-        if (journal.Mode is ActivationMode.Switch or ActivationMode.Test)
+        if (live && (journal.Mode is ActivationMode.Switch or ActivationMode.Test))
         {
             foreach (var unit in journal.Stop)
             {

@@ -462,8 +462,11 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
     public async Task<RealBootRecord> RecordRealBootAsync(string kernelCommandLine, IProgress<string>? progress = null, CancellationToken cancel = default)
     {
         using var held = SystemLock.Acquire(layout, cancel);
-        await RecoverLockedAsync(progress);
-        if (File.Exists(BootRecordedFile))
+        // The first start since boot: what a power cut interrupted is finished on disk only;
+        // a later start (the daemon restarted in this boot) finishes it live, as anywhere else.
+        var firstStart = !File.Exists(BootRecordedFile);
+        await RecoverLockedAsync(progress, live: !firstStart);
+        if (!firstStart)
         {
             return new RealBootRecord(false, []);
         }
@@ -632,7 +635,7 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
 
     private ActivationRunner NewActivator() => new(layout, services, batch => WriteBootEntriesLocked(batch));
 
-    private async Task<bool> RecoverLockedAsync(IProgress<string>? progress)
+    private async Task<bool> RecoverLockedAsync(IProgress<string>? progress, bool live = true)
     {
         foreach (var dir in new[] { Profile.Directory, layout.EtcDir, Path.GetDirectoryName(layout.CurrentSystem)!, layout.StateDir })
         {
@@ -651,8 +654,10 @@ public sealed class SystemManager(SystemLayout layout, IStoreReader store, IServ
             }
             return false;
         }
-        progress?.Report($"finishing an interrupted {journal.Mode.ToString().ToLowerInvariant()} of {journal.System}");
-        await NewActivator().RunAsync(journal, progress);
+        progress?.Report(live
+            ? $"finishing an interrupted {journal.Mode.ToString().ToLowerInvariant()} of {journal.System}"
+            : $"finishing an interrupted {journal.Mode.ToString().ToLowerInvariant()} of {journal.System} on disk only (generation, boot default, boot entries): this boot runs the system it booted");
+        await NewActivator().RunAsync(journal, progress, live);
         return true;
     }
 

@@ -35,7 +35,8 @@ public static class Bundle
             using (var cache = new FileCacheTransport(BinaryCacheUrl.Parse("file://" + staging)))
             {
                 var exclude = since is { } old ? store.Closure([old]) : new HashSet<StorePath>();
-                await new CachePusher(store, cache, key).PushAsync([system], null, cancel, exclude);
+                // A bundle is read whole: the file layer would only double its size.
+                await new CachePusher(store, cache, key, fileLayer: false).PushAsync([system], null, cancel, exclude);
             }
             var paths = Directory.GetFiles(staging, "*.narinfo").Length;
             var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), version.Label(), version.Commit, version.Timestamp, paths, changelog);

@@ -18,6 +18,10 @@ namespace QiTech.Os.Cache;
 public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport> caches, IReadOnlyList<NixPublicKey> trustedKeys)
 {
     private const int MaxNarInfoBytes = 1 << 20;
+    private long _bytesDownloaded;
+
+    /// <summary>Bytes of NARs, indexes and file contents downloaded so far (narinfos not counted).</summary>
+    public long BytesDownloaded => Interlocked.Read(ref _bytesDownloaded);
 
     /// <summary>The narinfos of the closure of <paramref name="roots"/> that is not in the store yet, by cache; throws if a root is missing everywhere.</summary>
     public async Task<IReadOnlyDictionary<StorePath, (NarInfo Info, ICacheTransport Cache)>> PlanAsync(IEnumerable<StorePath> roots, bool requireAll, CancellationToken cancel)
@@ -66,6 +70,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
     public async Task<IReadOnlyList<StorePath>> FetchPlannedAsync(IReadOnlyDictionary<StorePath, (NarInfo Info, ICacheTransport Cache)> plan, IProgress<CacheProgress>? progress, CancellationToken cancel)
     {
         var added = new List<StorePath>();
+        // Planned as whole NARs; a path fetched through the file layer corrects it once done.
         var bytesTotal = plan.Values.Sum(p => p.Info.FileSize ?? p.Info.NarSize);
         long bytesDone = 0;
         var pathsDone = 0;
@@ -83,10 +88,11 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
                 return;
             }
             var done = Interlocked.Read(ref bytesDone);
+            var total = Math.Max(done, Interlocked.Read(ref bytesTotal));
             TimeSpan? left = done > 0 && clock.Elapsed > TimeSpan.FromMilliseconds(200)
-                ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (bytesTotal - done) / done)
+                ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (total - done) / done)
                 : null;
-            progress?.Report(new CacheProgress(pathsDone, plan.Count, done, bytesTotal, left, finished));
+            progress?.Report(new CacheProgress(pathsDone, plan.Count, done, total, left, finished));
         }
         while (remaining.Count > 0)
         {
@@ -99,7 +105,16 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             await Parallel.ForEachAsync(layer, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (path, token) =>
             {
                 var (info, cache) = plan[path];
-                if (await ImportAsync(info, cache, n => { Interlocked.Add(ref bytesDone, n); Report(null); }, token))
+                long pathBytes = 0;
+                var imported = await ImportAsync(info, cache, n =>
+                {
+                    Interlocked.Add(ref pathBytes, n);
+                    Interlocked.Add(ref bytesDone, n);
+                    Interlocked.Add(ref _bytesDownloaded, n);
+                    Report(null);
+                }, token);
+                Interlocked.Add(ref bytesTotal, Interlocked.Read(ref pathBytes) - (info.FileSize ?? info.NarSize));
+                if (imported)
                 {
                     lock (added)
                     {
@@ -159,44 +174,39 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         {
             return false;
         }
-        var place = cache.Url.Of(info.Url);
-        await using var download = await cache.OpenReadAsync(info.Url, cancel)
-            ?? throw new CacheException($"{store.Render(info.Path)}: {place} is missing");
-        using var compressed = new VerifyingReadStream(download, info.FileSize, info.Compression == CacheCompression.None ? null : onBytes, place);
         using var temp = TempTree.Create(store.TmpDir, store.Links);
         using var narHashing = new HashingStream();
-        // The NAR parser reads synchronously; run it off the caller's thread.
-        await Task.Run(() => ReadNar(), cancel);
-        void ReadNar()
+        // The file layer when the cache has one (only what the store lacks is downloaded), else the whole NAR.
+        var assembled = await new FileLayerFetcher(store).TryOpenAsync(info, cache, Path.Combine(temp.Path, "blobs"), onBytes, cancel);
+        var place = assembled is null ? cache.Url.Of(info.Url) : cache.Url.Of(NarIndex.FileName(info.NarHash));
+        if (assembled is not null)
         {
-            try
+            await using (assembled)
             {
-                ReadNarUnchecked();
-            }
-            catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException or IOException or UnauthorizedAccessException))
-            {
-                // A corrupt compressed stream surfaces as the decompressor's own exception type.
-                throw new CacheException($"{store.Render(info.Path)}: {place} is damaged: {e.Message}");
+                await Task.Run(() => ReadNar(info, place, temp, narHashing, () => assembled, null, cancel), cancel);
             }
         }
-        void ReadNarUnchecked()
+        else
         {
-            using var nar = info.Compression.Decompress(new NonClosing(compressed), place);
-            using var sink = new StoreImportSink(temp, Posix.Z("out"), place);
-            var reader = new NarReader(new LimitedStream(nar, info.NarSize, place, info.Compression == CacheCompression.None ? onBytes : null));
-            reader.Read(new NarTee(new NarSerializer(narHashing), sink), cancel);
-            reader.ExpectEnd();
-            sink.Finish();
-            // What the decompressor did not need still counts towards the file's hash.
-            compressed.CopyTo(Stream.Null);
-        }
-        if (info.FileSize is { } fileSize && compressed.Count != fileSize)
-        {
-            throw new CacheException($"{store.Render(info.Path)}: {place} is {compressed.Count} bytes, not the FileSize {fileSize}");
-        }
-        if (info.FileHash is { } fileHash && compressed.Finish() is var actualFile && actualFile != fileHash)
-        {
-            throw new CacheException($"{store.Render(info.Path)}: {place} hashes to {actualFile.ToBase32()}, not the FileHash {fileHash.ToBase32()}");
+            await using var download = await cache.OpenReadAsync(info.Url, cancel)
+                ?? throw new CacheException($"{store.Render(info.Path)}: {place} is missing");
+            using var compressed = new VerifyingReadStream(download, info.FileSize, info.Compression == CacheCompression.None ? null : onBytes, place);
+            // The NAR parser reads synchronously; run it off the caller's thread.
+            await Task.Run(() =>
+            {
+                ReadNar(info, place, temp, narHashing, () => info.Compression.Decompress(new NonClosing(compressed), place),
+                    info.Compression == CacheCompression.None ? onBytes : null, cancel);
+                // What the decompressor did not need still counts towards the file's hash.
+                compressed.CopyTo(Stream.Null);
+            }, cancel);
+            if (info.FileSize is { } fileSize && compressed.Count != fileSize)
+            {
+                throw new CacheException($"{store.Render(info.Path)}: {place} is {compressed.Count} bytes, not the FileSize {fileSize}");
+            }
+            if (info.FileHash is { } fileHash && compressed.Finish() is var actualFile && actualFile != fileHash)
+            {
+                throw new CacheException($"{store.Render(info.Path)}: {place} hashes to {actualFile.ToBase32()}, not the FileHash {fileHash.ToBase32()}");
+            }
         }
         var narHash = narHashing.Finish();
         if (narHash != info.NarHash || narHashing.BytesWritten != info.NarSize)
@@ -205,6 +215,25 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         }
         var pathInfo = new PathInfo(info.Path, narHash, info.NarSize, info.References, info.Deriver, store.Time.GetUtcNow(), info.Signatures, info.ContentAddress);
         return store.MoveIntoStore(temp, pathInfo);
+    }
+
+    /// <summary>Parses the NAR <paramref name="open"/> gives into <paramref name="temp"/>, hashing it on the way.</summary>
+    private void ReadNar(NarInfo info, string place, TempTree temp, HashingStream narHashing, Func<Stream> open, Action<long>? onNarBytes, CancellationToken cancel)
+    {
+        try
+        {
+            using var nar = open();
+            using var sink = new StoreImportSink(temp, Posix.Z("out"), place);
+            var reader = new NarReader(new LimitedStream(nar, info.NarSize, place, onNarBytes));
+            reader.Read(new NarTee(new NarSerializer(narHashing), sink), cancel);
+            reader.ExpectEnd();
+            sink.Finish();
+        }
+        catch (Exception e) when (e is NarFormatException || e is not (QiTechOsException or OperationCanceledException or IOException or UnauthorizedAccessException))
+        {
+            // A corrupt compressed stream surfaces as the decompressor's own exception type.
+            throw new CacheException($"{store.Render(info.Path)}: {place} is damaged: {e.Message}");
+        }
     }
 
     /// <summary>Keeps the download open when the decompressor is disposed (the verifier reads its tail).</summary>

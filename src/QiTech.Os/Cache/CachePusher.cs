@@ -8,9 +8,13 @@ namespace QiTech.Os.Cache;
 /// <summary>
 /// Writes store paths with their closure into a binary cache, as <c>nix copy --to</c>: the
 /// zstd-compressed NAR first, then the signed narinfo that makes it visible, then
-/// <c>nix-cache-info</c>. A path whose narinfo is already there is skipped.
+/// <c>nix-cache-info</c>. A path whose narinfo is already there is skipped. Unless
+/// <paramref name="fileLayer"/> is off, each path's file layer (<see cref="NarIndex"/> and
+/// content blobs, see <see cref="FileLayerPusher"/>) goes in before its narinfo, so that a
+/// machine holding an earlier version fetches only the files that changed; Nix clients
+/// never look at it and keep reading the NAR.
 /// </summary>
-public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3)
+public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3, bool fileLayer = true)
 {
     public const string CacheInfoFile = "nix-cache-info";
 
@@ -66,6 +70,8 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             long narSize;
             Sha256Digest fileHash;
             long fileSize;
+            IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)>? files;
+            using var indexBytes = new MemoryStream();
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 using var fileHashing = new HashingStream(file);
@@ -74,8 +80,12 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                     compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
                     using var narHashing = new HashingStream(compressor);
                     using var buffered = new BufferedStream(narHashing, 1 << 16);
-                    FileSystemNarSource.Read(store.PhysicalPath(path), new NarSerializer(buffered), cancel);
+                    using var index = fileLayer ? new NarIndexSink(indexBytes) : null;
+                    INarSink sink = index is null ? new NarSerializer(buffered) : new NarTee(new NarSerializer(buffered), index);
+                    FileSystemNarSource.Read(store.PhysicalPath(path), sink, cancel);
                     buffered.Flush();
+                    index?.Finish();
+                    files = index?.Files;
                     narHash = narHashing.Finish();
                     narSize = narHashing.BytesWritten;
                 }
@@ -85,6 +95,11 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             if (narHash != info.NarHash)
             {
                 throw new CacheException($"{store.Render(path)}: its contents no longer match the store's record (run 'qitech-os store verify --check-contents')");
+            }
+            if (files is not null)
+            {
+                await new FileLayerPusher(cache, zstdLevel).PushAsync(store.PhysicalPath(path), store.Render(path), info.NarHash,
+                    indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), files, cancel);
             }
             var url = $"nar/{fileHash.ToBase32()}.nar{CacheCompression.Zstd.Extension()}";
             await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);

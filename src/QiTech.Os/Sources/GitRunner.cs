@@ -82,11 +82,19 @@ internal sealed class GitRunner
         }
         return new ProcessCommand("git", args)
         {
-            WorkingDirectory = workDir ?? _layout?.Root,
+            WorkingDirectory = workDir ?? ExistingRoot(),
             Inherit = Inherited,
             Environment = environment,
         };
     }
+
+    /// <summary>
+    /// The root, where git runs when given no folder. A root that is not there is the caller's
+    /// mistake (a mistyped <c>--root</c>), said as such rather than as a failure to start git.
+    /// </summary>
+    private string? ExistingRoot() =>
+        _layout == null || Directory.Exists(_layout.Root) ? _layout?.Root
+            : throw new Errors.BadInputException($"root {_layout.Root}: no such folder");
 
     /// <summary>
     /// No git or askpass setting of the caller's reaches git, nor a token variable; a private

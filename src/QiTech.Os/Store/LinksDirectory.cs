@@ -30,6 +30,23 @@ internal sealed class LinksDirectory : IDisposable
     /// <summary>Records a canonical store file as the copy of its content; false when another won the race (fine).</summary>
     public bool Publish(int dirfd, byte[] zname, byte[] key) => Posix.LinkAt(dirfd, zname, _fd, key);
 
+    /// <summary>
+    /// The file holding <paramref name="content"/> (with either executable bit: the bytes are
+    /// the same), or null when the store has no such content.
+    /// </summary>
+    public string? FindContent(Sha256Digest content)
+    {
+        foreach (var executable in (ReadOnlySpan<bool>)[false, true])
+        {
+            var key = Key(content, executable);
+            if (Exists(key))
+            {
+                return System.IO.Path.Combine(Path, Posix.Show(key.AsSpan(0, key.Length - 1)));
+            }
+        }
+        return null;
+    }
+
     public bool Exists(byte[] key) => Posix.TryStat(_fd, key, out _);
 
     public Posix.Statx? Stat(byte[] key) => Posix.TryStat(_fd, key, out var st) ? st : null;

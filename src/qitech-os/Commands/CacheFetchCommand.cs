@@ -28,7 +28,7 @@ public static class CacheFetchCommand
                     var what = p.Finished is { } path ? $": {path}" : "";
                     Console.Error.WriteLine($"[{p.PathsDone}/{p.PathsTotal} paths] {ByteSize.Format(p.BytesDone)} of {ByteSize.Format(p.BytesTotal)}{left}{what}");
                 }), cancel);
-                Console.Error.WriteLine($"fetched {added.Count} paths");
+                Console.Error.WriteLine($"fetched {added.Count} paths, {fetcher.BytesDownloaded} bytes downloaded");
                 foreach (var root in roots)
                 {
                     Console.Out.WriteLine(store.Render(root));

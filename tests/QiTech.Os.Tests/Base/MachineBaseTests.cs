@@ -52,4 +52,19 @@ public sealed class MachineBaseTests
         Assert.Contains(Path.Combine(temp.Path, "base.lock"), e.Message);
         Assert.Contains("qitech-os base lock", e.Message);
     }
+
+    [Fact]
+    public void A_whole_os_mounts_usb_sticks_read_only_for_the_update_page_unless_told_not_to()
+    {
+        var machine = SystemBuilder.Evaluate(RepoFiles.Combine("configuration", "machine.yaml"), VersionInfo.Unknown, new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
+        var rules = machine.Config.String("services.udev.extraRules");
+        Assert.Contains("SUBSYSTEMS==\"usb\", ENV{ID_FS_USAGE}==\"filesystem\"", rules, StringComparison.Ordinal);
+        Assert.Contains("systemd-mount --no-block --collect --fsck=no --options=ro,nosuid,nodev,noexec $devnode /media/usb-%k", rules, StringComparison.Ordinal);
+
+        using var temp = new TempDir("qitech-base-config");
+        var file = Path.Combine(temp.Path, "machine.yaml");
+        File.WriteAllText(file, "system:\n  base:\n    enable: true\n  update:\n    mountRemovableMedia: false\n");
+        var without = SystemBuilder.Evaluate(file, VersionInfo.Unknown, new HashingImporter(new Nix.StoreDirectory("/qitech/store")));
+        Assert.DoesNotContain("systemd-mount", without.Config.String("services.udev.extraRules"), StringComparison.Ordinal);
+    }
 }

@@ -70,6 +70,25 @@ public sealed class RealBootRecordTests : IDisposable
     }
 
     [Fact]
+    public async Task A_switch_a_power_cut_interrupted_is_finished_on_disk_only_and_the_booted_system_keeps_running()
+    {
+        var v3 = _root.AddSystem("v3");
+        var etcBefore = _root.LinkTarget("/etc/static");
+        new ActivationJournal(ActivationMode.Switch, v3, 3, _v1, [], ["v3-only.service"], []).Save(_root.Layout);
+        PowerCycle();
+
+        var notes = (await _manager.RecordRealBootAsync($"qitech.system={_v1}")).Notes;
+
+        // What the operator asked for is kept: generation 3 exists and is the default for the next boot.
+        Assert.Equal(new GenerationNumber(3), _manager.State().BootDefault);
+        Assert.Null(ActivationJournal.Load(_root.Layout));
+        // This boot runs what the loader booted, whole: its links, its /etc, no unit of the other.
+        Assert.Equal((_v1, _v1), (_root.LinkTarget("/run/booted-system"), _root.LinkTarget("/run/current-system")));
+        Assert.Equal(etcBefore, _root.LinkTarget("/etc/static"));
+        Assert.Equal($"booted generation 1 (named on the kernel command line): {_v1}", notes[0]);
+    }
+
+    [Fact]
     public async Task A_later_start_in_the_same_boot_changes_nothing()
     {
         PowerCycle();

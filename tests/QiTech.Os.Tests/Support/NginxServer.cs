@@ -6,18 +6,20 @@ namespace QiTech.Os.Tests.Support;
 
 /// <summary>
 /// Debian's nginx serving a folder on 127.0.0.1 as a binary cache would be served: GET and
-/// HEAD for everyone, PUT (WebDAV) for pushing, and an optional rate limit for slow links.
+/// HEAD for everyone, PUT (WebDAV) for pushing, an optional rate limit for slow links, and
+/// an optional access log of what was sent (<see cref="Sent"/>).
 /// </summary>
 public sealed class NginxServer : IDisposable
 {
     private readonly TempDir _dir = new("qitech-nginx");
     private readonly Process _process;
 
-    public NginxServer(string folder, int? limitRateBytesPerSecond = null)
+    public NginxServer(string folder, int? limitRateBytesPerSecond = null, bool logAccess = false)
     {
         Port = FreePort();
         var conf = _dir.Combine("nginx.conf");
         var limit = limitRateBytesPerSecond is { } rate ? $"limit_rate {rate};" : "";
+        var accessLog = logAccess ? $"access_log {AccessLogPath} sent;" : "access_log off;";
         File.WriteAllText(conf, $$"""
             daemon off;
             master_process off;
@@ -26,7 +28,8 @@ public sealed class NginxServer : IDisposable
             error_log {{_dir.Combine("error.log")}} warn;
             events { worker_connections 64; }
             http {
-              access_log off;
+              log_format sent '$request_method $uri $status $body_bytes_sent';
+              {{accessLog}}
               client_body_temp_path {{_dir.Combine("body")}};
               proxy_temp_path {{_dir.Combine("proxy")}};
               fastcgi_temp_path {{_dir.Combine("fastcgi")}};
@@ -57,6 +60,15 @@ public sealed class NginxServer : IDisposable
     }
 
     public int Port { get; }
+
+    private string AccessLogPath => _dir.Combine("access.log");
+
+    /// <summary>Body bytes sent for each GET so far, by URI path (needs <c>logAccess</c>).</summary>
+    public IReadOnlyList<(string Uri, long Bytes)> Sent() =>
+        File.Exists(AccessLogPath)
+            ? File.ReadAllLines(AccessLogPath).Select(l => l.Split(' ')).Where(f => f[0] == "GET")
+                .Select(f => (f[1], long.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture))).ToList()
+            : [];
 
     public string Url => $"http://127.0.0.1:{Port}";
 

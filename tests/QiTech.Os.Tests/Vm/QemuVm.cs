@@ -56,7 +56,8 @@ public sealed class QemuVm : IAsyncDisposable
     /// <paramref name="efiVars"/> (copied from OVMF's template when missing) so a one-shot
     /// boot choice survives the restart.
     /// </summary>
-    public static async Task<QemuVm> StartAsync(string dir, string disk, string efiVars, IReadOnlyList<string>? extraDisks = null)
+    /// <param name="usbSticks">Raw disk files plugged in as read-only USB mass storage (a stick on the xHCI bus).</param>
+    public static async Task<QemuVm> StartAsync(string dir, string disk, string efiVars, IReadOnlyList<string>? extraDisks = null, IReadOnlyList<string>? usbSticks = null)
     {
         Directory.CreateDirectory(dir);
         if (!File.Exists(efiVars))
@@ -86,6 +87,10 @@ public sealed class QemuVm : IAsyncDisposable
         foreach (var extra in extraDisks ?? [])
         {
             args.AddRange(["-drive", $"if=virtio,file={extra},format={(extra.EndsWith(".qcow2", StringComparison.Ordinal) ? "qcow2" : "raw")}"]);
+        }
+        foreach (var (stick, i) in (usbSticks ?? []).Select((s, i) => (s, i)))
+        {
+            args.AddRange(["-drive", $"if=none,id=stick{i},file={stick},format=raw,readonly=on", "-device", $"usb-storage,bus=xhci.0,drive=stick{i},removable=on"]);
         }
         var info = new ProcessStartInfo("/usr/bin/qemu-system-x86_64") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -142,9 +147,10 @@ public sealed class QemuVm : IAsyncDisposable
     /// Starts the machine and waits until it booted <paramref name="expectedSystem"/> (the stage-2
     /// init says which), the guest agent answers and systemd has finished starting up.
     /// </summary>
-    public static async Task<QemuVm> BootAsync(string dir, string disk, string efiVars, string expectedSystem, IReadOnlyList<string>? extraDisks, TimeSpan timeout)
+    public static async Task<QemuVm> BootAsync(string dir, string disk, string efiVars, string expectedSystem, IReadOnlyList<string>? extraDisks, TimeSpan timeout,
+        IReadOnlyList<string>? usbSticks = null)
     {
-        var vm = await StartAsync(dir, disk, efiVars, extraDisks);
+        var vm = await StartAsync(dir, disk, efiVars, extraDisks, usbSticks);
         try
         {
             await vm.WaitForSerialAsync("qitech-os stage 2: booting " + expectedSystem, timeout);

@@ -61,7 +61,9 @@ public sealed class VmHealthRollbackTests(VmImageFixture images)
             // Again, and the plug is pulled while the daemon waits for the check.
             await vm.Agent.RunAsync("sync");
             await vm.Agent.SpawnAsync($"{Cli} switch --system {setup.System} > /root/switch.log 2>&1");
-            await vm.WaitUntilAsync("systemctl is-active --quiet qitech-vm-unhealthy.service && test -e /qitech/var/activation.json", TimeSpan.FromMinutes(5));
+            // In the health wait: the new unit runs, the activation's journal is done, the switch still waits.
+            await vm.WaitUntilAsync("systemctl is-active --quiet qitech-vm-unhealthy.service && test ! -e /qitech/var/activation.json && pgrep -f 'switch --syste[m]' >/dev/null",
+                TimeSpan.FromMinutes(5));
             await vm.PowerCutAsync();
         }
 

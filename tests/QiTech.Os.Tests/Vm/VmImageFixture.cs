@@ -1,3 +1,4 @@
+using QiTech.Os.Config.Modules;
 using QiTech.Os.Sources;
 using QiTech.Os.Tests.Support;
 
@@ -20,7 +21,45 @@ public sealed class VmImageFixture
 
     public static string ArtifactsDir => RepoFiles.Combine("artifacts", "vm");
 
-    public static string Config => RepoFiles.Combine("configuration", "vm.yaml");
+    /// <summary>
+    /// The configuration the suite's machine is built from: the repository's vm.yaml, plus the
+    /// suite's own bundle-signing key as trusted (so offline bundles can be installed on it). The
+    /// key is made once per cache and kept there, so the image stays the same between runs.
+    /// </summary>
+    public static string Config => TestConfig.Value;
+
+    /// <summary>The secret half of the suite's bundle-signing key (see <see cref="Config"/>).</summary>
+    public static string BundleSecretKey => Path.Combine(CacheDir, "keys", "vm-bundles.secret");
+
+    private static readonly Lazy<string> TestConfig = new(WriteTestConfig);
+
+    private static string WriteTestConfig()
+    {
+        var keys = Path.Combine(CacheDir, "keys");
+        var publicKey = Path.Combine(keys, "vm-bundles.public");
+        if (!File.Exists(publicKey))
+        {
+            Directory.CreateDirectory(keys);
+            var made = OurCli.Run("cache", "key", "generate", "qitech-vm-test-1", BundleSecretKey + ".new", publicKey + ".new");
+            Assert.True(made.ExitCode == 0, made.Stderr);
+            File.Move(BundleSecretKey + ".new", BundleSecretKey, overwrite: true);
+            File.Move(publicKey + ".new", publicKey, overwrite: true);
+        }
+        var repoConfig = RepoFiles.Combine("configuration", "vm.yaml");
+        var dir = Path.Combine(ArtifactsDir, "config");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "vm-test.yaml");
+        File.WriteAllText(file, $"""
+            imports:
+              - {repoConfig}
+            system:
+              update:
+                trustedPublicKeys: ["{File.ReadAllText(publicKey).Trim()}"]
+
+            """);
+        File.Copy(BaseModule.LockPathFor(repoConfig), BaseModule.LockPathFor(file), overwrite: true);
+        return file;
+    }
 
     /// <summary>The image; the first call builds it (minutes when nothing is cached).</summary>
     public BuiltImage Get() => _image.Value;

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using QiTech.Os.Config.Modules;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -34,10 +36,48 @@ public static class VmSystems
     /// </summary>
     public static string Build(string dir, string name, string yaml)
     {
+        var file = Write(dir, name, yaml);
+        File.Copy(BaseModule.LockPathFor(VmImageFixture.Config), BaseModule.LockPathFor(file), overwrite: true);
+        return BuildFile(dir, name, file);
+    }
+
+    /// <summary>
+    /// Builds <c>vm.yaml</c> plus <paramref name="yaml"/>, which changes the Debian base (adds a
+    /// package): its base.lock is resolved online once with <c>qitech-os base lock</c> (the
+    /// machine's apt sources) and kept in the cache, keyed by the repository's lock and the YAML.
+    /// </summary>
+    public static string BuildWithNewBase(string dir, string name, string yaml)
+    {
+        var file = Write(dir, name, yaml);
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            File.ReadAllText(BaseModule.LockPathFor(VmImageFixture.Config)) + "\n" + yaml)))[..20];
+        var cached = Path.Combine(VmImageFixture.CacheDir, "locks", key + ".lock");
+        if (!File.Exists(cached))
+        {
+            var locked = OurCli.RunLong(TimeSpan.FromMinutes(20), "base", "lock", "--config", file);
+            File.WriteAllText(Path.Combine(dir, name + "-lock.log"), locked.Stderr);
+            if (locked.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"base lock --config {file} failed (exit {locked.ExitCode}; it needs the Debian mirror):\n{locked.Stderr}");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            File.Copy(BaseModule.LockPathFor(file), cached + ".new", overwrite: true);
+            File.Move(cached + ".new", cached, overwrite: true);
+        }
+        File.Copy(cached, BaseModule.LockPathFor(file), overwrite: true);
+        return BuildFile(dir, name, file);
+    }
+
+    private static string Write(string dir, string name, string yaml)
+    {
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".yaml");
         File.WriteAllText(file, $"imports:\n  - {VmImageFixture.Config}\n{yaml}");
-        File.Copy(BaseModule.LockPathFor(VmImageFixture.Config), BaseModule.LockPathFor(file), overwrite: true);
+        return file;
+    }
+
+    private static string BuildFile(string dir, string name, string file)
+    {
         var r = OurCli.RunLong(TimeSpan.FromMinutes(60), "--root", StoreRoot, "build", "--no-out-link", "--config", file);
         File.WriteAllText(Path.Combine(dir, name + "-build.log"), r.Stderr);
         return r.ExitCode == 0

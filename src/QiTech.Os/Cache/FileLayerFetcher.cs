@@ -1,0 +1,130 @@
+using QiTech.Os.Errors;
+using QiTech.Os.Nar;
+using QiTech.Os.Nix;
+using QiTech.Os.Store;
+using ZstdSharp;
+
+namespace QiTech.Os.Cache;
+
+/// <summary>
+/// Fetches a NAR through the cache's file layer: its <see cref="NarIndex"/> (the chunk list, then
+/// the chunks), then only the file
+/// contents the local store lacks (looked up by SHA-256 in <c>.links</c>, the store's own
+/// content index), each checked against its hash as it is staged. The NAR is then assembled as
+/// a stream for the caller to check against the signed NarHash before anything is registered.
+/// </summary>
+internal sealed class FileLayerFetcher(LocalStore store)
+{
+    /// <summary>Slack over a blob's size for zstd's framing of content it cannot shrink.</summary>
+    private const long FramingSlack = 1 << 16;
+
+    /// <summary>
+    /// The assembled NAR of <paramref name="info"/>, with its index and missing contents staged in
+    /// <paramref name="staging"/>; null when the cache has no index for it (the caller reads the NAR).
+    /// </summary>
+    public async Task<Stream?> TryOpenAsync(NarInfo info, ICacheTransport cache, string staging, Action<long> onBytes, CancellationToken cancel)
+    {
+        var shown = store.Render(info.Path);
+        var indexName = NarIndex.FileName(info.NarHash);
+        var download = await cache.OpenReadAsync(indexName, cancel);
+        if (download is null)
+        {
+            return null;
+        }
+        var place = $"{shown}: {cache.Url.Of(indexName)}";
+        // An index is the NAR's structure plus 41 bytes per large file: never much past the NAR itself.
+        var maxIndex = info.NarSize + info.NarSize / 64 + FramingSlack;
+        List<(Sha256Digest Content, int Size)> chunks;
+        using (var counted = new VerifyingReadStream(download, maxIndex, onBytes, place))
+        {
+            chunks = await Task.Run(() => Decompressed(place, () =>
+            {
+                using var list = new DecompressionStream(counted, leaveOpen: true);
+                return IndexChunkList.Read(list, maxIndex, place);
+            }), cancel);
+        }
+        Directory.CreateDirectory(staging);
+        var chunkFiles = chunks.Select(c => Path.Combine(staging, "index-" + c.Content.ToBase32())).ToList();
+        await Parallel.ForEachAsync(chunks.Select((c, i) => (c.Content, c.Size, File: chunkFiles[i])).DistinctBy(c => c.Content),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel },
+            async (chunk, token) => await StageBlobAsync(cache, shown, chunk.Content, chunk.Size, chunk.File, onBytes, token));
+        NarIndex index;
+        using (var joined = new MemoryStream())
+        {
+            foreach (var file in chunkFiles)
+            {
+                joined.Write(await File.ReadAllBytesAsync(file, cancel));
+            }
+            joined.Position = 0;
+            index = NarIndex.Read(joined, info.NarSize, place);
+        }
+        var contents = new Dictionary<Sha256Digest, string>();
+        var missing = new List<(Sha256Digest Content, long Size)>();
+        foreach (var (content, size) in index.Files)
+        {
+            if (store.Links.FindContent(content) is { } local)
+            {
+                contents[content] = local;
+            }
+            else
+            {
+                missing.Add((content, size));
+            }
+        }
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
+        {
+            var file = Path.Combine(staging, blob.Content.ToBase32());
+            await StageBlobAsync(cache, shown, blob.Content, blob.Size, file, onBytes, token);
+            lock (contents)
+            {
+                contents[blob.Content] = file;
+            }
+        });
+        return new NarIndexStream(index, contents, place);
+    }
+
+    private static async Task StageBlobAsync(ICacheTransport cache, string shown, Sha256Digest content, long size, string file, Action<long> onBytes, CancellationToken cancel)
+    {
+        var name = NarIndex.BlobName(content);
+        var place = $"{shown}: {cache.Url.Of(name)}";
+        await using var download = await cache.OpenReadAsync(name, cancel)
+            ?? throw new CacheException($"{place} is missing");
+        using var counted = new VerifyingReadStream(download, size + size / 64 + FramingSlack, onBytes, place);
+        await Task.Run(() => Decompressed(place, () =>
+        {
+            using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            using var hashing = new HashingStream(output);
+            using var blob = new DecompressionStream(counted, leaveOpen: true);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = blob.Read(buffer)) > 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+                if (hashing.BytesWritten + n > size)
+                {
+                    throw new CacheException($"{place}: longer than the {size} bytes its index names");
+                }
+                hashing.Write(buffer.AsSpan(0, n));
+            }
+            var actual = hashing.Finish();
+            if (hashing.BytesWritten != size || actual != content)
+            {
+                throw new CacheException($"{place} hashes to {actual.ToBase32()} ({hashing.BytesWritten} bytes), not the content its name and index give ({size} bytes)");
+            }
+            return true;
+        }), cancel);
+    }
+
+    /// <summary>A corrupt zstd stream surfaces as the decompressor's own exception type: named as damage to <paramref name="place"/>.</summary>
+    private static T Decompressed<T>(string place, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (QiTechOsException or OperationCanceledException or IOException or UnauthorizedAccessException))
+        {
+            throw new CacheException($"{place} is damaged: {e.Message}");
+        }
+    }
+}
