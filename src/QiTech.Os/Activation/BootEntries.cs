@@ -58,8 +58,7 @@ public sealed class BootEntries(SystemLayout layout)
 
     private BootCounter? Rename(GenerationNumber number, BootCounter from, BootCounter? to)
     {
-        File.Move($"{EntriesDir}/{BootCounter.FileName(number, from)}", $"{EntriesDir}/{BootCounter.FileName(number, to)}", overwrite: true);
-        Posix.FsyncDirectory(EntriesDir);
+        EspFile.Move($"{EntriesDir}/{BootCounter.FileName(number, from)}", $"{EntriesDir}/{BootCounter.FileName(number, to)}");
         return to;
     }
 
@@ -102,7 +101,7 @@ public sealed class BootEntries(SystemLayout layout)
             var text = Entry(link, closure, ranking.SortKey(link.Number), kernelsInUse);
             if (!File.Exists(path) || File.ReadAllText(path) != text)
             {
-                DurableFile.Write(path, text);
+                EspFile.Write(path, text);
             }
             written.Add(path);
         }
@@ -242,9 +241,8 @@ public sealed class BootEntries(SystemLayout layout)
             {
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, target, overwrite: true);
             // Before an entry names it: the entry's own sync would not cover this folder.
-            Posix.FsyncDirectory(layout.BootDir + "/qitech");
+            EspFile.Move(temp, target);
         }
         kernelsInUse.Add(name);
         return "/qitech/" + name;
@@ -279,7 +277,7 @@ public sealed class BootEntries(SystemLayout layout)
         var text = string.Join('\n', lines) + "\n";
         if (!File.Exists(LoaderConf) || File.ReadAllText(LoaderConf) != text)
         {
-            DurableFile.Write(LoaderConf, text);
+            EspFile.Write(LoaderConf, text);
         }
     }
 
