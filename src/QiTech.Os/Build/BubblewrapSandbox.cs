@@ -70,9 +70,12 @@ internal sealed class BubblewrapSandbox
         {
             a.AddRange(["--ro-bind", physical, logical]);
         }
-        foreach (var host in HostInputs)
+        // A host input inside another one bound in place (gcc in /usr/bin) is there already; a
+        // userland folder this host lacks (/usr/libexec) is left out.
+        static bool InPlace(HostInput h) => h.HostPath == h.SandboxPath;
+        foreach (var host in HostInputs.Where(h => !(InPlace(h) && HostInputs.Any(o => InPlace(o) && h.SandboxPath.StartsWith(o.SandboxPath + "/", StringComparison.Ordinal)))))
         {
-            a.AddRange(["--ro-bind", host.HostPath, host.SandboxPath]);
+            a.AddRange(["--ro-bind-try", host.HostPath, host.SandboxPath]);
         }
         a.AddRange(["--bind", BuildDir, BuildTop, "--chdir", BuildTop]);
         foreach (var (name, value) in Environment)

@@ -83,6 +83,8 @@ public sealed class DerivationBuilder
             throw new Errors.BadInputException($"nothing to check: {_store.Render(resolved.Out)} has not been built yet");
         }
 
+        // Evaluation named the host inputs by their pins; building needs this host to have them.
+        derivation = derivation with { HostInputs = [.. derivation.HostInputs.Select(h => HostInputs.Matching(h, cancel))] };
         var work = buildsDir + "/" + resolved.Out.HashPart + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         try
         {

@@ -45,9 +45,9 @@ public static class DotnetPackage
             throw new Errors.BadInputException($"project '{project}' must be a plain relative path inside the source");
         }
         host ??= nativeAot
-            ? [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk(CancellationToken.None), HostInputs.NativeToolchain(CancellationToken.None)]
+            ? [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk(CancellationToken.None), HostInputs.NativeToolchain()]
             : [.. HostInputs.BaseSystem(), HostInputs.DotnetSdk(CancellationToken.None)];
-        var sdk = host.First(h => h.Name == "dotnet-sdk");
+        var sdk = host.First(h => h.Name == HostInputs.DotnetSdkName);
         // The linker named, not found on PATH; the native debug symbols (.dbg, twice the
         // program's size) stay out of the package, as the program carries its stack trace data.
         var nativeOptions = !nativeAot ? ""

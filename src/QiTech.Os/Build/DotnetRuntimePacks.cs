@@ -26,9 +26,10 @@ public static class DotnetRuntimePacks
 
     /// <summary>
     /// The pinned packs a self-contained publish for <paramref name="runtime"/> restores, checked
-    /// against the SDK's versions; with <paramref name="nativeAot"/> the NativeAOT runtime pack too.
+    /// against the versions of <paramref name="sdk"/>, the installed SDK the package builds with
+    /// (null when this host lacks it); with <paramref name="nativeAot"/> the NativeAOT runtime pack too.
     /// </summary>
-    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput sdk, bool nativeAot = false)
+    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput? sdk, bool nativeAot = false)
     {
         var path = Path.Combine(sourceDir, LockFileName);
         if (!File.Exists(path))
@@ -40,7 +41,8 @@ public static class DotnetRuntimePacks
             .Where(p => p.Id.EndsWith("." + runtime, StringComparison.OrdinalIgnoreCase))
             .Where(p => nativeAot || !p.Id.Equals(nativeAotPack, StringComparison.OrdinalIgnoreCase))
             .ToList();
-        var wanted = SdkVersions(sdk, runtime);
+        // Without the SDK here there is nothing to check against: building, which needs it, is refused.
+        var wanted = sdk == null ? new Dictionary<string, string>() : SdkVersions(sdk, runtime);
         var needed = nativeAot ? new[] { "Microsoft.NETCore.App.Runtime." + runtime, nativeAotPack } : ["Microsoft.NETCore.App.Runtime." + runtime];
         foreach (var id in needed.Where(id => !packs.Any(p => p.Id.Equals(id, StringComparison.OrdinalIgnoreCase))))
         {
@@ -50,7 +52,7 @@ public static class DotnetRuntimePacks
         {
             if (wanted.TryGetValue(pack.Id, out var version) && version != pack.Version)
             {
-                throw new BadInputException($"{path}: pins {pack.Id} {pack.Version} but the .NET SDK {sdk.Version} publishes with {version}: refresh the pin (see ARCHITECTURE.md, 'The .NET runtime')");
+                throw new BadInputException($"{path}: pins {pack.Id} {pack.Version} but the .NET SDK {sdk!.Version} publishes with {version}: refresh the pin (see ARCHITECTURE.md, 'The .NET runtime')");
             }
         }
         return packs;

@@ -1,28 +1,69 @@
+using System.Text.RegularExpressions;
+using QiTech.Os.Errors;
 using QiTech.Os.Platform;
 
 namespace QiTech.Os.Build;
 
-/// <summary>The host toolchains builds may declare, each with the version that enters the derivation.</summary>
-public static class HostInputs
+/// <summary>
+/// The host toolchains builds may declare, each with the version that enters the derivation.
+/// Evaluation names them by what is pinned (the Debian release, the SDK a global.json pins),
+/// not by probing the host, so a machine without the SDK or gcc names the same output paths as
+/// the build machine and can fetch them; only a real build checks that this host has them.
+/// </summary>
+public static partial class HostInputs
 {
+    public const string DotnetSdkName = "dotnet-sdk";
+
+    /// <summary>Where the SDK appears in the sandbox, wherever the host installed it: its path is in the derivation.</summary>
+    public const string DotnetSdkSandboxPath = "/usr/share/dotnet";
+
+    /// <summary>Name of the C toolchain a NativeAOT publish links with.</summary>
+    public const string NativeToolchainName = "c-toolchain";
+
+    private const string Gcc = "/usr/bin/gcc";
+
+    private static readonly string[] BaseDirs = ["/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec"];
+
+    /// <summary>
+    /// The host's Debian release, <c>debian-12</c> for 12.11 or 12.15: the point releases of a
+    /// stable release keep the userland's ABI and its gcc and binutils versions, so a build
+    /// machine and a machine running another point release agree.
+    /// </summary>
+    public static string DebianRelease()
+    {
+        var text = File.Exists("/etc/debian_version") ? File.ReadAllText("/etc/debian_version").Trim() : "";
+        var major = text.Split('.', '/')[0];
+        return ReleasePattern().IsMatch(major) ? "debian-" + major : "unknown";
+    }
+
     /// <summary>
     /// The host's userland (/usr/bin, /usr/lib, …: a shell, coreutils, libc), versioned by
-    /// the Debian release. Bound at the same paths; /bin, /lib and /lib64 link into it.
+    /// the Debian release. Bound at the same paths (those the host has); /bin, /lib and /lib64 link into it.
     /// </summary>
     public static IReadOnlyList<HostInput> BaseSystem()
     {
-        var version = File.Exists("/etc/debian_version") ? "debian-" + File.ReadAllText("/etc/debian_version").Trim() : "unknown";
-        return new[] { "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec" }
-            .Where(Directory.Exists)
-            .Select(dir => new HostInput("base" + dir.Replace('/', '-'), version, dir, dir))
-            .ToList();
+        var release = DebianRelease();
+        return [.. BaseDirs.Select(dir => new HostInput("base" + dir.Replace('/', '-'), release, dir, dir))];
+    }
+
+    /// <summary>
+    /// The SDK that builds a .NET source in <paramref name="folder"/>: the version its global.json
+    /// pins, else the installed SDK's. Without either the package cannot be named.
+    /// </summary>
+    public static HostInput DotnetSdkFor(string folder)
+    {
+        if (DotnetSdkPin.Find(folder) is { } pin)
+        {
+            return new HostInput(DotnetSdkName, pin.Version, DotnetSdkSandboxPath, DotnetSdkSandboxPath);
+        }
+        return InstalledDotnetSdk()
+            ?? throw new BadInputException($"the .NET SDK is not installed here and no {DotnetSdkPin.FileName} in {folder} or above pins its version (sdk.version): pin it, so this machine can name, and fetch, what the build machine built");
     }
 
     /// <summary>The host's .NET SDK: its installation directory, versioned by <c>dotnet --version</c>.</summary>
     public static HostInput DotnetSdk(CancellationToken cancel)
     {
-        var dotnet = ResolveDotnet();
-        var root = Path.GetDirectoryName(dotnet)!;
+        var dotnet = ResolveDotnet() ?? throw new BuildException("the .NET SDK (dotnet) is not installed on this machine");
         var result = ProcessRunner.Run(new ProcessCommand(dotnet, ["--version"])
         {
             Environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
@@ -32,74 +73,23 @@ public static class HostInputs
         {
             throw new BuildException("cannot tell the .NET SDK version: 'dotnet --version' failed");
         }
-        return new HostInput("dotnet-sdk", version, root, root);
-    }
-
-    /// <summary>Name of the C toolchain a NativeAOT publish links with.</summary>
-    public const string NativeToolchainName = "c-toolchain";
-
-    /// <summary>
-    /// The C compiler and linker a NativeAOT publish links the program with: the host's gcc (its
-    /// resolved file, bound in place), versioned by gcc's and binutils' versions, which decide the
-    /// program's bits. gcc, not clang: Debian builds its own packages with it, and the ILCompiler
-    /// targets take it when told (<c>CppCompilerAndLinker</c>) instead of whichever is on PATH.
-    /// It links against the userland's libc and zlib (<c>-lz</c>), which <see cref="BaseSystem"/> declares.
-    /// </summary>
-    public static HostInput NativeToolchain(CancellationToken cancel)
-    {
-        var gcc = new FileInfo("/usr/bin/gcc");
-        if (!gcc.Exists)
-        {
-            throw new BuildException("a NativeAOT publish links with gcc, which this machine lacks (Debian packages gcc, libc6-dev and zlib1g-dev)");
-        }
-        var compiler = gcc.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? gcc.FullName;
-        var gccVersion = FirstLine(ProcessRunner.Run(new ProcessCommand(compiler, ["-dumpfullversion"]), cancel), "gcc -dumpfullversion");
-        // "GNU ld (GNU Binutils for Debian) 2.40": the last word is the version.
-        var ldVersion = FirstLine(ProcessRunner.Run(new ProcessCommand("/usr/bin/ld", ["--version"]), cancel), "ld --version").Split(' ')[^1];
-        var version = $"gcc-{gccVersion}+binutils-{ldVersion}";
-        // The version enters the derivation as name@version:path.
-        return System.Text.RegularExpressions.Regex.IsMatch(version, "^[A-Za-z0-9._+-]+$")
-            ? new HostInput(NativeToolchainName, version, compiler, compiler)
-            : throw new BuildException($"cannot tell the C toolchain's version: '{version}' is not one");
-    }
-
-    private static (DateTime Changed, HostInput Input)? _cachedToolchain;
-
-    /// <summary>As <see cref="NativeToolchain"/>, asked again only when gcc changed: evaluation names it once per NativeAOT package.</summary>
-    public static HostInput NativeToolchainCached(CancellationToken cancel)
-    {
-        var changed = File.GetLastWriteTimeUtc("/usr/bin/gcc");
-        lock (CacheGate)
-        {
-            if (_cachedToolchain is { } c && c.Changed == changed)
-            {
-                return c.Input;
-            }
-        }
-        var input = NativeToolchain(cancel);
-        lock (CacheGate)
-        {
-            _cachedToolchain = (changed, input);
-        }
-        return input;
-    }
-
-    private static string FirstLine(ProcessResult result, string command)
-    {
-        var line = result.StdoutText.Split('\n')[0].Trim();
-        return result.Ok && line.Length > 0 ? line : throw new BuildException($"cannot tell the C toolchain's version: '{command}' failed");
+        return new HostInput(DotnetSdkName, version, Path.GetDirectoryName(dotnet)!, DotnetSdkSandboxPath);
     }
 
     private static readonly Lock CacheGate = new();
     private static (string Dotnet, DateTime Changed, HostInput Input)? _cachedSdk;
 
     /// <summary>
-    /// As <see cref="DotnetSdk"/>, asked again only when the SDK's installation changed:
-    /// evaluating a configuration names it many times.
+    /// As <see cref="DotnetSdk"/>, or null when no SDK is installed (a machine may have the
+    /// runtime alone); asked again only when the
+    /// SDK's installation changed: evaluating a configuration names it many times.
     /// </summary>
-    public static HostInput DotnetSdkCached(CancellationToken cancel)
+    public static HostInput? InstalledDotnetSdk()
     {
-        var dotnet = ResolveDotnet();
+        if (ResolveDotnet() is not { } dotnet)
+        {
+            return null;
+        }
         var changed = Directory.GetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(dotnet)!, "sdk"));
         lock (CacheGate)
         {
@@ -108,7 +98,15 @@ public static class HostInputs
                 return c.Input;
             }
         }
-        var input = DotnetSdk(cancel);
+        HostInput input;
+        try
+        {
+            input = DotnetSdk(CancellationToken.None); // evaluation is not cancellable; `dotnet --version` is short
+        }
+        catch (BuildException)
+        {
+            return null; // a runtime without an SDK ("No .NET SDKs were found")
+        }
         lock (CacheGate)
         {
             _cachedSdk = (dotnet, changed, input);
@@ -117,18 +115,38 @@ public static class HostInputs
     }
 
     /// <summary>
-    /// The host input a recorded derivation names, if this host has it in the same version;
-    /// a different version would build something else, so it is refused with both versions.
+    /// The C compiler and linker a NativeAOT publish links the program with: the host's gcc,
+    /// versioned by the Debian release, which fixes gcc's and binutils' versions (12.2.0 and
+    /// 2.40 through Debian 12's point releases). gcc, not clang: Debian builds its own packages
+    /// with it, and the ILCompiler targets take it when told (<c>CppCompilerAndLinker</c>)
+    /// instead of whichever is on PATH. It lies in the userland's /usr/bin and links against its
+    /// libc and zlib (<c>-lz</c>), which <see cref="BaseSystem"/> declares.
+    /// </summary>
+    public static HostInput NativeToolchain() => new(NativeToolchainName, DebianRelease(), Gcc, Gcc);
+
+    /// <summary>
+    /// The host input a derivation names, if this host has it in the same version, for a build
+    /// to bind; a different version would build something else, so it is refused with both versions.
     /// </summary>
     public static HostInput Matching(HostInput recorded, CancellationToken cancel)
     {
-        var current = recorded.Name switch
+        HostInput current;
+        try
         {
-            "dotnet-sdk" => DotnetSdk(cancel),
-            NativeToolchainName => NativeToolchain(cancel),
-            _ => BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
-                 ?? throw new BuildException($"this host has no '{recorded.Name}' to build with"),
-        };
+            current = recorded.Name switch
+            {
+                DotnetSdkName => DotnetSdk(cancel),
+                NativeToolchainName => File.Exists(Gcc)
+                    ? NativeToolchain()
+                    : throw new BuildException("a NativeAOT publish links with gcc, which this machine lacks (Debian packages gcc, libc6-dev and zlib1g-dev)"),
+                _ => BaseSystem().FirstOrDefault(h => h.Name == recorded.Name)
+                     ?? throw new BuildException($"this host has no '{recorded.Name}' to build with"),
+            };
+        }
+        catch (BuildException e)
+        {
+            throw new BuildException($"building needs {recorded.Name} {recorded.Version}: {e.Message}");
+        }
         if (current.Version != recorded.Version || current.SandboxPath != recorded.SandboxPath)
         {
             throw new BuildException($"the derivation needs {recorded.Name} {recorded.Version} at {recorded.SandboxPath}, but this host has {current.Version} at {current.SandboxPath}");
@@ -136,16 +154,19 @@ public static class HostInputs
         return current;
     }
 
-    private static string ResolveDotnet()
+    private static string? ResolveDotnet()
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
         {
             var candidate = Path.Combine(dir, "dotnet");
-            if (File.Exists(candidate))
+            if (dir.Length > 0 && File.Exists(candidate))
             {
                 return new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
             }
         }
-        throw new BuildException("the .NET SDK (dotnet) is not installed on this machine");
+        return null;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9]+$")]
+    private static partial Regex ReleasePattern();
 }

@@ -62,15 +62,15 @@ public static class PackageDerivations
             throw new InvalidOperationException($"package '{name}' is not built from source");
         }
         var sourceDir = dotnetSource.FullPath;
-        var sdk = HostInputs.DotnetSdkCached(CancellationToken.None); // evaluation is not cancellable; `dotnet --version` is short
+        var sdk = HostInputs.DotnetSdkFor(Path.GetDirectoryName(Path.Combine(sourceDir, project))!);
         var runtime = dotnet.Str("runtime");
         var nativeAot = dotnet["nativeAot"] is true;
         var locked = LockFiles(Path.Combine(sourceDir, project), sourceDir).SelectMany(NuGetLockFile.Read).ToList();
         CheckNativeAot(name, project, nativeAot, locked);
-        var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, sdk, nativeAot);
+        var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, HostInputs.InstalledDotnetSdk() is { } installed && installed.Version == sdk.Version ? installed : null, nativeAot);
         var feed = locked.Count == 0 && runtimePacks.Count == 0 ? null : importer.ImportNuGetFeed([.. locked, .. runtimePacks]);
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
-        IReadOnlyList<HostInput> host = nativeAot ? [.. HostInputs.BaseSystem(), sdk, HostInputs.NativeToolchainCached(CancellationToken.None)] : [.. HostInputs.BaseSystem(), sdk];
+        IReadOnlyList<HostInput> host = nativeAot ? [.. HostInputs.BaseSystem(), sdk, HostInputs.NativeToolchain()] : [.. HostInputs.BaseSystem(), sdk];
         return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
             feed == null ? null : Parse(importer.StoreDir, feed), host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot);
     }

@@ -76,7 +76,7 @@ public sealed class BaseModule : IConfigModule
 
     /// <summary>The runtime framework-dependent .NET programs of the system run on, or null without a base.</summary>
     public static Derivation? DotnetRuntime(EvaluatedConfig config) =>
-        Enabled(config) ? DotnetRuntimePackage.Create() : null;
+        Enabled(config) ? DotnetRuntimePackage.Create(HostInputs.DotnetSdkFor(Path.GetDirectoryName(Path.GetFullPath(config.TopFile.File))!)) : null;
 
     public void Render(EvaluatedConfig config, SystemTree tree)
     {
@@ -97,7 +97,7 @@ public sealed class BaseModule : IConfigModule
         // The root partition grows to the disk at boot (systemd-repart), its file system with it
         // (x-systemd.growfs in the machine's fstab).
         tree.AddFile("etc/repart.d/50-root.conf", "[Partition]\nType=root-x86-64\n", origin, Base);
-        var runtime = storeDir.Render(new DerivationHasher(storeDir).Resolve(DotnetRuntimePackage.Create()).Out);
+        var runtime = storeDir.Render(new DerivationHasher(storeDir).Resolve(DotnetRuntime(config)!).Out);
         tree.AddFile("etc/dotnet/install_location", runtime + "\n", origin, Base);
     }
 }
