@@ -7,7 +7,9 @@
 #    pinned NuGet feed, sandboxed publish) against a plain `dotnet publish` of the same commit.
 #  - updates of this repository through `update install`: the first (builds the server and
 #    the CLI), one to a commit that changes only the configuration (no package rebuilt), and
-#    one to a commit that changes the server's code (a real sandboxed publish).
+#    one to a commit that changes the server's code (a real sandboxed publish);
+#  - the same two updates on a machine without the .NET SDK (root: the SDK is hidden in a mount
+#    namespace), fetched from the binary cache the first machine pushed to, against building.
 # Usage: bench/update-and-build.sh [--no-publish] [--no-control-server] [--no-updates]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -116,6 +118,14 @@ if [[ " $* " == *" --no-updates "* ]]; then exit 0; fi
 # Updates of this repository's HEAD as a machine takes them: fetch, evaluate, build, switch.
 machine="$work/machine-repo"
 git clone -q "$control" "$machine"
+# The machine builder's CI pushes what it built to a binary cache the machine trusts.
+cache="$work/cache"
+mkdir -p "$cache"
+printf 'StoreDir: /qitech/store\n' > "$cache/nix-cache-info"
+"$cli" cache key generate bench-ci "$work/ci.sec" "$work/ci.pub" >/dev/null
+# demo.yaml ends inside system.update.
+printf '    substituters: ["file://%s"]\n    trustedPublicKeys: ["%s"]\n' "$cache" "$(cat "$work/ci.pub")" >> "$machine/configuration/demo.yaml"
+git -C "$machine" commit -qam "binary cache"
 git -C "$machine" tag bench-1
 sed -i 's/^        QiTech Control OS\./        QiTech Control OS (configuration changed)./' "$machine/configuration/machine.yaml"
 git -C "$machine" commit -qam "configuration only" && git -C "$machine" tag bench-2
@@ -128,3 +138,32 @@ t0=$(now); install bench-1; t1=$(now); install bench-2; t2=$(now); install bench
 printf 'update install, first (builds server + CLI) : %6.2f s\n' "$(elapsed "$t0" "$t1")"
 printf 'update install, configuration change only   : %6.2f s (no package rebuilt)\n' "$(elapsed "$t1" "$t2")"
 printf 'update install, server code change          : %6.2f s (server and CLI published in the sandbox)\n' "$(elapsed "$t2" "$t3")"
+
+# A machine without the .NET SDK (the runtime's sdk folder hidden in a mount namespace) takes
+# the same two updates from the cache CI pushed to: it fetches the built server and CLI.
+if [ "$(id -u)" -ne 0 ]; then
+  echo 'update install without the SDK: skipped (hiding the SDK needs root)'
+  exit 0
+fi
+aot="$here/artifacts/publish/qitech-os/release_linux-x64/qitech-os"
+[ -x "$aot" ] || { echo "update install without the SDK: skipped (no NativeAOT CLI at $aot: gcc missing?)"; exit 0; }
+"$cli" --root "$update_root" cache push --to "file://$cache" --secret-key-file "$work/ci.sec" \
+  "$(readlink "$update_root/qitech/profiles/system-2-link")" "$(readlink "$update_root/qitech/profiles/system-3-link")" >/dev/null 2>&1
+sdk="$(dirname "$(readlink -f "$(command -v dotnet)")")/sdk"
+machine_root="$work/machine-root"
+without_sdk() {
+  unshare --mount --propagation private sh -c 'mount -t tmpfs -o ro none "$0" && exec "$@"' "$sdk" \
+    "$aot" --root "$machine_root" update install "$1" --source "$machine" --config-file configuration/demo.yaml 2>"$work/machine-$1.log" >/dev/null \
+    || { echo "update install $1 without the SDK failed:" >&2; tail -5 "$work/machine-$1.log" >&2; exit 1; }
+}
+ci_code_change=$(elapsed "$t2" "$t3")
+m0=$(now); without_sdk bench-2; m1=$(now); without_sdk bench-3; m2=$(now)
+grep -q 'fetched' "$work/machine-bench-3.log" || { echo "the machine fetched nothing for bench-3" >&2; exit 1; }
+if grep -qE '^(qitech-control-server|qitech-os|qitech-osd)> ' "$work/machine-bench-3.log"; then
+  echo "the machine built a package instead of fetching it" >&2; exit 1
+fi
+[ "$(ls "$machine_root/qitech/profiles" | grep -c link)" -eq 2 ] || { echo "expected two generations on the machine" >&2; exit 1; }
+code_change=$(elapsed "$m1" "$m2")
+printf 'update install without the SDK, first (from cache)   : %6.2f s\n' "$(elapsed "$m0" "$m1")"
+printf 'update install without the SDK, server code change  : %6.2f s (cache hit; building it took %.2f s)\n' "$code_change" "$ci_code_change"
+printf 'server code change, cache hit vs build ratio        : %6.2f\n' "$(echo "scale=4; $code_change / $ci_code_change" | bc)"

@@ -40,9 +40,9 @@ public sealed record Derivation
         {
             throw new Errors.BadInputException($"derivation name '{Name}' is not a valid store path name");
         }
-        if (!Builder.StartsWith('/'))
+        if (!Builder.StartsWith('/') && Builder != NuGetFeed.Builder)
         {
-            throw new Errors.BadInputException($"derivation '{Name}': builder '{Builder}' must be an absolute path");
+            throw new Errors.BadInputException($"derivation '{Name}': builder '{Builder}' must be an absolute path or {NuGetFeed.Builder}");
         }
         if (Outputs.Count == 0 || Outputs.Distinct().Count() != Outputs.Count || Outputs.Any(o => !StorePath.IsValidName(o)))
         {

@@ -58,14 +58,8 @@ public sealed class DerivationBuilder
     {
         options ??= new BuildOptions();
         var resolved = _hasher.Resolve(derivation);
-        foreach (var input in derivation.InputPaths)
-        {
-            if (!_store.IsValid(input))
-            {
-                throw new BuildException($"cannot build '{derivation.Name}': its input {_store.Render(input)} is not in the store");
-            }
-        }
-        var drvPath = _store.AddText(derivation.Name + ".drv", resolved.ATerm, derivation.InputPaths.ToList());
+        // Added to the store only when it is built: an output fetched from a cache may have inputs this store lacks.
+        var drvPath = _store.Computer.MakeTextPath(Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(resolved.ATerm)), derivation.Name + ".drv", [.. derivation.InputPaths]);
         var logPath = LogDir + "/" + resolved.Out.BaseName + (options.Check ? ".check.log" : ".log");
         Directory.CreateDirectory(LogDir);
         var buildsDir = Layout.StateDir + "/builds";
@@ -83,6 +77,15 @@ public sealed class DerivationBuilder
             throw new Errors.BadInputException($"nothing to check: {_store.Render(resolved.Out)} has not been built yet");
         }
 
+        // An output fetched from a cache or built before needs none of these.
+        foreach (var input in derivation.InputPaths)
+        {
+            if (!_store.IsValid(input))
+            {
+                throw new BuildException($"cannot build '{derivation.Name}': its input {_store.Render(input)} is not in the store");
+            }
+        }
+        _store.AddText(derivation.Name + ".drv", resolved.ATerm, derivation.InputPaths.ToList());
         // Evaluation named the host inputs by their pins; building needs this host to have them.
         derivation = derivation with { HostInputs = [.. derivation.HostInputs.Select(h => HostInputs.Matching(h, cancel))] };
         var work = buildsDir + "/" + resolved.Out.HashPart + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -106,7 +109,14 @@ public sealed class DerivationBuilder
                 Builder = derivation.Builder,
                 Args = derivation.Args,
             };
-            await RunAsync(derivation.Name, sandbox.Arguments(), logPath, options, cancel);
+            if (derivation.Builder == NuGetFeed.Builder)
+            {
+                await NuGetFeed.FetchAsync(derivation, scratchStore + "/" + resolved.Out.BaseName, options.Log, cancel);
+            }
+            else
+            {
+                await RunAsync(derivation.Name, sandbox.Arguments(), logPath, options, cancel);
+            }
 
             var built = new Dictionary<string, string>();
             foreach (var (name, path) in resolved.Outputs)

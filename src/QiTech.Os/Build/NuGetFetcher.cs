@@ -6,14 +6,14 @@ using QiTech.Os.Store;
 namespace QiTech.Os.Build;
 
 /// <summary>
-/// The fixed-output step for NuGet: collects every package the lock files pin into one flat
-/// feed in the store, each .nupkg checked against its pinned SHA-512 (of the content without
+/// The fetch behind <see cref="NuGetFeed"/>: collects every package the lock files pin into one
+/// flat feed, each .nupkg checked against its pinned SHA-512 (of the content without
 /// the registry's signature: <see cref="NuGetContentHash"/>; "expected … got …" on
 /// a mismatch). Packages come from the local NuGet cache when it holds them, else from the
 /// registry: this is the only step of a build that may use the network. The sandboxed build
 /// then restores offline from the feed.
 /// </summary>
-public sealed class NuGetFetcher(LocalStore? store, HttpClient http, string? localCache = null)
+public sealed class NuGetFetcher(HttpClient http, string? localCache = null)
 {
     public const string DefaultRegistry = "https://api.nuget.org/v3-flatcontainer/";
 
@@ -24,22 +24,6 @@ public sealed class NuGetFetcher(LocalStore? store, HttpClient http, string? loc
     public string Registry { get; init; } = DefaultRegistry;
 
     public const string StoreName = "nuget-deps";
-
-    /// <summary>The feed as a store path named <c>nuget-deps</c> (the same packages always give the same path).</summary>
-    public async Task<StorePath> FetchAsync(IEnumerable<NuGetPackage> packages, CancellationToken cancel = default)
-    {
-        var temp = Path.Combine(Path.GetTempPath(), "qitech-nuget-" + Guid.NewGuid().ToString("N"));
-        var feed = Path.Combine(temp, StoreName);
-        try
-        {
-            await WriteFeedAsync(packages, feed, cancel);
-            return (store ?? throw new InvalidOperationException("no store to fetch into")).AddPath(feed, StoreName, cancel);
-        }
-        finally
-        {
-            TreeRemover.Remove(temp);
-        }
-    }
 
     /// <summary>Writes the checked .nupkg files of the feed into <paramref name="feed"/> (created).</summary>
     public async Task WriteFeedAsync(IEnumerable<NuGetPackage> packages, string feed, CancellationToken cancel = default)

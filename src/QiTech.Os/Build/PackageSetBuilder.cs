@@ -28,6 +28,7 @@ public sealed class PackageSetBuilder(LocalStore store)
         bool check = false, CancellationToken cancel = default)
     {
         progress ??= new NoProgress();
+        derivations = Needed(derivations, check);
         var resolved = derivations.Select(_builder.Resolve).ToList();
         // Estimates for what will really run: a valid output costs nothing.
         var estimate = new BuildEstimate(resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid) ? _times.Last(r.Derivation.Name) : TimeSpan.Zero).ToList());
@@ -48,7 +49,9 @@ public sealed class PackageSetBuilder(LocalStore store)
                 progress.Percent(estimate.Percent(index, elapsed));
             }
             using var ticker = new Timer(_ => Tick(), null, TimeSpan.Zero, TickInterval);
-            var options = new BuildOptions { Check = check, Log = new LineProgress(line => progress.Log(name, line)) };
+            // A build input a cached package was fetched without is fetched now, not checked.
+            var missingInput = !resolved[i].Outputs.Values.All(store.IsValid) && derivations.Skip(i + 1).Any(d => d.InputPaths.Contains(resolved[i].Out));
+            var options = new BuildOptions { Check = check && !missingInput, Log = new LineProgress(line => progress.Log(name, line)) };
             var result = await _builder.BuildAsync(derivations[i], options, cancel);
             await ticker.DisposeAsync();
             if (result.Built && !check)
@@ -60,6 +63,23 @@ public sealed class PackageSetBuilder(LocalStore store)
             progress.Percent((i + 1) * 100 / derivations.Count);
         }
         return results;
+    }
+
+    /// <summary>
+    /// The derivations to go through: one whose output only later ones take as input (a NuGet
+    /// feed) is realized only when one of those is built, so a machine that fetched a package
+    /// from a cache never downloads what building it would have needed.
+    /// </summary>
+    private List<Derivation> Needed(IReadOnlyList<Derivation> derivations, bool check)
+    {
+        var resolved = derivations.Select(_builder.Resolve).ToList();
+        var needed = new bool[derivations.Count];
+        for (var i = derivations.Count - 1; i >= 0; i--)
+        {
+            var dependents = Enumerable.Range(i + 1, derivations.Count - i - 1).Where(j => derivations[j].InputPaths.Contains(resolved[i].Out)).ToList();
+            needed[i] = dependents.Count == 0 || dependents.Any(j => needed[j] && (check || !resolved[j].Outputs.Values.All(store.IsValid)));
+        }
+        return [.. derivations.Where((_, i) => needed[i])];
     }
 
     private sealed class NoProgress : IPackageBuildProgress;

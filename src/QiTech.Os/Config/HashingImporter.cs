@@ -40,24 +40,6 @@ public sealed class HashingImporter(StoreDirectory storeDir, string? physicalSto
     internal static string SourceKey(LocalPath path, IReadOnlyList<string>? include) =>
         "source:" + path.FullPath + (include == null ? "" : "\0" + string.Join('\0', include));
 
-    public string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages) =>
-        known.GetOrAdd("nuget:" + string.Join(' ', packages.Select(p => p.FileName + "=" + p.ContentHash).Order(StringComparer.Ordinal)), _ =>
-        {
-            var temp = Path.Combine(Path.GetTempPath(), "qitech-nuget-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                using var http = new HttpClient();
-                var feed = Path.Combine(temp, NuGetFetcher.StoreName);
-                new NuGetFetcher(null, http).WriteFeedAsync(packages, feed).GetAwaiter().GetResult();
-                var (narHash, _) = NarHasher.HashPath(feed);
-                return storeDir.Render(computer.MakeSourcePath(narHash, NuGetFetcher.StoreName, []));
-            }
-            finally
-            {
-                TreeRemover.Remove(temp);
-            }
-        });
-
     public string? Contents(string storePath)
     {
         if (physicalStoreDir == null || !storeDir.TryParse(storePath, out var path, out _))

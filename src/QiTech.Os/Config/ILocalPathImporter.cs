@@ -26,7 +26,4 @@ public interface ILocalPathImporter
 
     /// <summary>Where the files of a (rendered) store path lie on this machine, or null when it is not there (yet).</summary>
     string? Contents(string storePath);
-
-    /// <summary>The store path of the NuGet feed holding exactly these pinned packages.</summary>
-    string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages);
 }

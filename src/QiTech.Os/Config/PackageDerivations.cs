@@ -13,12 +13,28 @@ public static class PackageDerivations
     /// <summary>The builder of script packages; it runs with <c>-eu</c> (stop at the first failing command or unset variable).</summary>
     public const string Shell = "/bin/sh";
 
-    /// <summary>Every package built from source, by name, in name order.</summary>
-    public static IReadOnlyList<Derivation> All(EvaluatedConfig config) =>
-        [.. config.Set("packages").Entries()
-            .Where(e => IsBuilt(e.Value))
-            .OrderBy(e => e.Name, StringComparer.Ordinal)
-            .Select(e => Of(config, e.Name, e.Value))];
+    /// <summary>
+    /// Every package built from source, by name, in name order, each after the NuGet feed it
+    /// restores from (<see cref="NuGetFeed"/>; one feed for packages that pin the same packages).
+    /// </summary>
+    public static IReadOnlyList<Derivation> All(EvaluatedConfig config)
+    {
+        var hasher = new DerivationHasher(config.Importer.StoreDir);
+        var seen = new HashSet<StorePath>();
+        var all = new List<Derivation>();
+        foreach (var (name, package) in config.Set("packages").Entries().Where(e => IsBuilt(e.Value)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var (feed, derivation) = WithFeed(config, name, package);
+            foreach (var d in feed == null ? [derivation] : new[] { feed, derivation })
+            {
+                if (seen.Add(hasher.Resolve(d).Out))
+                {
+                    all.Add(d);
+                }
+            }
+        }
+        return all;
+    }
 
     /// <summary>True when the package has a build script or a .NET project.</summary>
     public static bool IsBuilt(IReadOnlyDictionary<string, object?> package) =>
@@ -32,7 +48,11 @@ public static class PackageDerivations
     public static string OutputOf(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package) =>
         config.Importer.StoreDir.Render(new DerivationHasher(config.Importer.StoreDir).Resolve(Of(config, name, package)).Out);
 
-    public static Derivation Of(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package)
+    public static Derivation Of(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package) =>
+        WithFeed(config, name, package).Package;
+
+    /// <summary>The package's derivation, and the NuGet feed's it restores from (null when it pins no packages).</summary>
+    private static (Derivation? Feed, Derivation Package) WithFeed(EvaluatedConfig config, string name, IReadOnlyDictionary<string, object?> package)
     {
         var importer = config.Importer;
         var build = package.Set("build");
@@ -46,7 +66,7 @@ public static class PackageDerivations
                 env["src"] = sourcePath;
                 inputs.Add(Parse(importer.StoreDir, sourcePath));
             }
-            return new Derivation
+            return (null, new Derivation
             {
                 Name = name,
                 Builder = Shell,
@@ -54,7 +74,7 @@ public static class PackageDerivations
                 Env = env,
                 InputPaths = inputs,
                 HostInputs = HostInputs.BaseSystem(),
-            };
+            });
         }
         var dotnet = package.Set("dotnet");
         if (dotnet["source"] is not LocalPath dotnetSource || dotnet.Str("project") is not { } project)
@@ -68,11 +88,11 @@ public static class PackageDerivations
         var locked = LockFiles(Path.Combine(sourceDir, project), sourceDir).SelectMany(NuGetLockFile.Read).ToList();
         CheckNativeAot(name, project, nativeAot, locked);
         var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, HostInputs.InstalledDotnetSdk() is { } installed && installed.Version == sdk.Version ? installed : null, nativeAot);
-        var feed = locked.Count == 0 && runtimePacks.Count == 0 ? null : importer.ImportNuGetFeed([.. locked, .. runtimePacks]);
+        var feed = locked.Count == 0 && runtimePacks.Count == 0 ? null : NuGetFeed.Create([.. locked, .. runtimePacks]);
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
         IReadOnlyList<HostInput> host = nativeAot ? [.. HostInputs.BaseSystem(), sdk, HostInputs.NativeToolchain()] : [.. HostInputs.BaseSystem(), sdk];
-        return DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
-            feed == null ? null : Parse(importer.StoreDir, feed), host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot);
+        return (feed, DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
+            feed == null ? null : new DerivationHasher(importer.StoreDir).Resolve(feed).Out, host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot));
     }
 
     /// <summary>

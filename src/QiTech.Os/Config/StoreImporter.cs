@@ -27,11 +27,4 @@ public sealed class StoreImporter(LocalStore store, CancellationToken cancel = d
 
     public string? Contents(string storePath) =>
         StoreDir.TryParse(storePath, out var path, out _) && store.IsValid(path) ? store.PhysicalPath(path) : null;
-
-    public string ImportNuGetFeed(IReadOnlyList<NuGetPackage> packages) =>
-        known.GetOrAdd("nuget:" + string.Join(' ', packages.Select(p => p.FileName + "=" + p.ContentHash).Order(StringComparer.Ordinal)), _ =>
-        {
-            using var http = new HttpClient();
-            return store.Render(new NuGetFetcher(store, http).FetchAsync(packages, cancel).GetAwaiter().GetResult());
-        });
 }

@@ -95,7 +95,7 @@ public static class SystemBuilder
     /// <paramref name="check"/>: all of them again, comparing the bits), then the Debian base
     /// if the system has one and the store lacks it.
     /// </summary>
-    /// <remarks>Outputs a configured binary cache has are fetched first (<c>system.update.substituters</c>), so only the rest is built.</remarks>
+    /// <remarks>Outputs a configured binary cache has, the base's included, are fetched first (<c>system.update.substituters</c>), so only the rest is built.</remarks>
     public static async Task<IReadOnlyList<BuildResult>> BuildPackagesAsync(PreparedSystem prepared, LocalStore store, IPackageBuildProgress? progress = null,
         bool check = false, CancellationToken cancel = default)
     {
@@ -103,7 +103,13 @@ public static class SystemBuilder
         if (!check)
         {
             var settings = SubstitutersModule.Settings(prepared.Evaluation.Config);
-            var outputs = prepared.Packages.SelectMany(d => builder.OutputsOf(d)).ToList();
+            // What the system holds: the packages and its base, not what building them takes (a NuGet feed).
+            var inputs = prepared.Packages.SelectMany(d => d.InputPaths).ToHashSet();
+            var outputs = prepared.Packages.SelectMany(d => builder.OutputsOf(d)).Where(o => !inputs.Contains(o)).ToList();
+            if (prepared.Base is { } pinned)
+            {
+                outputs.Add(BaseDerivation.OutputOf(BaseDerivation.Create(pinned), store.Layout.StoreDir));
+            }
             var report = progress ?? new SilentProgress();
             await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
         }

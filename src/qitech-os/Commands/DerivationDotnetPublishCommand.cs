@@ -37,15 +37,14 @@ public static class DerivationDotnetPublishCommand
                 source = store.AddPath(snapshot.Path, SourceSnapshot.StoreName, cancel);
             }
             var lockFiles = PackageDerivations.LockFiles(Path.Combine(sourceDir, projectPath), sourceDir);
+            var builder = new DerivationBuilder(store);
             QiTech.Os.Nix.StorePath? feed = null;
             if (lockFiles.Count > 0)
             {
-                using var http = new HttpClient();
-                feed = await new NuGetFetcher(store, http).FetchAsync(lockFiles.SelectMany(NuGetLockFile.Read), cancel);
+                feed = (await builder.BuildAsync(NuGetFeed.Create(lockFiles.SelectMany(NuGetLockFile.Read)), cancel: cancel)).Out;
             }
             var packageName = parse.GetValue(name) ?? Path.GetFileNameWithoutExtension(projectPath);
             var derivation = DotnetPackage.Create(packageName, source, projectPath, layout.StoreDir, feed, parse.GetValue(epoch));
-            var builder = new DerivationBuilder(store);
             var result = await builder.BuildAsync(derivation, new BuildOptions { Log = new Progress<string>(Console.Error.WriteLine) }, cancel);
             if (parse.GetValue(check))
             {

@@ -32,20 +32,22 @@ public sealed class NuGetFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Pinned_packages_become_one_feed_in_the_store()
+    public async Task Pinned_packages_become_one_flat_feed_and_the_feed_is_named_by_the_pins_alone()
     {
         var hashA = CachePackage("Alpha.Lib", "1.2.3", "alpha"u8.ToArray());
         var hashB = CachePackage("Beta", "2.0.0", "beta"u8.ToArray());
         var packages = NuGetLockFile.Read(LockFile(("Alpha.Lib", "1.2.3", hashA), ("Beta", "2.0.0", hashB)));
         using var http = new HttpClient();
-        var fetcher = new NuGetFetcher(_store, http, _temp.Combine("cache")) { Registry = "http://127.0.0.1:9/" };
+        var fetcher = new NuGetFetcher(http, _temp.Combine("cache")) { Registry = "http://127.0.0.1:9/" };
 
-        var feed = await fetcher.FetchAsync(packages);
-        var again = await fetcher.FetchAsync(packages.Reverse());
+        await fetcher.WriteFeedAsync(packages, _temp.Combine("feed"));
 
         Assert.Equal(2, packages.Count);
-        Assert.Equal(feed, again);
-        Assert.Equal(["alpha.lib.1.2.3.nupkg", "beta.2.0.0.nupkg"], Directory.GetFiles(_store.PhysicalPath(feed)).Select(Path.GetFileName).Order());
+        Assert.Equal(["alpha.lib.1.2.3.nupkg", "beta.2.0.0.nupkg"], Directory.GetFiles(_temp.Combine("feed")).Select(Path.GetFileName).Order());
+        var hasher = new QiTech.Os.Build.DerivationHasher(_store.Layout.StoreDir);
+        var feed = hasher.Resolve(NuGetFeed.Create(packages)).Out;
+        Assert.Equal(feed, hasher.Resolve(NuGetFeed.Create(packages.Reverse())).Out);
+        Assert.NotEqual(feed, hasher.Resolve(NuGetFeed.Create([packages[0], packages[1] with { ContentHash = hashA }])).Out);
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class NuGetFetcherTests : IDisposable
         var packages = NuGetLockFile.Read(LockFile(("Alpha.Lib", "1.2.3", pinned)));
         using var http = new HttpClient();
 
-        var e = await Assert.ThrowsAsync<BuildException>(() => new NuGetFetcher(_store, http, _temp.Combine("cache")).FetchAsync(packages));
+        var e = await Assert.ThrowsAsync<BuildException>(() => new NuGetFetcher(http, _temp.Combine("cache")).WriteFeedAsync(packages, _temp.Combine("feed")));
 
         Assert.Equal($"hash mismatch in NuGet package Alpha.Lib 1.2.3: expected sha512-{pinned} got sha512-{actual}", e.Message);
     }

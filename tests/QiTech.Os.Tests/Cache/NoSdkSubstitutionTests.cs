@@ -6,7 +6,8 @@ namespace QiTech.Os.Tests.Cache;
 /// <summary>
 /// A machine with the .NET runtime but no SDK installs a .NET package the build machine built
 /// and pushed: the package's derivation names the SDK its global.json pins, not the host's, so
-/// both name the same output path; the machine fetches it and could not have built it.
+/// both name the same output path; the machine fetches it, without the NuGet packages building
+/// it took, and could not have built it.
 /// The SDK is hidden from the machine's CLI by a mount namespace over its sdk folder.
 /// </summary>
 public sealed class NoSdkSubstitutionTests : IDisposable
@@ -35,6 +36,7 @@ public sealed class NoSdkSubstitutionTests : IDisposable
                 dotnet:
                   source: ./hello
                   project: hello.csproj
+                  runtime: linux-x64
             environment:
               systemPackages: [hello]
 
@@ -54,6 +56,8 @@ public sealed class NoSdkSubstitutionTests : IDisposable
             </Project>
             """);
         File.WriteAllText(Path.Combine(ConfigDir, "hello", "Program.cs"), "System.Console.WriteLine(\"hello from the build machine\");\n");
+        // Self-contained: the runtime packs come from a NuGet feed the build restores from.
+        File.Copy(RepoFiles.Combine(DotnetRuntimePacks.LockFileName), Path.Combine(ConfigDir, "hello", DotnetRuntimePacks.LockFileName), overwrite: true);
         var globalJson = Path.Combine(ConfigDir, DotnetSdkPin.FileName);
         if (pinned)
         {
@@ -99,6 +103,9 @@ public sealed class NoSdkSubstitutionTests : IDisposable
         Assert.Contains("-hello", machine.Stderr);
         Assert.DoesNotContain("hello>", machine.Stderr);
         Assert.Equal(0, OurCli.Run("--root", _temp.Combine("machine"), "store", "verify", "--check-contents").ExitCode);
+        // The NuGet feed the build restored from stays on the build machine.
+        Assert.Single(Directory.GetDirectories(_temp.Combine("ci", "qitech", "store"), "*-" + NuGetFetcher.StoreName));
+        Assert.Empty(Directory.GetDirectories(_temp.Combine("machine", "qitech", "store"), "*-" + NuGetFetcher.StoreName));
 
         // Without a cache it would have to build, which needs the pinned SDK: refused, nothing registered.
         var offline = RunWithoutSdk("--root", _temp.Combine("offline"), "build", "--config", withoutCache);
