@@ -30,7 +30,8 @@ public static class EspFile
     public static void Move(string from, string to)
     {
         File.Move(from, to, overwrite: true);
-        using (var renamed = new FileStream(to, FileMode.Open, FileAccess.Read))
+        // Opened for writing: a read-only FileStream's Flush(true) does not call fsync at all.
+        using (var renamed = new FileStream(to, FileMode.Open, FileAccess.ReadWrite))
         {
             renamed.Flush(flushToDisk: true);
         }
