@@ -35,7 +35,7 @@ public sealed class PackagesModule : IConfigModule
                 "./tools")
             .Declare("dotnet.source", NullOr(SourceDirectory), null,
                 "Build the package by publishing a .NET project in the sandbox: the source directory (relative to this file), taken as git would commit it inside a work tree. "
-                + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash first); the host's .NET SDK version is part of the store path.",
+                + "Restores offline from the NuGet packages its packages.lock.json files pin (fetched and checked by hash when it really builds); the .NET SDK version is part of the store path: the sdk.version of the nearest global.json above the project, else the installed SDK's.",
                 "..")
             .Declare("dotnet.include", NullOr(ListOf(Matching(IncludePattern, "relative path inside the source"))), null,
                 "Only these files and folders of dotnet.source (relative to it) enter the build, so a change elsewhere in the repository (its configuration, its docs) rebuilds nothing. Default: all of it.",
