@@ -2,8 +2,8 @@
 # Times binary caches against the real Nix and OSTree on the same payload (a self-contained
 # ASP.NET Core publish; then a second version that changes one file), side by side in one run:
 # push into a file:// cache (zstd both; an archive-mode OSTree repository), the cache's growth
-# for the second version (ours with and without the NARs Nix clients read: our file layer is
-# the index and blobs under qitech/), and fetching the second version onto a machine that has
+# for the second version (ours with the NARs Nix clients read, and pushed --without-nar: our file
+# layer is the index and blobs under qitech/), and fetching the second version onto a machine that has
 # the first: bytes downloaded and time. Prints medians and ratios (ours / nix, ours / ostree).
 # Needs nix-bin and ostree; run as root.
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +33,7 @@ disk() { du -s -B1 "$1" | cut -f1; }
 bytes() { du -s -b "$1" | cut -f1; }
 # What a machine with the first version downloads from nix's cache: the second's NAR file.
 nix_nar_bytes() { stat -c %s "$1/$(sed -n 's/^URL: //p' "$1/$(basename "$2" | cut -c1-32).narinfo")"; }
-declare -a push_ours push_nix push_ostree fetch_ours fetch_nix fetch_ostree
+declare -a push_ours push_nix push_ostree fetch_ours fetch_nix fetch_ostree push_layer
 for i in $(seq "$runs"); do
   co="$out/c-ours"; cn="$out/c-nix"; rm -rf "$co" "$cn"
   push_ours+=("$(time_ms "$ours" --root "$src" --store-dir /nix/store cache push --to "file://$co" --secret-key-file "$keys/sec" "$p1")")
@@ -43,8 +43,12 @@ for i in $(seq "$runs"); do
   nixc copy --to "file://$cn?compression=zstd&secret-key=$keys/sec" "$p2" >/dev/null 2>&1
   grow_ours=$(( $(disk "$co") - size_ours )); grow_nix=$(( $(disk "$cn") - size_nix ))
   grow_layer=$(( $(disk "$co/qitech") - layer_ours )); grow_layer_bytes=$(( $(bytes "$co/qitech") - layer_bytes ))
-  # The narinfo's own growth: what a layer-only cache (no NARs) would add besides the layer.
-  grow_narinfo=$(disk "$co/$(basename "$p2" | cut -c1-32).narinfo")
+  # A cache for QiTech machines only: the file layer and narinfos, no NARs.
+  cl="$out/c-layer"; rm -rf "$cl"
+  push_layer+=("$(time_ms "$ours" --root "$src" --store-dir /nix/store cache push --without-nar --to "file://$cl" --secret-key-file "$keys/sec" "$p1")")
+  size_layer=$(disk "$cl"); size_layer_bytes=$(bytes "$cl")
+  "$ours" --root "$src" --store-dir /nix/store cache push --without-nar --to "file://$cl" --secret-key-file "$keys/sec" "$p2" >/dev/null 2>&1
+  grow_nonar=$(( $(disk "$cl") - size_layer )); grow_nonar_bytes=$(( $(bytes "$cl") - size_layer_bytes ))
 
   # OSTree: an archive repository (what an HTTP server serves), the second commit with a static delta from the first.
   ro="$out/ostree-repo"; rm -rf "$ro"; ostree init --repo="$ro" --mode=archive
@@ -81,13 +85,16 @@ row "cache size after one version (bytes)" "$size_ours" "$size_nix" "$(ratio "$s
 row "cache growth for the second (bytes)" "$grow_ours" "$grow_nix" "$(ratio "$grow_ours" "$grow_nix")"
 row "  of it our file layer (bytes)" "$grow_layer" "$grow_nix" "$(ratio "$grow_layer" "$grow_nix")"
 row "  of it our file layer (apparent bytes)" "$grow_layer_bytes" "" ""
-row "  layer + narinfo, without the NAR (bytes)" "$(( grow_layer + grow_narinfo ))" "$grow_nix" "$(ratio "$(( grow_layer + grow_narinfo ))" "$grow_nix")"
+row "push one version --without-nar (ms)" "$(median "${push_layer[@]}")" "$(median "${push_nix[@]}")" "$(ratio "$(median "${push_layer[@]}")" "$(median "${push_nix[@]}")")"
+row "growth for the second --without-nar (bytes)" "$grow_nonar" "$grow_nix" "$(ratio "$grow_nonar" "$grow_nix")"
+row "  the same, apparent, / the changed file" "$grow_nonar_bytes" "$changed_bytes" "$(ratio "$grow_nonar_bytes" "$changed_bytes")"
 row "downloaded fetching the second (bytes)" "$fetched_ours" "$fetched_nix" "$(ratio "$fetched_ours" "$fetched_nix")"
 row "fetch the second onto the first (ms)" "$(median "${fetch_ours[@]}")" "$(median "${fetch_nix[@]}")" "$(ratio "$(median "${fetch_ours[@]}")" "$(median "${fetch_nix[@]}")")"
 row "measure" "ours" "ostree" "ratio"
 row "commit/push one version (ms)" "$(median "${push_ours[@]}")" "$(median "${push_ostree[@]}")" "$(ratio "$(median "${push_ours[@]}")" "$(median "${push_ostree[@]}")")"
 row "growth for the second, delta incl. (bytes)" "$grow_ours" "$grow_ostree" "$(ratio "$grow_ours" "$grow_ostree")"
 row "  file layer / static delta alone (bytes)" "$grow_layer" "$delta_ostree" "$(ratio "$grow_layer" "$delta_ostree")"
+row "growth --without-nar / with delta (bytes)" "$grow_nonar" "$grow_ostree" "$(ratio "$grow_nonar" "$grow_ostree")"
 row "downloaded: ours / static delta (bytes)" "$fetched_ours" "$delta_ostree" "$(ratio "$fetched_ours" "$delta_ostree")"
 row "objects pull-local wrote (bytes)" "$fetched_ours" "$fetched_ostree" "$(ratio "$fetched_ours" "$fetched_ostree")"
 row "fetch / pull-local the second (ms)" "$(median "${fetch_ours[@]}")" "$(median "${fetch_ostree[@]}")" "$(ratio "$(median "${fetch_ours[@]}")" "$(median "${fetch_ostree[@]}")")"

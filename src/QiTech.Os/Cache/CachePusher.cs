@@ -12,15 +12,22 @@ namespace QiTech.Os.Cache;
 /// <paramref name="fileLayer"/> is off, each path's file layer (<see cref="NarIndex"/> and
 /// content blobs, see <see cref="FileLayerPusher"/>) goes in before its narinfo, so that a
 /// machine holding an earlier version fetches only the files that changed; Nix clients
-/// never look at it and keep reading the NAR.
+/// never look at it and keep reading the NAR. Without <paramref name="nar"/> only the file layer
+/// is written: the narinfo still names the NAR uncompressed (its hash and size are the
+/// NarHash's), but the file is not there, so the cache grows by about the files that changed and
+/// serves QiTech machines only; a Nix client cannot fetch from it.
 /// </summary>
-public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3, bool fileLayer = true)
+public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3, bool fileLayer = true, bool nar = true)
 {
     public const string CacheInfoFile = "nix-cache-info";
 
     public async Task<CachePushResult> PushAsync(IEnumerable<StorePath> roots, IProgress<string>? log, CancellationToken cancel,
         IReadOnlySet<StorePath>? exclude = null)
     {
+        if (!nar && !fileLayer)
+        {
+            throw new ArgumentException("a cache without NARs needs the file layer");
+        }
         var closure = store.Closure(roots).Where(p => exclude is null || !exclude.Contains(p)).Order().ToList();
         var pushed = 0;
         long bytes = 0;
@@ -72,13 +79,13 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             long fileSize;
             IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)>? files;
             using var indexBytes = new MemoryStream();
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var file = nar ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16) : Stream.Null)
             {
                 using var fileHashing = new HashingStream(file);
-                using (var compressor = new CompressionStream(fileHashing, zstdLevel, leaveOpen: true))
+                using (var compressor = nar ? new CompressionStream(fileHashing, zstdLevel, leaveOpen: true) : null)
                 {
-                    compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
-                    using var narHashing = new HashingStream(compressor);
+                    compressor?.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
+                    using var narHashing = new HashingStream(compressor ?? Stream.Null);
                     using var buffered = new BufferedStream(narHashing, 1 << 16);
                     using var index = fileLayer ? new NarIndexSink(indexBytes) : null;
                     INarSink sink = index is null ? new NarSerializer(buffered) : new NarTee(new NarSerializer(buffered), index);
@@ -101,8 +108,17 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 await new FileLayerPusher(cache, zstdLevel).PushAsync(store.PhysicalPath(path), store.Render(path), info.NarHash,
                     indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), files, cancel);
             }
-            var url = $"nar/{fileHash.ToBase32()}.nar{CacheCompression.Zstd.Extension()}";
-            await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
+            var compression = nar ? CacheCompression.Zstd : CacheCompression.None;
+            if (!nar)
+            {
+                // The NAR as it would be, uncompressed: named, never written.
+                (fileHash, fileSize) = (narHash, narSize);
+            }
+            var url = $"nar/{fileHash.ToBase32()}.nar{compression.Extension()}";
+            if (nar)
+            {
+                await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
+            }
             var signatures = info.Signatures.ToList();
             if (key is not null)
             {
@@ -110,12 +126,12 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 signatures.RemoveAll(s => s.StartsWith(key.Name + ":", StringComparison.Ordinal));
                 signatures.Add(signature);
             }
-            var narInfo = new NarInfo(path, url, CacheCompression.Zstd, fileHash, fileSize, info.NarHash, info.NarSize,
+            var narInfo = new NarInfo(path, url, compression, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
             File.Delete(temp);
             await File.WriteAllTextAsync(temp, narInfo.Render(store.Layout.StoreDir), cancel);
             await cache.WriteAsync(NarInfo.FileName(path), temp, "text/x-nix-narinfo", cancel);
-            return fileSize;
+            return nar ? fileSize : 0;
         }
         finally
         {

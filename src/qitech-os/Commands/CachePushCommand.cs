@@ -12,8 +12,12 @@ public static class CachePushCommand
     {
         var to = new Option<string>("--to") { Description = "The cache: file:///FOLDER or http(s)://HOST/PATH (PUT)", Required = true };
         var secretKey = new Option<string?>("--secret-key-file") { Description = "Sign every narinfo with this key (from 'cache key generate')" };
+        var withoutNar = new Option<bool>("--without-nar")
+        {
+            Description = "Write only the file layer, no NARs: the cache grows by about the files that changed, and serves QiTech machines only (Nix clients cannot fetch from it)",
+        };
         var paths = new Argument<string[]>("PATH") { Description = "Store paths to push with their closure", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("push", "Copy store paths and their closure into a binary cache") { to, secretKey, paths };
+        var command = new Command("push", "Copy store paths and their closure into a binary cache") { to, secretKey, withoutNar, paths };
         command.SetAction(async (parse, cancel) =>
         {
             var url = BinaryCacheUrl.Parse(parse.GetValue(to)!);
@@ -25,8 +29,10 @@ public static class CachePushCommand
                 throw new BadInputException($"{store.Render(root)}: not a valid store path");
             }
             using var cache = ICacheTransport.Open(url);
-            var result = await new CachePusher(store, cache, key).PushAsync(roots, new SynchronousProgress<string>(Console.Error.WriteLine), cancel);
-            Console.Error.WriteLine($"pushed {result.Pushed} of {result.ClosureSize} paths ({ByteSize.Format(result.CompressedBytes)} compressed) to {url}");
+            var result = await new CachePusher(store, cache, key, nar: !parse.GetValue(withoutNar)).PushAsync(roots, new SynchronousProgress<string>(Console.Error.WriteLine), cancel);
+            Console.Error.WriteLine(parse.GetValue(withoutNar)
+                ? $"pushed {result.Pushed} of {result.ClosureSize} paths (file layer only) to {url}"
+                : $"pushed {result.Pushed} of {result.ClosureSize} paths ({ByteSize.Format(result.CompressedBytes)} compressed) to {url}");
             return 0;
         });
         return command;

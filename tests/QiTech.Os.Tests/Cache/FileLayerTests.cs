@@ -130,6 +130,33 @@ public sealed class FileLayerTests : IDisposable
     }
 
     [Fact]
+    public void Without_nars_the_cache_grows_by_about_the_changed_file_and_machines_fetch_through_the_file_layer()
+    {
+        var (v1, v2) = TwoVersions();
+        var (secret, pub) = Key();
+        using var nginx = new NginxServer(CacheDir, logAccess: true);
+        var first = Cli(_source, "cache", "push", "--without-nar", "--to", nginx.Url, "--secret-key-file", secret, v1);
+        Assert.Contains("(file layer only)", Ok(first) + first.Stderr);
+        var before = DiskBytes(CacheDir);
+        Ok(Cli(_source, "cache", "push", "--without-nar", "--to", nginx.Url, "--secret-key-file", secret, v2));
+        var growth = DiskBytes(CacheDir) - before;
+
+        // A machine with nothing fetches both; a second fetch of v2 onto v1 costs about the changed file.
+        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, v1, v2));
+
+        Assert.False(Directory.Exists(Path.Combine(CacheDir, "nar")));
+        // The changed file's blob, the index chunks that changed, the chunk list and the narinfo: no NAR.
+        Assert.InRange(growth, ChangedFileBytes, ChangedFileBytes + (16 << 10));
+        Assert.DoesNotContain(nginx.Sent(), s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+        Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
+        // The narinfo still names the NAR it would be, signed over the same fingerprint Nix checks.
+        var narInfo = File.ReadAllText(Directory.GetFiles(CacheDir, "*.narinfo")[0]);
+        Assert.Contains("Compression: none", narInfo);
+        Assert.Contains("Sig: layer-1:", narInfo);
+    }
+
+    [Fact]
     public void Without_an_index_the_whole_nar_is_fetched()
     {
         var (v1, v2) = TwoVersions();
