@@ -96,12 +96,13 @@ packages:
     dotnet:
       source: $control
       project: src/QiTech.Control.Server/QiTech.Control.Server.csproj
+      runtime: linux-x64
 environment:
   systemPackages: [qitech-control-server]
 YAML
 t0=$(now)
 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$control/src/QiTech.Control.Server/QiTech.Control.Server.csproj" \
-  -c Release -o "$work/server-plain" -p:NuGetAudit=false >/dev/null
+  -c Release -r linux-x64 --self-contained true -o "$work/server-plain" -p:NuGetAudit=false >/dev/null
 t1=$(now)
 "$cli" --root "$work/server-root" build --config "$work/server.yaml" >/dev/null 2>&1
 t2=$(now)
