@@ -30,23 +30,17 @@ public static class DiskImageWriter
         }
     }
 
-    /// <summary>
-    /// Writes the disk to <paramref name="output"/>: an image file (made as <c>.partial</c> and
-    /// renamed when whole), or with <paramref name="device"/> a block device, written in place.
-    /// </summary>
+    /// <summary>Writes the disk to the image file <paramref name="output"/>, made as <c>.partial</c> and renamed when whole.</summary>
     public static async Task WriteAsync(string output, DiskLayout layout, string espTree, string rootTree, string workDir, Action<string> log,
-        CancellationToken cancel, bool device = false)
+        CancellationToken cancel)
     {
         CheckTools();
         var esp = Path.Combine(workDir, "esp.img");
         var root = Path.Combine(workDir, "root.img");
-        var partial = device ? output : output + ".partial";
+        var partial = output + ".partial";
         File.Delete(esp);
         File.Delete(root);
-        if (!device)
-        {
-            File.Delete(partial);
-        }
+        File.Delete(partial);
         try
         {
             log("formatting the EFI system partition");
@@ -62,9 +56,8 @@ public static class DiskImageWriter
                 "-E", $"root_owner=0:0,hash_seed={layout.RootFileSystem:D}", "-d", rootTree, root,
                 (layout.RootBytes / 1024).ToString(CultureInfo.InvariantCulture) + "k"]);
             log("writing the partition table and both partitions");
-            if (!device)
+            using (var file = new FileStream(partial, FileMode.CreateNew))
             {
-                using var file = new FileStream(partial, FileMode.CreateNew);
                 file.SetLength(layout.TotalBytes);
             }
             var sfdisk = await ProcessRunner.RunAsync(new ProcessCommand("/usr/sbin/sfdisk", ["--quiet", "--no-reread", "--no-tell-kernel", partial]) { Input = System.Text.Encoding.UTF8.GetBytes(layout.SfdiskScript()) }, cancel);
@@ -78,19 +71,13 @@ public static class DiskImageWriter
             {
                 file.Flush(flushToDisk: true);
             }
-            if (!device)
-            {
-                File.Move(partial, output, overwrite: true);
-            }
+            File.Move(partial, output, overwrite: true);
         }
         finally
         {
             File.Delete(esp);
             File.Delete(root);
-            if (!device)
-            {
-                File.Delete(partial);
-            }
+            File.Delete(partial);
         }
     }
 

@@ -21,8 +21,8 @@ public static class ImageBuilder
 {
     public const string SystemdBootInBase = BaseBuilder.RootDir + "/usr/lib/systemd/boot/efi/systemd-bootx64.efi";
 
-    /// <summary>Writes the disk of <paramref name="system"/> to an image file, or with <paramref name="device"/> onto a block device.</summary>
-    public static async Task BuildAsync(LocalStore store, StorePath system, string output, DiskLayout disk, Action<string> log, CancellationToken cancel, bool device = false)
+    /// <summary>Writes the disk of <paramref name="system"/> to an image file.</summary>
+    public static async Task BuildAsync(LocalStore store, StorePath system, string output, DiskLayout disk, Action<string> log, CancellationToken cancel)
     {
         var basePath = BaseDeployment.BaseOf(store.Layout, system)
             ?? throw new BadInputException($"{store.Render(system)} has no base: an image needs a whole system (system.base.enable: true)");
@@ -31,7 +31,7 @@ public static class ImageBuilder
         {
             throw new QiTechOsException("making a disk image needs root: the root file system keeps the base's owners");
         }
-        var outputDir = device ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(output))!;
+        var outputDir = Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (!Directory.Exists(outputDir))
         {
             throw new BadInputException($"--out {output}: no folder {outputDir}");
@@ -46,16 +46,8 @@ public static class ImageBuilder
             log("preparing the EFI system partition");
             Directory.Move(staging + "/boot", esp);
             Directory.CreateDirectory(staging + "/boot");
-            var systemdBoot = store.PhysicalPath(basePath) + "/" + SystemdBootInBase;
-            if (!File.Exists(systemdBoot))
-            {
-                throw new QiTechOsException($"{store.Render(basePath)} has no systemd-boot ({SystemdBootInBase}): declare the package systemd-boot");
-            }
-            Directory.CreateDirectory(esp + "/EFI/BOOT");
-            Directory.CreateDirectory(esp + "/EFI/systemd");
-            File.Copy(systemdBoot, esp + "/EFI/BOOT/BOOTX64.EFI");
-            File.Copy(systemdBoot, esp + "/EFI/systemd/systemd-bootx64.efi");
-            await DiskImageWriter.WriteAsync(output, disk, esp, staging, work, log, cancel, device);
+            InstallBootLoader(store, basePath, esp);
+            await DiskImageWriter.WriteAsync(output, disk, esp, staging, work, log, cancel);
         }
         finally
         {
@@ -63,7 +55,21 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>The machine's root as a folder: store, generation 1, deployment, top level, fstab.</summary>
+    /// <summary>systemd-boot from the base onto the ESP, as the firmware's fallback loader and under its own name.</summary>
+    public static void InstallBootLoader(LocalStore store, StorePath basePath, string esp)
+    {
+        var systemdBoot = store.PhysicalPath(basePath) + "/" + SystemdBootInBase;
+        if (!File.Exists(systemdBoot))
+        {
+            throw new QiTechOsException($"{store.Render(basePath)} has no systemd-boot ({SystemdBootInBase}): declare the package systemd-boot");
+        }
+        Directory.CreateDirectory(esp + "/EFI/BOOT");
+        Directory.CreateDirectory(esp + "/EFI/systemd");
+        File.Copy(systemdBoot, esp + "/EFI/BOOT/BOOTX64.EFI", overwrite: true);
+        File.Copy(systemdBoot, esp + "/EFI/systemd/systemd-bootx64.efi", overwrite: true);
+    }
+
+    /// <summary>The machine's root as a folder (a staging folder, or a mounted new root): store, generation 1, deployment, top level, fstab.</summary>
     public static async Task StageAsync(LocalStore store, StorePath system, StorePath basePath, string staging, DiskLayout disk, Action<string> log, CancellationToken cancel)
     {
         var layout = new SystemLayout(staging, store.Layout.StoreDir);

@@ -10,9 +10,9 @@ namespace QiTech.Os.Cli.Commands;
 
 /// <summary>
 /// <c>qitech-os install (--config FILE | --system PATH) --disk /dev/X [--yes]</c>, the original's
-/// nixos-setup.sh + nixos-install.sh: partitions the disk (GPT: ESP + root), formats it and
-/// installs the system as generation 1, exactly as <c>image</c> lays out an image, with fresh
-/// partition identifiers. It refuses a disk that is mounted, swap or held, and asks before
+/// nixos-setup.sh + nixos-install.sh: partitions the disk (GPT: ESP + root), formats it, mounts
+/// it and installs the system as generation 1 straight onto it (<see cref="DiskInstaller"/>), laid
+/// out as <c>image</c> lays out an image, with fresh partition identifiers. It refuses a disk that is mounted, swap or held, and asks before
 /// it wipes one unless <c>--yes</c>.
 /// </summary>
 public static class InstallCommand
@@ -69,8 +69,8 @@ public static class InstallCommand
                 }
             }
             Console.Error.WriteLine($"installing {store.Render(system)} onto {device.Path}");
-            await ImageBuilder.BuildAsync(store, system, device.Path, DiskLayout.Fresh(device.SizeBytes / DiskLayout.MiB * DiskLayout.MiB),
-                line => Console.Error.WriteLine(line), cancel, device: true);
+            await DiskInstaller.InstallAsync(store, system, device, DiskLayout.Fresh(device.SizeBytes / DiskLayout.MiB * DiskLayout.MiB),
+                line => Console.Error.WriteLine(line), cancel);
             Console.Out.WriteLine($"installed {store.Render(system)} onto {device.Path}");
             return 0;
         });
