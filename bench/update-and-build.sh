@@ -135,7 +135,7 @@ git -C "$machine" commit -qam "server code" && git -C "$machine" tag bench-3
 update_root="$work/update-root"
 install() { "$cli" --root "$update_root" update install "$1" --source "$machine" --config-file configuration/demo.yaml >/dev/null 2>&1; }
 t0=$(now); install bench-1; t1=$(now); install bench-2; t2=$(now); install bench-3; t3=$(now)
-[ "$(ls "$update_root/qitech/profiles" | grep -c link)" -eq 3 ] || { echo "expected three generations" >&2; exit 1; }
+[ "$(ls "$update_root/qitech/profiles" | grep -c -- '-link$')" -eq 3 ] || { echo "expected three generations" >&2; exit 1; }
 printf 'update install, first (builds server + CLI) : %6.2f s\n' "$(elapsed "$t0" "$t1")"
 printf 'update install, configuration change only   : %6.2f s (no package rebuilt)\n' "$(elapsed "$t1" "$t2")"
 printf 'update install, server code change          : %6.2f s (server and CLI published in the sandbox)\n' "$(elapsed "$t2" "$t3")"
@@ -163,7 +163,7 @@ grep -q 'fetched' "$work/machine-bench-3.log" || { echo "the machine fetched not
 if grep -qE '^(qitech-control-server|qitech-os|qitech-osd)> ' "$work/machine-bench-3.log"; then
   echo "the machine built a package instead of fetching it" >&2; exit 1
 fi
-[ "$(ls "$machine_root/qitech/profiles" | grep -c link)" -eq 2 ] || { echo "expected two generations on the machine" >&2; exit 1; }
+[ "$(ls "$machine_root/qitech/profiles" | grep -c -- '-link$')" -eq 2 ] || { echo "expected two generations on the machine" >&2; exit 1; }
 code_change=$(elapsed "$m1" "$m2")
 printf 'update install without the SDK, first (from cache)   : %6.2f s\n' "$(elapsed "$m0" "$m1")"
 printf 'update install without the SDK, server code change  : %6.2f s (cache hit; building it took %.2f s)\n' "$code_change" "$ci_code_change"
