@@ -59,6 +59,14 @@ public sealed class SystemTree(ILocalPathImporter importer)
         path.Length > 0 && !path.StartsWith('/') && !path.EndsWith('/') && !path.Contains('\0')
         && path.Split('/').All(s => s is not ("" or "." or ".."));
 
+    /// <summary>True when a file's text or a link's target names <paramref name="text"/> (a store path's hash part), as the store's reference scan would find it.</summary>
+    public bool Mentions(string text)
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        return entries.Values.Any(e => e.SymlinkTarget?.Contains(text, StringComparison.Ordinal) == true
+            || e.Contents != null && e.Contents.AsSpan().IndexOf(bytes) >= 0);
+    }
+
     /// <summary>Writes the tree into an empty or missing directory.</summary>
     public void WriteTo(string directory)
     {
