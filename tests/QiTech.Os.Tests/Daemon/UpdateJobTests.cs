@@ -59,9 +59,9 @@ public sealed class UpdateJobTests : IDisposable
         "system:\n  hostName: machine\nnetworking:\n  firewall:\n    enable: false\n"
         + "systemd:\n  services:\n    app:\n      wantedBy: [multi-user.target]\n      serviceConfig:\n        ExecStart: /bin/sleep " + sleep + "\n";
 
-    /// <summary>A package built in the sandbox by a script.</summary>
+    /// <summary>A package built in the sandbox by a script, in the system (a package nothing references is not built).</summary>
     private static string Package(string name, string script) =>
-        $"packages:\n  {name}:\n    build:\n      script: '{script}'\n";
+        $"packages:\n  {name}:\n    build:\n      script: '{script}'\nenvironment:\n  systemPackages: [{name}]\n";
 
     private void Tag(string tag, string machine, int day)
     {

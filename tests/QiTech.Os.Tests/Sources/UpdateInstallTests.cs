@@ -163,7 +163,7 @@ public sealed class UpdateInstallTests : IDisposable
     [Fact]
     public void A_failing_package_build_activates_nothing()
     {
-        _repo.Write("machine.yaml", "packages:\n  broken:\n    build:\n      script: echo no compiler here; exit 7\n");
+        _repo.Write("machine.yaml", "packages:\n  broken:\n    build:\n      script: echo no compiler here; exit 7\nenvironment:\n  systemPackages: [broken]\n");
         _repo.Commit("a package that cannot build", 6);
 
         var r = OurCli.Run("--root", Root, "update", "install", "main", "--source", _repo.Path);
@@ -209,7 +209,8 @@ public sealed class UpdateInstallTests : IDisposable
     public void A_source_inside_the_installed_tree_is_taken_whole_even_when_the_root_lies_in_a_work_tree()
     {
         _repo.Write("tools/greeting.txt", "hi\n");
-        _repo.Write("machine.yaml", "packages:\n  greeter:\n    build:\n      source: ./tools\n      script: cat \"$src/greeting.txt\" > \"$out\"\n");
+        _repo.Write("machine.yaml", "packages:\n  greeter:\n    build:\n      source: ./tools\n      script: mkdir \"$out\"; cat \"$src/greeting.txt\" > \"$out/greeting\"\n"
+            + "environment:\n  systemPackages: [greeter]\n");
         _repo.Commit("a package from a subfolder", 6);
         // A demo root inside a checkout that ignores it: git must not decide what the tree holds.
         var outer = _temp.Combine("outer");
@@ -221,8 +222,8 @@ public sealed class UpdateInstallTests : IDisposable
         var r = OurCli.Run("--root", root, "update", "install", "main", "--source", _repo.Path);
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var package = Assert.Single(Directory.GetFiles(Path.Combine(root, "qitech", "store"), "*-greeter"));
-        Assert.Equal("hi\n", File.ReadAllText(package));
+        var package = Assert.Single(Directory.GetDirectories(Path.Combine(root, "qitech", "store"), "*-greeter"));
+        Assert.Equal("hi\n", File.ReadAllText(Path.Combine(package, "greeting")));
     }
 
     public void Dispose() => _temp.Dispose();
