@@ -46,7 +46,7 @@ public sealed class DerivationBuilder
             throw new Errors.BadInputException($"{_store.Render(path)} was not built here (no derivation recorded), so it cannot be rebuilt");
         }
         var recorded = DerivationParser.Parse(File.ReadAllText(_store.PhysicalPath(deriver)), Layout.StoreDir, _store.Render(deriver));
-        var derivation = recorded with { HostInputs = recorded.HostInputs.Select(h => HostInputs.Matching(h, cancel)).ToList() };
+        var derivation = recorded with { HostInputs = recorded.HostInputs.Select(h => HostInputs.Matching(h)).ToList() };
         if (!_hasher.Resolve(derivation).Outputs.Values.Contains(path))
         {
             throw new BuildException($"{_store.Render(deriver)} does not produce {_store.Render(path)} on this host");
@@ -87,7 +87,7 @@ public sealed class DerivationBuilder
         }
         _store.AddText(derivation.Name + ".drv", resolved.ATerm, derivation.InputPaths.ToList());
         // Evaluation named the host inputs by their pins; building needs this host to have them.
-        derivation = derivation with { HostInputs = [.. derivation.HostInputs.Select(h => HostInputs.Matching(h, cancel))] };
+        derivation = derivation with { HostInputs = [.. derivation.HostInputs.Select(h => HostInputs.Matching(h))] };
         var work = buildsDir + "/" + resolved.Out.HashPart + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         try
         {

@@ -128,14 +128,14 @@ public static partial class HostInputs
     /// The host input a derivation names, if this host has it in the same version, for a build
     /// to bind; a different version would build something else, so it is refused with both versions.
     /// </summary>
-    public static HostInput Matching(HostInput recorded, CancellationToken cancel)
+    public static HostInput Matching(HostInput recorded)
     {
         HostInput current;
         try
         {
             current = recorded.Name switch
             {
-                DotnetSdkName => DotnetSdk(cancel),
+                DotnetSdkName => InstalledDotnetSdk() ?? throw new BuildException("no .NET SDK is installed on this machine"),
                 NativeToolchainName => File.Exists(Gcc)
                     ? NativeToolchain()
                     : throw new BuildException("a NativeAOT publish links with gcc, which this machine lacks (Debian packages gcc, libc6-dev and zlib1g-dev)"),

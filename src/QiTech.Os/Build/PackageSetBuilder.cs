@@ -20,15 +20,16 @@ public sealed class PackageSetBuilder(LocalStore store)
     public IEnumerable<Nix.StorePath> OutputsOf(Derivation derivation) => _builder.Resolve(derivation).Outputs.Values;
 
     /// <summary>
-    /// Builds every derivation whose outputs are not valid yet (with <paramref name="check"/>:
+    /// Builds every derivation whose output is in <paramref name="wanted"/> (all of them when
+    /// null) and not valid yet, with what those take as input (with <paramref name="check"/>:
     /// rebuilds every one and fails when the bits differ). Cancelling kills the running
     /// sandbox; what finished before stays registered, nothing partial does.
     /// </summary>
     public async Task<IReadOnlyList<BuildResult>> BuildAsync(IReadOnlyList<Derivation> derivations, IPackageBuildProgress? progress = null,
-        bool check = false, CancellationToken cancel = default)
+        bool check = false, IReadOnlySet<Nix.StorePath>? wanted = null, CancellationToken cancel = default)
     {
         progress ??= new NoProgress();
-        derivations = Needed(derivations, check);
+        derivations = Needed(derivations, wanted, check);
         var resolved = derivations.Select(_builder.Resolve).ToList();
         // Estimates for what will really run: a valid output costs nothing.
         var estimate = new BuildEstimate(resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid) ? _times.Last(r.Derivation.Name) : TimeSpan.Zero).ToList());
@@ -66,20 +67,28 @@ public sealed class PackageSetBuilder(LocalStore store)
     }
 
     /// <summary>
-    /// The derivations to go through: one whose output only later ones take as input (a NuGet
-    /// feed) is realized only when one of those is built, so a machine that fetched a package
-    /// from a cache never downloads what building it would have needed.
+    /// The derivations to go through: the wanted ones, and each one a derivation that is built
+    /// takes as input (a NuGet feed, a package another builds with). So a package the system does
+    /// not hold is left alone, and a machine that fetched a package from a cache never downloads
+    /// what building it would have needed.
     /// </summary>
-    private List<Derivation> Needed(IReadOnlyList<Derivation> derivations, bool check)
+    private List<Derivation> Needed(IReadOnlyList<Derivation> derivations, IReadOnlySet<Nix.StorePath>? wanted, bool check)
     {
         var resolved = derivations.Select(_builder.Resolve).ToList();
-        var needed = new bool[derivations.Count];
-        for (var i = derivations.Count - 1; i >= 0; i--)
+        var builds = resolved.Select(r => check || !r.Outputs.Values.All(store.IsValid)).ToList();
+        var go = resolved.Select(r => wanted == null || wanted.Contains(r.Out)).ToArray();
+        for (var changed = true; changed;)
         {
-            var dependents = Enumerable.Range(i + 1, derivations.Count - i - 1).Where(j => derivations[j].InputPaths.Contains(resolved[i].Out)).ToList();
-            needed[i] = dependents.Count == 0 || dependents.Any(j => needed[j] && (check || !resolved[j].Outputs.Values.All(store.IsValid)));
+            changed = false;
+            for (var i = 0; i < derivations.Count; i++)
+            {
+                if (!go[i] && Enumerable.Range(0, derivations.Count).Any(j => go[j] && builds[j] && derivations[j].InputPaths.Contains(resolved[i].Out)))
+                {
+                    go[i] = changed = true;
+                }
+            }
         }
-        return [.. derivations.Where((_, i) => needed[i])];
+        return [.. derivations.Where((_, i) => go[i])];
     }
 
     private sealed class NoProgress : IPackageBuildProgress;

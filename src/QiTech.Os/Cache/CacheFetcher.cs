@@ -194,7 +194,7 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             // The NAR parser reads synchronously; run it off the caller's thread.
             await Task.Run(() =>
             {
-                ReadNar(info, place, temp, narHashing, () => info.Compression.Decompress(new NonClosing(compressed), place),
+                ReadNar(info, place, temp, narHashing, () => info.Compression.Decompress(new CountingStream(compressed), place),
                     info.Compression == CacheCompression.None ? onBytes : null, cancel);
                 // What the decompressor did not need still counts towards the file's hash.
                 compressed.CopyTo(Stream.Null);
@@ -236,38 +236,10 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
         }
     }
 
-    /// <summary>Keeps the download open when the decompressor is disposed (the verifier reads its tail).</summary>
-    private sealed class NonClosing(Stream inner) : Stream
-    {
-        private long _position;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        // The xz reader asks where it is, to find block padding.
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     /// <summary>The decompressed NAR, refused past the size the signed narinfo declares (a decompression bomb stops there).</summary>
-    private sealed class LimitedStream(Stream inner, long limit, string place, Action<long>? onRead) : Stream
+    private sealed class LimitedStream(Stream inner, long limit, string place, Action<long>? onRead) : ForwardReadStream
     {
         private long _count;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -281,14 +253,6 @@ public sealed class CacheFetcher(LocalStore store, IReadOnlyList<ICacheTransport
             return n;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _count; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override long BytesRead => _count;
     }
 }

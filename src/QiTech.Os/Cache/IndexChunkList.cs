@@ -32,7 +32,7 @@ internal static class IndexChunkList
     {
         var magic = new byte[Magic.Length];
         Span<byte> record = stackalloc byte[Sha256Digest.Size + 4];
-        if (!TryFill(input, magic) || !magic.AsSpan().SequenceEqual(Magic) || !TryFill(input, record[..4]))
+        if (input.ReadAtLeast(magic, Magic.Length, throwOnEndOfStream: false) < Magic.Length || !magic.AsSpan().SequenceEqual(Magic) || input.ReadAtLeast(record[..4], 4, throwOnEndOfStream: false) < 4)
         {
             throw new CacheException($"{place}: is not an index chunk list");
         }
@@ -41,7 +41,7 @@ internal static class IndexChunkList
         long total = 0;
         for (var i = 0u; i < count; i++)
         {
-            if (!TryFill(input, record))
+            if (input.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) < record.Length)
             {
                 throw new CacheException($"{place}: is truncated");
             }
@@ -58,20 +58,5 @@ internal static class IndexChunkList
             throw new CacheException($"{place}: has data after its chunks");
         }
         return chunks;
-    }
-
-    private static bool TryFill(Stream input, Span<byte> target)
-    {
-        var done = 0;
-        while (done < target.Length)
-        {
-            var n = input.Read(target[done..]);
-            if (n == 0)
-            {
-                return false;
-            }
-            done += n;
-        }
-        return true;
     }
 }

@@ -69,7 +69,7 @@ public sealed class NarIndex
     public static NarIndex Read(Stream input, long narSize, string place)
     {
         var magic = new byte[Magic.Length];
-        if (!TryFill(input, magic) || !magic.AsSpan().SequenceEqual(Magic))
+        if (input.ReadAtLeast(magic, Magic.Length, throwOnEndOfStream: false) < Magic.Length || !magic.AsSpan().SequenceEqual(Magic))
         {
             throw Bad(place, "does not start with the index magic");
         }
@@ -78,7 +78,7 @@ public sealed class NarIndex
         Span<byte> head = stackalloc byte[1 + Sha256Digest.Size + 8];
         while (true)
         {
-            if (!TryFill(input, head[..1]))
+            if (input.ReadAtLeast(head[..1], 1, throwOnEndOfStream: false) < 1)
             {
                 throw Bad(place, "ends without its end record");
             }
@@ -95,7 +95,7 @@ public sealed class NarIndex
                     }
                     return new NarIndex(records);
                 case (byte)'L':
-                    if (!TryFill(input, head[1..5]))
+                    if (input.ReadAtLeast(head[1..5], 4, throwOnEndOfStream: false) < 4)
                     {
                         throw Bad(place, "is truncated");
                     }
@@ -105,7 +105,7 @@ public sealed class NarIndex
                         throw Bad(place, $"has a literal of {length} bytes past the NAR's {narSize}");
                     }
                     var bytes = new byte[length];
-                    if (!TryFill(input, bytes))
+                    if (input.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
                     {
                         throw Bad(place, "is truncated");
                     }
@@ -113,7 +113,7 @@ public sealed class NarIndex
                     records.Add(NarIndexRecord.Literal(bytes));
                     break;
                 case (byte)'F':
-                    if (!TryFill(input, head[1..]))
+                    if (input.ReadAtLeast(head[1..], head.Length - 1, throwOnEndOfStream: false) < head.Length - 1)
                     {
                         throw Bad(place, "is truncated");
                     }
@@ -132,19 +132,4 @@ public sealed class NarIndex
     }
 
     private static CacheException Bad(string place, string what) => new($"{place}: {what}");
-
-    private static bool TryFill(Stream input, Span<byte> target)
-    {
-        var done = 0;
-        while (done < target.Length)
-        {
-            var n = input.Read(target[done..]);
-            if (n == 0)
-            {
-                return false;
-            }
-            done += n;
-        }
-        return true;
-    }
 }

@@ -1,4 +1,5 @@
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Cache;
 
@@ -7,14 +8,12 @@ namespace QiTech.Os.Cache;
 /// from the local file that holds them (the store's own copy or a downloaded blob). Nothing
 /// here is checked; the reader hashes the result against the signed NarHash.
 /// </summary>
-internal sealed class NarIndexStream(NarIndex index, IReadOnlyDictionary<Sha256Digest, string> contents, string place) : Stream
+internal sealed class NarIndexStream(NarIndex index, IReadOnlyDictionary<Sha256Digest, string> contents, string place) : ForwardReadStream
 {
     private int _record = -1;
     private long _offsetInRecord;
     private FileStream? _file;
     private long _position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -71,15 +70,7 @@ internal sealed class NarIndexStream(NarIndex index, IReadOnlyDictionary<Sha256D
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _position;
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Cache;
 
@@ -7,15 +8,13 @@ namespace QiTech.Os.Cache;
 /// Reads a download through SHA-256, counting bytes and reporting them as they come, and
 /// refusing to read past the size the narinfo declared (a cache cannot make us fill the disk).
 /// </summary>
-internal sealed class VerifyingReadStream(Stream inner, long? limit, Action<long>? onRead, string place) : Stream
+internal sealed class VerifyingReadStream(Stream inner, long? limit, Action<long>? onRead, string place) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long Count { get; private set; }
 
     public Sha256Digest Finish() => new(_hash.GetHashAndReset());
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -45,15 +44,7 @@ internal sealed class VerifyingReadStream(Stream inner, long? limit, Action<long
         onRead?.Invoke(data.Length);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => Count; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => Count;
 
     protected override void Dispose(bool disposing)
     {

@@ -100,13 +100,15 @@ public static class SystemBuilder
         bool check = false, CancellationToken cancel = default)
     {
         var builder = new PackageSetBuilder(store);
-        var packages = check ? prepared.Packages : Referenced(prepared, builder);
-        if (!check)
+        // What the system holds (its tree names the output), not what building it takes (a NuGet
+        // feed) nor a package declared but unused (the demo's qitech-osd, which the demo runs
+        // itself), as Nix builds only a system's closure; a check rebuilds every package.
+        var tree = Render(prepared.Evaluation);
+        var wanted = check ? null : prepared.Packages.SelectMany(builder.OutputsOf).Where(o => tree.Mentions(o.HashPart)).ToHashSet();
+        if (wanted != null)
         {
             var settings = SubstitutersModule.Settings(prepared.Evaluation.Config);
-            // What the system holds: the packages and its base, not what building them takes (a NuGet feed).
-            var inputs = packages.SelectMany(d => d.InputPaths).ToHashSet();
-            var outputs = packages.SelectMany(d => builder.OutputsOf(d)).Where(o => !inputs.Contains(o)).ToList();
+            var outputs = wanted.ToList();
             if (prepared.Base is { } pinned)
             {
                 outputs.Add(BaseDerivation.OutputOf(BaseDerivation.Create(pinned), store.Layout.StoreDir));
@@ -114,13 +116,13 @@ public static class SystemBuilder
             var report = progress ?? new SilentProgress();
             await new PackageSubstituter(store, settings).FetchAsync(outputs, new FetchReporter(report), line => report.Log("substitute", line), cancel);
         }
-        var results = await builder.BuildAsync(packages, progress, check, cancel);
+        var results = await builder.BuildAsync(prepared.Packages, progress, check, wanted, cancel);
         if (prepared.Base is { } baseLock)
         {
             var output = BaseDerivation.OutputOf(BaseDerivation.Create(baseLock), store.Layout.StoreDir);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var built = !store.IsValid(output);
-            progress?.Starting(BaseDerivation.Name, packages.Count, packages.Count + 1);
+            progress?.Starting(BaseDerivation.Name, results.Count, results.Count + 1);
             if (built)
             {
                 await BaseBuilder.BuildAsync(store, baseLock, line => progress?.Log(BaseDerivation.Name, line), cancel);
@@ -128,33 +130,6 @@ public static class SystemBuilder
             progress?.Finished(BaseDerivation.Name, output, built, clock.Elapsed);
         }
         return results;
-    }
-
-    /// <summary>
-    /// The packages the system references (its tree names their output) and what building them
-    /// takes (a NuGet feed, a package another one builds with): a package declared but
-    /// referenced by nothing (the demo's qitech-osd, which the demo runs itself) is neither
-    /// fetched nor built, as Nix builds only what a system needs, so a machine without the SDK
-    /// is not asked to build it.
-    /// </summary>
-    private static IReadOnlyList<Derivation> Referenced(PreparedSystem prepared, PackageSetBuilder builder)
-    {
-        var tree = Render(prepared.Evaluation);
-        var packages = prepared.Packages;
-        var outputs = packages.Select(d => builder.OutputsOf(d).ToList()).ToList();
-        var keep = outputs.Select(o => o.Any(path => tree.Mentions(path.HashPart))).ToArray();
-        for (var changed = true; changed;)
-        {
-            changed = false;
-            for (var i = 0; i < packages.Count; i++)
-            {
-                if (!keep[i] && Enumerable.Range(0, packages.Count).Any(j => keep[j] && outputs[i].Any(packages[j].InputPaths.Contains)))
-                {
-                    keep[i] = changed = true;
-                }
-            }
-        }
-        return [.. packages.Where((_, i) => keep[i])];
     }
 
     private sealed class SilentProgress : IPackageBuildProgress;

@@ -14,21 +14,14 @@ namespace QiTech.Os.Image;
 /// </summary>
 public static class DiskImageWriter
 {
-    /// <summary>The Debian packages whose programs this needs.</summary>
-    public static readonly IReadOnlyList<(string Program, string Package)> Tools =
+    /// <summary>The programs this needs, with their Debian packages.</summary>
+    private static readonly IReadOnlyList<(string Program, string Package)> Tools =
     [
         ("/usr/sbin/mkfs.vfat", "dosfstools"), ("/usr/bin/mcopy", "mtools"), ("/usr/bin/mmd", "mtools"),
         ("/usr/sbin/mkfs.ext4", "e2fsprogs"), ("/usr/sbin/sfdisk", "fdisk"), ("/usr/bin/dd", "coreutils"),
     ];
 
-    public static void CheckTools()
-    {
-        var missing = Tools.Where(t => !File.Exists(t.Program)).Select(t => $"{t.Program} ({t.Package})").ToList();
-        if (missing.Count > 0)
-        {
-            throw new QiTechOsException("making a disk image needs " + string.Join(", ", missing));
-        }
-    }
+    public static void CheckTools() => DiskTools.Require("making a disk image", Tools);
 
     /// <summary>Writes the disk to the image file <paramref name="output"/>, made as <c>.partial</c> and renamed when whole.</summary>
     public static async Task WriteAsync(string output, DiskLayout layout, string espTree, string rootTree, string workDir, Action<string> log,
@@ -81,14 +74,7 @@ public static class DiskImageWriter
         }
     }
 
-    private static async Task Run(CancellationToken cancel, string program, IEnumerable<string> args)
-    {
-        var environment = new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1", ["E2FSPROGS_FAKE_TIME"] = "315532800" };
-        var lines = new List<string>();
-        var exit = await ProcessRunner.RunLinesAsync(new ProcessCommand(program, [.. args]) { Environment = environment }, lines.Add, cancel);
-        if (exit != 0)
-        {
-            throw new QiTechOsException($"{Path.GetFileName(program)} failed (exit {exit}): {string.Join(" / ", lines.TakeLast(3))}");
-        }
-    }
+    /// <summary>Runs one of the tools with a fixed clock (file system times) and without mtools' geometry check.</summary>
+    private static Task Run(CancellationToken cancel, string program, IEnumerable<string> args) =>
+        DiskTools.RunAsync(program, args, cancel, environment: new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1", ["E2FSPROGS_FAKE_TIME"] = "315532800" });
 }

@@ -28,31 +28,27 @@ public static class DiskInstaller
     {
         var basePath = BaseDeployment.BaseOf(store.Layout, system)
             ?? throw new BadInputException($"{store.Render(system)} has no base: only a whole system installs onto a disk (system.base.enable: true)");
-        var missing = Tools.Where(t => !File.Exists(t.Program)).Select(t => $"{t.Program} ({t.Package})").ToList();
-        if (missing.Count > 0)
-        {
-            throw new QiTechOsException("installing onto a disk needs " + string.Join(", ", missing));
-        }
+        DiskTools.Require("installing onto a disk", Tools);
         if (!Posix.IsRoot)
         {
             throw new QiTechOsException("installing onto a disk needs root");
         }
         log($"partitioning {device.Path}");
-        await Run(cancel, "/usr/sbin/sfdisk", ["--quiet", "--wipe", "always", device.Path], disk.SfdiskScript());
+        await DiskTools.RunAsync("/usr/sbin/sfdisk", ["--quiet", "--wipe", "always", device.Path], cancel, disk.SfdiskScript());
         var (esp, root) = await PartitionsAsync(device, cancel);
         log($"formatting {esp} (EFI system partition) and {root} (root, {disk.RootBytes / DiskLayout.MiB} MiB)");
-        await Run(cancel, "/usr/sbin/mkfs.vfat", ["-F", "32", "-n", "QITECH-ESP", "-i", disk.EspVolumeId.ToString("x8", CultureInfo.InvariantCulture), esp]);
-        await Run(cancel, "/usr/sbin/mkfs.ext4", ["-q", "-F", "-L", DiskLayout.RootLabel, "-U", disk.RootFileSystem.ToString("D"),
-            "-E", $"root_owner=0:0,hash_seed={disk.RootFileSystem:D}", root]);
+        await DiskTools.RunAsync("/usr/sbin/mkfs.vfat", ["-F", "32", "-n", "QITECH-ESP", "-i", disk.EspVolumeId.ToString("x8", CultureInfo.InvariantCulture), esp], cancel);
+        await DiskTools.RunAsync("/usr/sbin/mkfs.ext4", ["-q", "-F", "-L", DiskLayout.RootLabel, "-U", disk.RootFileSystem.ToString("D"),
+            "-E", $"root_owner=0:0,hash_seed={disk.RootFileSystem:D}", root], cancel);
         var target = Path.Combine(Path.GetTempPath(), $"qitech-install-{Environment.ProcessId}");
         Directory.CreateDirectory(target);
         var mounted = new Stack<string>();
         try
         {
-            await Run(cancel, "/usr/bin/mount", ["-t", "ext4", root, target]);
+            await DiskTools.RunAsync("/usr/bin/mount", ["-t", "ext4", root, target], cancel);
             mounted.Push(target);
             Directory.CreateDirectory(target + "/boot");
-            await Run(cancel, "/usr/bin/mount", ["-t", "vfat", "-o", "umask=0077", esp, target + "/boot"]);
+            await DiskTools.RunAsync("/usr/bin/mount", ["-t", "vfat", "-o", "umask=0077", esp, target + "/boot"], cancel);
             mounted.Push(target + "/boot");
             await ImageBuilder.StageAsync(store, system, basePath, target, disk, log, cancel);
             ImageBuilder.InstallBootLoader(store, basePath, target + "/boot");
@@ -67,7 +63,7 @@ public static class DiskInstaller
             while (mounted.TryPop(out var mount))
             {
                 // Even when the install failed or was cancelled: a mounted target would block the next try.
-                await Run(CancellationToken.None, "/usr/bin/umount", [mount]);
+                await DiskTools.RunAsync("/usr/bin/umount", [mount], CancellationToken.None);
             }
             Directory.Delete(target);
         }
@@ -78,7 +74,7 @@ public static class DiskInstaller
     {
         // sfdisk asked the kernel to read the new table; a kernel without a GPT parser (or a
         // loop device without partition scanning) is told the partitions one by one instead.
-        await Run(cancel, "/usr/bin/partx", ["--update", device.Path]);
+        await DiskTools.RunAsync("/usr/bin/partx", ["--update", device.Path], cancel);
         for (var waited = 0; waited < 100; waited++)
         {
             var partitions = BlockDevice.Open(device.Path).Partitions.Select(p => "/dev/" + p).ToList();
@@ -89,17 +85,5 @@ public static class DiskInstaller
             await Task.Delay(100, cancel);
         }
         throw new QiTechOsException($"{device.Path}: the kernel shows no two new partitions after partitioning");
-    }
-
-    private static async Task Run(CancellationToken cancel, string program, IEnumerable<string> args, string? input = null)
-    {
-        var result = await ProcessRunner.RunAsync(new ProcessCommand(program, [.. args])
-        {
-            Input = input == null ? null : System.Text.Encoding.UTF8.GetBytes(input),
-        }, cancel);
-        if (result.ExitCode != 0)
-        {
-            throw new QiTechOsException($"{Path.GetFileName(program)} failed (exit {result.ExitCode}): {result.Stderr.Trim()}");
-        }
     }
 }
