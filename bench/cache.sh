@@ -30,7 +30,9 @@ n2=$(cd "$out" && mkdir -p v2 && rm -rf v2/payload && cp -a "$payload2" v2/paylo
 [ "$n2" = "$p2" ] || { echo "second store paths differ from nix's" >&2; exit 1; }
 
 disk() { du -s -B1 "$1" | cut -f1; }
-bytes() { du -s -b "$1" | cut -f1; }
+# Apparent bytes: the sum of the files' sizes, what a file server stores and serves (du -b would
+# also count the folders' own entries, which no client downloads).
+bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 # What a machine with the first version downloads from nix's cache: the second's NAR file.
 nix_nar_bytes() { stat -c %s "$1/$(sed -n 's/^URL: //p' "$1/$(basename "$2" | cut -c1-32).narinfo")"; }
 declare -a push_ours push_nix push_ostree fetch_ours fetch_nix fetch_ostree push_layer
@@ -78,7 +80,7 @@ done
 "$ours" --root "$mo" --store-dir /nix/store store verify --check-contents >/dev/null
 files=$(find "$payload" -type f | wc -l)
 echo "payload: $(du -sh "$payload" | cut -f1) in $files files; second version changes one file of $changed_bytes bytes; $runs runs; medians"
-echo "sizes are disk usage (du -B1, whole blocks) unless marked apparent; the last run's sizes"
+echo "sizes are disk usage (du -B1, whole blocks) unless marked apparent (the files' own sizes); the last run's sizes"
 row "measure" "ours" "nix" "ratio"
 row "push one version (ms)" "$(median "${push_ours[@]}")" "$(median "${push_nix[@]}")" "$(ratio "$(median "${push_ours[@]}")" "$(median "${push_nix[@]}")")"
 row "cache size after one version (bytes)" "$size_ours" "$size_nix" "$(ratio "$size_ours" "$size_nix")"

@@ -68,52 +68,63 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     private async Task<long> PushOneAsync(StorePath path, CancellationToken cancel)
     {
         var info = store.QueryPathInfo(path) ?? throw new CacheException($"{store.Render(path)}: not a valid store path");
+        var (physical, shown) = (store.PhysicalPath(path), store.Render(path));
         var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        var frames = new Dictionary<Sha256Digest, Task<string>>();
+        using var limit = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         try
         {
-            // One read of the tree: NAR bytes are hashed (to check the store) and compressed;
-            // the compressed bytes are hashed again on their way to the file.
-            Sha256Digest narHash;
-            long narSize;
-            Sha256Digest fileHash;
-            long fileSize;
-            IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)>? files;
-            using var indexBytes = new MemoryStream();
-            await using (var file = nar ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16) : Stream.Null)
+            var fileHash = info.NarHash;
+            var fileSize = info.NarSize;
+            if (!fileLayer)
             {
-                using var fileHashing = new HashingStream(file);
-                using (var compressor = nar ? new CompressionStream(fileHashing, zstdLevel, leaveOpen: true) : null)
+                (fileHash, fileSize) = await Task.Run(() => WriteNar(physical, shown, info, temp, cancel), cancel);
+            }
+            else
+            {
+                // A first read only hashes (cheap), so that the compressing can then be shared
+                // out: each large file compressed once, as its blob and as a frame of the NAR.
+                var (index, files) = await Task.Run(() => Index(physical, shown, info, cancel), cancel);
+                var layer = new FileLayerPusher(cache, zstdLevel);
+                var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
+                var large = nar ? files.Where(f => f.Value.Size >= FramedNarWriter.OwnFrameFrom).ToList() : [];
+                foreach (var (content, (relativePath, _)) in large)
                 {
-                    compressor?.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
-                    using var narHashing = new HashingStream(compressor ?? Stream.Null);
-                    using var buffered = new BufferedStream(narHashing, 1 << 16);
-                    using var index = fileLayer ? new NarIndexSink(indexBytes) : null;
-                    INarSink sink = index is null ? new NarSerializer(buffered) : new NarTee(new NarSerializer(buffered), index);
-                    FileSystemNarSource.Read(store.PhysicalPath(path), sink, cancel);
-                    buffered.Flush();
-                    index?.Finish();
-                    files = index?.Files;
-                    narHash = narHashing.Finish();
-                    narSize = narHashing.BytesWritten;
+                    frames[content] = Task.Run(async () =>
+                    {
+                        await limit.WaitAsync(cancel);
+                        try
+                        {
+                            return layer.StageFile(physical, shown, content, relativePath, cancel);
+                        }
+                        finally
+                        {
+                            limit.Release();
+                        }
+                    }, cancel);
                 }
-                fileHash = fileHashing.Finish();
-                fileSize = fileHashing.BytesWritten;
-            }
-            if (narHash != info.NarHash)
-            {
-                throw new CacheException($"{store.Render(path)}: its contents no longer match the store's record (run 'qitech-os store verify --check-contents')");
-            }
-            if (files is not null)
-            {
-                await new FileLayerPusher(cache, zstdLevel).PushAsync(store.PhysicalPath(path), store.Render(path), info.NarHash,
-                    indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), files, cancel);
+                var narWritten = nar
+                    ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                    : Task.FromResult((info.NarHash, info.NarSize));
+                var smallBlobs = needsLayer
+                    ? layer.PushBlobsAsync(physical, shown, files.Where(f => !frames.ContainsKey(f.Key)), cancel)
+                    : Task.FromResult(0L);
+                await Task.WhenAll(narWritten, smallBlobs);
+                (fileHash, fileSize) = await narWritten;
+                foreach (var (content, frame) in frames)
+                {
+                    var staged = await frame;
+                    if (needsLayer)
+                    {
+                        await layer.PushStagedBlobAsync(content, staged, cancel);
+                    }
+                }
+                if (needsLayer)
+                {
+                    await layer.PushIndexAsync(info.NarHash, index, cancel);
+                }
             }
             var compression = nar ? CacheCompression.Zstd : CacheCompression.None;
-            if (!nar)
-            {
-                // The NAR as it would be, uncompressed: named, never written.
-                (fileHash, fileSize) = (narHash, narSize);
-            }
             var url = $"nar/{fileHash.ToBase32()}.nar{compression.Extension()}";
             if (nar)
             {
@@ -126,6 +137,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 signatures.RemoveAll(s => s.StartsWith(key.Name + ":", StringComparison.Ordinal));
                 signatures.Add(signature);
             }
+            // Without the NAR, the narinfo names it as it would be, uncompressed: named, never written.
             var narInfo = new NarInfo(path, url, compression, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
             File.Delete(temp);
@@ -136,6 +148,66 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         finally
         {
             File.Delete(temp);
+            // Frames still being made when something failed: wait for them, then remove what they staged.
+            await Task.WhenAny(Task.WhenAll(frames.Values));
+            foreach (var frame in frames.Values.Where(f => f.IsCompletedSuccessfully))
+            {
+                File.Delete(frame.Result);
+            }
+        }
+    }
+
+    /// <summary>Reads the tree once, hashing: the file layer's index and the files it names, the NAR hash checked against the store's record.</summary>
+    private static (ReadOnlyMemory<byte> Index, IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files) Index(
+        string physical, string shown, PathInfo info, CancellationToken cancel)
+    {
+        var indexBytes = new MemoryStream();
+        using var narHashing = new HashingStream();
+        using var buffered = new BufferedStream(narHashing, 1 << 16);
+        using var index = new NarIndexSink(indexBytes);
+        FileSystemNarSource.Read(physical, new NarTee(new NarSerializer(buffered), index), cancel);
+        buffered.Flush();
+        index.Finish();
+        CheckNarHash(shown, info, narHashing.Finish());
+        return (indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), index.Files);
+    }
+
+    /// <summary>The compressed NAR in one stream, for a cache without the file layer. Returns its file hash and size.</summary>
+    private (Sha256Digest, long) WriteNar(string physical, string shown, PathInfo info, string temp, CancellationToken cancel)
+    {
+        using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var fileHashing = new HashingStream(file);
+        using (var compressor = new CompressionStream(fileHashing, zstdLevel, leaveOpen: true))
+        {
+            compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
+            using var narHashing = new HashingStream(compressor);
+            using var buffered = new BufferedStream(narHashing, 1 << 16);
+            FileSystemNarSource.Read(physical, new NarSerializer(buffered), cancel);
+            buffered.Flush();
+            CheckNarHash(shown, info, narHashing.Finish());
+        }
+        return (fileHashing.Finish(), fileHashing.BytesWritten);
+    }
+
+    /// <summary>The compressed NAR as frames (<see cref="FramedNarWriter"/>), large files' frames taken from <paramref name="frames"/> as they are done. Returns its file hash and size.</summary>
+    private (Sha256Digest, long) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
+        IReadOnlyDictionary<Sha256Digest, Task<string>> frames, CancellationToken cancel)
+    {
+        using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var fileHashing = new HashingStream(file);
+        using (var writer = new FramedNarWriter(fileHashing, zstdLevel, content => frames.TryGetValue(content, out var frame) ? frame.GetAwaiter().GetResult() : null, shown))
+        {
+            FileSystemNarSource.Read(physical, writer, cancel);
+            CheckNarHash(shown, info, writer.Finish().NarHash);
+        }
+        return (fileHashing.Finish(), fileHashing.BytesWritten);
+    }
+
+    private static void CheckNarHash(string shown, PathInfo info, Sha256Digest narHash)
+    {
+        if (narHash != info.NarHash)
+        {
+            throw new CacheException($"{shown}: its contents no longer match the store's record (run 'qitech-os store verify --check-contents')");
         }
     }
 }

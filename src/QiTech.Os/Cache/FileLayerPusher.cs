@@ -16,51 +16,95 @@ namespace QiTech.Os.Cache;
 /// </summary>
 internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
 {
-    /// <summary>Uploads what is missing of <paramref name="index"/> (uncompressed) and the files it names. Returns bytes written to the cache.</summary>
-    public async Task<long> PushAsync(string physicalPath, string shown, Sha256Digest narHash, ReadOnlyMemory<byte> index,
-        IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> files, CancellationToken cancel)
+    /// <summary>Whether the cache already holds this NAR's file layer (its chunk list is written last).</summary>
+    public Task<bool> HasLayerAsync(Sha256Digest narHash, CancellationToken cancel) => cache.ExistsAsync(NarIndex.FileName(narHash), cancel);
+
+    /// <summary>Uploads the blobs the cache lacks of these files, compressing each. Returns bytes written to the cache.</summary>
+    public async Task<long> PushBlobsAsync(string physicalPath, string shown,
+        IEnumerable<KeyValuePair<Sha256Digest, (byte[] RelativePath, long Size)>> files, CancellationToken cancel)
     {
-        var indexName = NarIndex.FileName(narHash);
-        if (await cache.ExistsAsync(indexName, cancel))
-        {
-            return 0;
-        }
-        var chunks = IndexChunker.Split(index.Span).Select(c => (Content: Sha256Digest.Of(index.Span.Slice(c.Start, c.Length)), c.Start, c.Length)).ToList();
-        var blobs = files.Select(f => (Content: f.Key, Write: (Action<Stream>)(output => CopyStoreFile(physicalPath, shown, f.Key, f.Value.RelativePath, output))))
-            .Concat(chunks.Select(c => (c.Content, Write: (Action<Stream>)(output => output.Write(index.Span.Slice(c.Start, c.Length))))))
-            .DistinctBy(b => b.Content)
-            .ToList();
         long written = 0;
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (blob, token) =>
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (file, token) =>
         {
-            var name = NarIndex.BlobName(blob.Content);
+            var name = NarIndex.BlobName(file.Key);
             if (!await cache.ExistsAsync(name, token))
             {
-                Interlocked.Add(ref written, await WriteCompressedAsync(name, blob.Write, "application/zstd", token));
+                var staged = Stage(output => CopyStoreFile(physicalPath, shown, file.Key, file.Value.RelativePath, output), token);
+                Interlocked.Add(ref written, await MoveInAsync(name, staged, "application/zstd", token));
             }
         });
-        written += await WriteCompressedAsync(indexName, output => IndexChunkList.Write(output, [.. chunks.Select(c => (c.Content, c.Length))]),
-            "application/octet-stream", cancel);
         return written;
     }
 
-    private async Task<long> WriteCompressedAsync(string name, Action<Stream> write, string contentType, CancellationToken cancel)
+    /// <summary>
+    /// A zstd frame of one file of the store path, in a staging file of the cache's, checked to
+    /// hold <paramref name="content"/>: a blob, or a part of a compressed NAR (<see cref="FramedNarWriter"/>).
+    /// </summary>
+    public string StageFile(string physicalPath, string shown, Sha256Digest content, byte[] relativePath, CancellationToken cancel) =>
+        Stage(output => CopyStoreFile(physicalPath, shown, content, relativePath, output), cancel);
+
+    /// <summary>Makes a staged frame of <paramref name="content"/> its blob, unless the cache has it; the staged file is gone after.</summary>
+    public async Task<long> PushStagedBlobAsync(Sha256Digest content, string staged, CancellationToken cancel)
     {
+        var name = NarIndex.BlobName(content);
+        if (await cache.ExistsAsync(name, cancel))
+        {
+            File.Delete(staged);
+            return 0;
+        }
+        return await MoveInAsync(name, staged, "application/zstd", cancel);
+    }
+
+    /// <summary>
+    /// The NAR's <see cref="NarIndex"/> (uncompressed) cut into chunks stored as blobs, then the
+    /// chunk list under the NAR hash: last, so that it names only blobs that are there.
+    /// </summary>
+    public async Task<long> PushIndexAsync(Sha256Digest narHash, ReadOnlyMemory<byte> index, CancellationToken cancel)
+    {
+        var chunks = IndexChunker.Split(index.Span).Select(c => (Content: Sha256Digest.Of(index.Span.Slice(c.Start, c.Length)), c.Start, c.Length)).ToList();
+        long written = 0;
+        foreach (var chunk in chunks.DistinctBy(c => c.Content))
+        {
+            var name = NarIndex.BlobName(chunk.Content);
+            if (!await cache.ExistsAsync(name, cancel))
+            {
+                written += await MoveInAsync(name, Stage(output => output.Write(index.Span.Slice(chunk.Start, chunk.Length)), cancel), "application/zstd", cancel);
+            }
+        }
+        var list = Stage(output => IndexChunkList.Write(output, [.. chunks.Select(c => (c.Content, c.Length))]), cancel);
+        return written + await MoveInAsync(NarIndex.FileName(narHash), list, "application/octet-stream", cancel);
+    }
+
+    /// <summary>Writes what <paramref name="write"/> gives, zstd-compressed, to a new staging file of the cache's.</summary>
+    private string Stage(Action<Stream> write, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
         var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                using var compressor = new CompressionStream(file, zstdLevel, leaveOpen: true);
-                await Task.Run(() => write(compressor), cancel);
-            }
-            var size = new FileInfo(temp).Length;
-            await cache.WriteAsync(name, temp, contentType, cancel);
+            using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            using var compressor = new CompressionStream(file, zstdLevel, leaveOpen: true);
+            write(compressor);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        return temp;
+    }
+
+    private async Task<long> MoveInAsync(string name, string staged, string contentType, CancellationToken cancel)
+    {
+        try
+        {
+            var size = new FileInfo(staged).Length;
+            await cache.WriteAsync(name, staged, contentType, cancel);
             return size;
         }
         finally
         {
-            File.Delete(temp);
+            File.Delete(staged);
         }
     }
 

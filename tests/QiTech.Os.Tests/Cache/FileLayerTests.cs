@@ -173,6 +173,36 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
+    [Fact]
+    public void A_large_file_is_compressed_once_its_blob_is_a_frame_of_the_nar_that_nix_and_a_machine_read()
+    {
+        var tree = _source.Scratch("framed/app");
+        Directory.CreateDirectory(tree);
+        var large = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 120_000).Select(i => $"line {i % 977}\n")));
+        Assert.True(large.Length >= FramedNarWriter.OwnFrameFrom, $"{large.Length} bytes");
+        File.WriteAllBytes(Path.Combine(tree, "big.txt"), large);
+        File.WriteAllText(Path.Combine(tree, "small.txt"), "small\n");
+        var path = Ok(Cli(_source, "store", "add", tree)).Trim();
+        var (secret, pub) = Key();
+
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, path));
+
+        var blob = File.ReadAllBytes(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(large))));
+        var nar = File.ReadAllBytes(Directory.GetFiles(Path.Combine(CacheDir, "nar")).Single());
+        Assert.True(blob.Length < large.Length / 4, $"blob of {blob.Length} bytes");
+        Assert.True(nar.AsSpan().IndexOf(blob) > 0, "the NAR does not hold the large file's blob as one of its frames");
+        var nixStore = _dir.Combine("nix-store");
+        var copy = HostProgram.Run("nix", ["--extra-experimental-features", "nix-command", "copy", "--from", "file://" + CacheDir,
+            "--to", $"local?root={nixStore}", "--option", "trusted-public-keys", pub, path]);
+        Assert.True(copy.ExitCode == 0, copy.Stderr);
+        Assert.Equal(large, File.ReadAllBytes(nixStore + path + "/big.txt"));
+        // A machine reading the NAR itself (no file layer) decompresses every frame.
+        Directory.Delete(Path.Combine(CacheDir, "qitech"), recursive: true);
+        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path));
+        Assert.Equal(large, File.ReadAllBytes(_target.Root + path + "/big.txt"));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+    }
+
     public enum Tampering
     {
         BlobOfOtherContent,

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using QiTech.Os.Nar;
+using QiTech.Os.Nix;
+using ZstdSharp;
+
+namespace QiTech.Os.Cache;
+
+/// <summary>
+/// Writes a store path's compressed NAR as a series of zstd frames, which any zstd reader (Nix's
+/// among them) decompresses as one stream: the NAR's structure and small files go through one
+/// running compressor, and each large file's contents are a frame of their own, compressed
+/// beforehand (in parallel, see <see cref="CachePusher"/>) and copied in. That same frame is the
+/// file's blob in the file layer, so a large file is compressed once for both. Files from
+/// <see cref="OwnFrameFrom"/> bytes on lose next to nothing by being compressed alone: measured on
+/// a self-contained ASP.NET Core publish, the whole NAR grew by 0.08 %, while files from 16 KiB
+/// on would have grown it by 5.5 %.
+/// </summary>
+internal sealed class FramedNarWriter : INarSink, IDisposable
+{
+    public const long OwnFrameFrom = 1 << 20;
+
+    private readonly Stream _output;
+    private readonly int _zstdLevel;
+    private readonly Func<Sha256Digest, string?> _frameOf;
+    private readonly string _shown;
+    private readonly RoutingStream _routing;
+    private readonly NarSerializer _nar;
+    private readonly IncrementalHash _content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private bool _inOwnFrame;
+
+    /// <param name="output">Where the compressed NAR goes.</param>
+    /// <param name="frameOf">The file holding the compressed frame of a large file's contents; null when there is none (the file changed since its frame was made).</param>
+    public FramedNarWriter(Stream output, int zstdLevel, Func<Sha256Digest, string?> frameOf, string shown)
+    {
+        _output = output;
+        _zstdLevel = zstdLevel;
+        _frameOf = frameOf;
+        _shown = shown;
+        _routing = new RoutingStream(this);
+        _nar = new NarSerializer(_routing);
+    }
+
+    private CompressionStream? Running { get; set; }
+
+    public void BeginRegular(bool executable, long size)
+    {
+        _nar.BeginRegular(executable, size);
+        if (size >= OwnFrameFrom)
+        {
+            EndRunningFrame();
+            _inOwnFrame = true;
+        }
+    }
+
+    public void Data(ReadOnlySpan<byte> chunk)
+    {
+        if (_inOwnFrame)
+        {
+            _content.AppendData(chunk);
+        }
+        _nar.Data(chunk);
+    }
+
+    public void EndRegular()
+    {
+        if (_inOwnFrame)
+        {
+            _inOwnFrame = false;
+            var content = new Sha256Digest(_content.GetHashAndReset());
+            var frame = _frameOf(content)
+                ?? throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+            using var source = new FileStream(frame, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            source.CopyTo(_output);
+        }
+        _nar.EndRegular();
+    }
+
+    public void Symlink(ReadOnlySpan<byte> target) => _nar.Symlink(target);
+
+    public void BeginDirectory() => _nar.BeginDirectory();
+
+    public void BeginEntry(ReadOnlySpan<byte> name) => _nar.BeginEntry(name);
+
+    public void EndEntry() => _nar.EndEntry();
+
+    public void EndDirectory() => _nar.EndDirectory();
+
+    /// <summary>Ends the last frame; call once, after the tree. Returns the hash and size of the NAR (uncompressed).</summary>
+    public (Sha256Digest NarHash, long NarSize) Finish()
+    {
+        EndRunningFrame();
+        return (_routing.Hashing.Finish(), _routing.Hashing.BytesWritten);
+    }
+
+    private void EndRunningFrame()
+    {
+        _routing.Flush();
+        Running?.Dispose();
+        Running = null;
+    }
+
+    public void Dispose()
+    {
+        Running?.Dispose();
+        _content.Dispose();
+        _routing.Hashing.Dispose();
+    }
+
+    /// <summary>
+    /// Hashes every NAR byte; passes it to the running compressor unless it is a large file's
+    /// contents, whose frame is copied in whole at its end. Buffers, since the serializer writes
+    /// its small strings one by one.
+    /// </summary>
+    private sealed class RoutingStream(FramedNarWriter writer) : Stream
+    {
+        private readonly byte[] _buffer = new byte[1 << 16];
+        private int _buffered;
+
+        public HashingStream Hashing { get; } = new();
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Hashing.Write(buffer);
+            if (writer._inOwnFrame)
+            {
+                return;
+            }
+            if (_buffered + buffer.Length > _buffer.Length)
+            {
+                Flush();
+                if (buffer.Length > _buffer.Length)
+                {
+                    Compressor().Write(buffer);
+                    return;
+                }
+            }
+            buffer.CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += buffer.Length;
+        }
+
+        public override void Flush()
+        {
+            if (_buffered > 0)
+            {
+                Compressor().Write(_buffer.AsSpan(0, _buffered));
+                _buffered = 0;
+            }
+        }
+
+        private CompressionStream Compressor() =>
+            writer.Running ??= new CompressionStream(writer._output, writer._zstdLevel, leaveOpen: true);
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
