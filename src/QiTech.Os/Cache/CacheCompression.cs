@@ -1,6 +1,5 @@
 using QiTech.Os.Errors;
 using SharpCompress.Compressors.Xz;
-using ZstdSharp;
 
 namespace QiTech.Os.Cache;
 
@@ -47,7 +46,7 @@ public static class CacheCompressionNames
     public static Stream Decompress(this CacheCompression compression, Stream compressed, string place) => compression switch
     {
         CacheCompression.None => compressed,
-        CacheCompression.Zstd => new DecompressionStream(compressed, leaveOpen: false),
+        CacheCompression.Zstd => Zstd.Decompress(compressed, leaveOpen: false),
         CacheCompression.Xz => new XZStream(compressed),
         _ => throw new BadInputException($"{place}: cannot read compression {compression}"),
     };

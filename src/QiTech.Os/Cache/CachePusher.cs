@@ -1,7 +1,6 @@
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Store;
-using ZstdSharp;
 
 namespace QiTech.Os.Cache;
 
@@ -177,9 +176,8 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     {
         using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         using var fileHashing = new HashingStream(file);
-        using (var compressor = new CompressionStream(fileHashing, zstdLevel, leaveOpen: true))
+        using (var compressor = Zstd.Compress(fileHashing, zstdLevel, workers: Math.Min(2, Environment.ProcessorCount)))
         {
-            compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(2, Environment.ProcessorCount));
             using var narHashing = new HashingStream(compressor);
             using var buffered = new BufferedStream(narHashing, 1 << 16);
             FileSystemNarSource.Read(physical, new NarSerializer(buffered), cancel);

@@ -2,7 +2,6 @@ using QiTech.Os.Errors;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Store;
-using ZstdSharp;
 
 namespace QiTech.Os.Cache;
 
@@ -39,7 +38,7 @@ internal sealed class FileLayerFetcher(LocalStore store)
         {
             chunks = await Task.Run(() => Decompressed(place, () =>
             {
-                using var list = new DecompressionStream(counted, leaveOpen: true);
+                using var list = Zstd.Decompress(counted, leaveOpen: true);
                 return IndexChunkList.Read(list, maxIndex, place);
             }), cancel);
         }
@@ -94,7 +93,7 @@ internal sealed class FileLayerFetcher(LocalStore store)
         {
             using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             using var hashing = new HashingStream(output);
-            using var blob = new DecompressionStream(counted, leaveOpen: true);
+            using var blob = Zstd.Decompress(counted, leaveOpen: true);
             var buffer = new byte[1 << 16];
             int n;
             while ((n = blob.Read(buffer)) > 0)

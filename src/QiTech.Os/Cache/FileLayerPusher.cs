@@ -2,7 +2,6 @@ using System.Text;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
-using ZstdSharp;
 
 namespace QiTech.Os.Cache;
 
@@ -83,7 +82,7 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
         try
         {
             using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            using var compressor = new CompressionStream(file, zstdLevel, leaveOpen: true);
+            using var compressor = Zstd.Compress(file, zstdLevel);
             write(compressor);
         }
         catch

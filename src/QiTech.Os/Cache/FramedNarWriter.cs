@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
-using ZstdSharp;
 
 namespace QiTech.Os.Cache;
 
@@ -40,7 +39,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         _nar = new NarSerializer(_routing);
     }
 
-    private CompressionStream? Running { get; set; }
+    private Stream? Running { get; set; }
 
     public void BeginRegular(bool executable, long size)
     {
@@ -147,8 +146,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
             }
         }
 
-        private CompressionStream Compressor() =>
-            writer.Running ??= new CompressionStream(writer._output, writer._zstdLevel, leaveOpen: true);
+        private Stream Compressor() => writer.Running ??= Zstd.Compress(writer._output, writer._zstdLevel);
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
