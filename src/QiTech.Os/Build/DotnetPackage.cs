@@ -26,9 +26,13 @@ public static class DotnetPackage
     /// ILCompiler packages): the publish is one native program, linked by the host's C toolchain
     /// (<see cref="HostInputs.NativeToolchain"/>, which <paramref name="host"/> must hold). Needs <paramref name="runtime"/>.
     /// </param>
+    /// <param name="readyToRun">
+    /// Precompile the assemblies (ReadyToRun, by the Crossgen2 pack the feed holds) so the program
+    /// starts without the JIT compiling most of its code first. Needs <paramref name="runtime"/>.
+    /// </param>
     public static Derivation Create(string name, StorePath source, string project, StoreDirectory storeDir,
         StorePath? nugetFeed = null, long sourceDateEpoch = 315532800, IReadOnlyList<HostInput>? host = null, bool linkPrograms = false, string? runtime = null,
-        bool nativeAot = false)
+        bool nativeAot = false, bool readyToRun = false)
     {
         if (runtime != null && !System.Text.RegularExpressions.Regex.IsMatch(runtime, "^[a-z0-9]+(-[a-z0-9]+)+$"))
         {
@@ -38,8 +42,14 @@ public static class DotnetPackage
         {
             throw new Errors.BadInputException($"package '{name}': a NativeAOT publish needs a runtime identifier such as linux-x64");
         }
-        var restoreRuntime = runtime == null ? "" : $" -r {runtime}";
-        var publishRuntime = runtime == null ? "" : $" -r {runtime} --self-contained true";
+        if (readyToRun && (runtime == null || nativeAot))
+        {
+            throw new Errors.BadInputException($"package '{name}': a ReadyToRun publish needs a runtime identifier such as linux-x64, and no NativeAOT");
+        }
+        // Restore asks for it too: that is when the Crossgen2 pack is taken from the feed.
+        var readyToRunOption = readyToRun ? " -p:PublishReadyToRun=true" : "";
+        var restoreRuntime = runtime == null ? "" : $" -r {runtime}{readyToRunOption}";
+        var publishRuntime = runtime == null ? "" : $" -r {runtime} --self-contained true{readyToRunOption}";
         if (project.StartsWith('/') || project.Split('/').Contains("..") || project.Any(c => char.IsControl(c) || c is '\'' or '"' or '$' or '`' or '\\'))
         {
             throw new Errors.BadInputException($"project '{project}' must be a plain relative path inside the source");

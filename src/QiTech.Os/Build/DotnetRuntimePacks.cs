@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
 using QiTech.Os.Errors;
 
@@ -24,12 +25,16 @@ public static class DotnetRuntimePacks
     /// <summary>The runtime a NativeAOT program links in, by runtime identifier appended.</summary>
     private const string NativeAotPackPrefix = "Microsoft.NETCore.App.Runtime.NativeAOT.";
 
+    /// <summary>The ReadyToRun compiler, by the build machine's runtime identifier appended (it runs there, whatever the target).</summary>
+    private const string Crossgen2PackPrefix = "Microsoft.NETCore.App.Crossgen2.";
+
     /// <summary>
     /// The pinned packs a self-contained publish for <paramref name="runtime"/> restores, checked
     /// against the versions of <paramref name="sdk"/>, the installed SDK the package builds with
-    /// (null when this host lacks it); with <paramref name="nativeAot"/> the NativeAOT runtime pack too.
+    /// (null when this host lacks it); with <paramref name="nativeAot"/> the NativeAOT runtime pack too,
+    /// with <paramref name="readyToRun"/> the Crossgen2 pack for this build machine.
     /// </summary>
-    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput? sdk, bool nativeAot = false)
+    public static IReadOnlyList<NuGetPackage> Read(string sourceDir, string runtime, HostInput? sdk, bool nativeAot = false, bool readyToRun = false)
     {
         var path = Path.Combine(sourceDir, LockFileName);
         if (!File.Exists(path))
@@ -37,16 +42,27 @@ public static class DotnetRuntimePacks
             throw new BadInputException($"{path}: a self-contained publish for {runtime} needs this file pinning the .NET runtime packs (see ARCHITECTURE.md, 'The .NET runtime')");
         }
         var nativeAotPack = NativeAotPackPrefix + runtime;
+        var crossgenPack = Crossgen2PackPrefix + RuntimeInformation.RuntimeIdentifier;
         var packs = NuGetLockFile.Read(path)
-            .Where(p => p.Id.EndsWith("." + runtime, StringComparison.OrdinalIgnoreCase))
+            .Where(p => p.Id.StartsWith(Crossgen2PackPrefix, StringComparison.OrdinalIgnoreCase)
+                ? readyToRun && p.Id.Equals(crossgenPack, StringComparison.OrdinalIgnoreCase)
+                : p.Id.EndsWith("." + runtime, StringComparison.OrdinalIgnoreCase))
             .Where(p => nativeAot || !p.Id.Equals(nativeAotPack, StringComparison.OrdinalIgnoreCase))
             .ToList();
         // Without the SDK here there is nothing to check against: building, which needs it, is refused.
         var wanted = sdk == null ? new Dictionary<string, string>() : SdkVersions(sdk, runtime);
-        var needed = nativeAot ? new[] { "Microsoft.NETCore.App.Runtime." + runtime, nativeAotPack } : ["Microsoft.NETCore.App.Runtime." + runtime];
+        var needed = new List<string> { "Microsoft.NETCore.App.Runtime." + runtime };
+        if (nativeAot)
+        {
+            needed.Add(nativeAotPack);
+        }
+        if (readyToRun)
+        {
+            needed.Add(crossgenPack);
+        }
         foreach (var id in needed.Where(id => !packs.Any(p => p.Id.Equals(id, StringComparison.OrdinalIgnoreCase))))
         {
-            throw new BadInputException($"{path}: pins no {id}, which a {(nativeAot ? "NativeAOT" : "self-contained")} publish for {runtime} needs");
+            throw new BadInputException($"{path}: pins no {id}, which a {(nativeAot ? "NativeAOT" : readyToRun ? "ReadyToRun" : "self-contained")} publish for {runtime} needs");
         }
         foreach (var pack in packs)
         {
@@ -84,6 +100,15 @@ public static class DotnetRuntimePacks
             if ((string?)reference.Attribute("TargetFramework") == framework && name != null && Frameworks.Contains(name) && pattern != null && version != null)
             {
                 versions.TryAdd(pattern.Replace("**RID**", runtime, StringComparison.Ordinal), version);
+            }
+        }
+        foreach (var crossgen in document.Descendants().Where(e => e.Name.LocalName == "KnownCrossgen2Pack"))
+        {
+            var pattern = (string?)crossgen.Attribute("Crossgen2PackNamePattern");
+            var version = (string?)crossgen.Attribute("Crossgen2PackVersion");
+            if ((string?)crossgen.Attribute("TargetFramework") == framework && pattern != null && version != null)
+            {
+                versions.TryAdd(pattern.Replace("**RID**", RuntimeInformation.RuntimeIdentifier, StringComparison.Ordinal), version);
             }
         }
         foreach (var compiler in document.Descendants().Where(e => e.Name.LocalName == "KnownILCompilerPack"))

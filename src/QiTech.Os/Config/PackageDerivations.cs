@@ -85,14 +85,15 @@ public static class PackageDerivations
         var sdk = HostInputs.DotnetSdkFor(Path.GetDirectoryName(Path.Combine(sourceDir, project))!);
         var runtime = dotnet.Str("runtime");
         var nativeAot = dotnet["nativeAot"] is true;
+        var readyToRun = dotnet["readyToRun"] is true;
         var locked = LockFiles(Path.Combine(sourceDir, project), sourceDir).SelectMany(NuGetLockFile.Read).ToList();
         CheckNativeAot(name, project, nativeAot, locked);
-        var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, HostInputs.InstalledDotnetSdk() is { } installed && installed.Version == sdk.Version ? installed : null, nativeAot);
+        var runtimePacks = runtime == null ? [] : DotnetRuntimePacks.Read(sourceDir, runtime, HostInputs.InstalledDotnetSdk() is { } installed && installed.Version == sdk.Version ? installed : null, nativeAot, readyToRun);
         var feed = locked.Count == 0 && runtimePacks.Count == 0 ? null : NuGetFeed.Create([.. locked, .. runtimePacks]);
         var include = dotnet["include"] is IReadOnlyList<object?> parts ? parts.Select(p => (string)p!).ToList() : null;
         IReadOnlyList<HostInput> host = nativeAot ? [.. HostInputs.BaseSystem(), sdk, HostInputs.NativeToolchain()] : [.. HostInputs.BaseSystem(), sdk];
         return (feed, DotnetPackage.Create(name, Parse(importer.StoreDir, importer.ImportSource(dotnetSource, include)), project, importer.StoreDir,
-            feed == null ? null : new DerivationHasher(importer.StoreDir).Resolve(feed).Out, host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot));
+            feed == null ? null : new DerivationHasher(importer.StoreDir).Resolve(feed).Out, host: host, linkPrograms: true, runtime: runtime, nativeAot: nativeAot, readyToRun: readyToRun));
     }
 
     /// <summary>

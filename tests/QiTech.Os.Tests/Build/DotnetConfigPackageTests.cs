@@ -114,15 +114,18 @@ public sealed class DotnetConfigPackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("answer: 42\n", run.StdoutText);
     }
-    [Fact]
-    public void A_self_contained_package_runs_where_no_dotnet_is_installed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_self_contained_package_runs_where_no_dotnet_is_installed(bool readyToRun)
     {
         var source = _temp.Combine("source");
         Directory.CreateDirectory(Path.Combine(source, "app"));
         File.WriteAllText(Path.Combine(source, "app", "App.csproj"),
             Project.Replace("<OutputType>Exe</OutputType>", "<OutputType>Exe</OutputType>\n    <RuntimeIdentifiers>linux-x64</RuntimeIdentifiers>", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(source, "app", "Program.cs"), Program);
-        File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine.Replace("      project: app/App.csproj\n", "      project: app/App.csproj\n      runtime: linux-x64\n", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(source, "machine.yaml"), Machine.Replace("      project: app/App.csproj\n",
+            "      project: app/App.csproj\n      runtime: linux-x64\n" + (readyToRun ? "      readyToRun: true\n" : ""), StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(source, ".gitignore"), "bin/\nobj/\n");
         // The runtime packs as this repository pins them for the SDK that builds it.
         File.Copy(RepoFiles.Combine(QiTech.Os.Build.DotnetRuntimePacks.LockFileName), Path.Combine(source, QiTech.Os.Build.DotnetRuntimePacks.LockFileName));
@@ -136,6 +139,11 @@ public sealed class DotnetConfigPackageTests : IDisposable
         var package = _temp.Combine("root") + Path.GetDirectoryName(Path.GetDirectoryName(program))!;
         Assert.True(File.Exists(Path.Combine(package, "lib", "hello-yaml", "libcoreclr.so")), "the runtime is published with the program");
         Assert.Contains("\"includedFrameworks\"", File.ReadAllText(Path.Combine(package, "lib", "hello-yaml", "hello-yaml.runtimeconfig.json")), StringComparison.Ordinal);
+        // Precompiled code is a ReadyToRun header in the assembly's CLI header, beside its IL.
+        using (var assembly = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(package, "lib", "hello-yaml", "hello-yaml.dll"))))
+        {
+            Assert.Equal(readyToRun, assembly.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
+        }
 
         // The host's .NET installation hidden: dotnet itself no longer runs, the package does.
         var dotnetRoot = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/share/dotnet/dotnet")!;

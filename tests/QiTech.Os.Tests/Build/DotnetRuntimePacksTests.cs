@@ -38,6 +38,18 @@ public sealed class DotnetRuntimePacksTests : IDisposable
     }
 
     [Fact]
+    public void A_ReadyToRun_publish_also_takes_the_crossgen2_pack_of_this_machine_at_the_sdks_version()
+    {
+        var sdk = HostInputs.DotnetSdk(CancellationToken.None);
+        var packs = DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", sdk, readyToRun: true);
+        var wanted = DotnetRuntimePacks.SdkVersions(sdk, "linux-x64");
+        var crossgen = packs.Single(p => p.Id == "Microsoft.NETCore.App.Crossgen2." + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
+        Assert.Equal(wanted[crossgen.Id], crossgen.Version);
+        Assert.DoesNotContain(packs, p => p.Id.Contains("NativeAOT", StringComparison.Ordinal));
+        Assert.DoesNotContain(DotnetRuntimePacks.Read(RepoFiles.Root, "linux-x64", sdk), p => p.Id.Contains("Crossgen2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_NativeAOT_publish_without_its_runtime_pack_pinned_says_what_is_missing()
     {
         var pins = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFiles.Combine(DotnetRuntimePacks.LockFileName)))!;

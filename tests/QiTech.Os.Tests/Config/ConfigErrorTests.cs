@@ -35,6 +35,16 @@ public sealed class ConfigErrorTests
             "{dir}/main.yaml:6:18: packages.app.dotnet.nativeAot: assertion failed: a NativeAOT publish needs dotnet.runtime"
         },
         {
+            "a ReadyToRun publish without a runtime identifier",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n      project: app.csproj\n      readyToRun: true\n", "app.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />\n"],
+            "{dir}/main.yaml:6:19: packages.app.dotnet.readyToRun: assertion failed: a ReadyToRun publish needs dotnet.runtime"
+        },
+        {
+            "ReadyToRun and NativeAOT at once",
+            ["main.yaml", "packages:\n  app:\n    dotnet:\n      source: .\n      project: app.csproj\n      runtime: linux-x64\n      nativeAot: true\n      readyToRun: true\n", "app.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />\n"],
+            "{dir}/main.yaml:8:19: packages.app.dotnet.readyToRun: assertion failed: set readyToRun or nativeAot, not both: a NativeAOT program has no IL left to precompile"
+        },
+        {
             "a build source that is a file",
             ["main.yaml", "packages:\n  tool:\n    build:\n      script: mkdir $out\n      source: main.yaml\n"],
             "{dir}/main.yaml:5:15: packages.tool.build.source: path 'main.yaml' is not a directory"

@@ -47,6 +47,9 @@ public sealed class PackagesModule : IConfigModule
                 "Compile the project ahead of time (NativeAOT) into one native program that starts in milliseconds and runs without a JIT. Needs dotnet.runtime, a project that sets PublishAot (so its packages.lock.json pins the ILCompiler packages) "
                 + "and the NativeAOT runtime pack in runtime-packs.lock.json; the host's gcc and binutils link it, and their versions are part of the store path.",
                 "true")
+            .Declare("dotnet.readyToRun", Bool, false,
+                "Publish the assemblies precompiled (ReadyToRun) beside their IL: the program starts without compiling most of its code first, which on a slow CPU takes minutes, and the JIT still recompiles its hot code with profile data. Needs dotnet.runtime and the Crossgen2 pack in runtime-packs.lock.json; not with nativeAot.",
+                "true")
             .Declare("dotnet.project", NullOr(Matching(ProjectPattern, "relative path of a project file")), null,
                 "The project to publish, relative to dotnet.source; it lands in $out/lib/<name>, its programs linked into $out/bin.",
                 "src/QiTech.Control.Server/QiTech.Control.Server.csproj"))),
@@ -71,6 +74,8 @@ public sealed class PackagesModule : IConfigModule
             {
                 checks.Assert(File.Exists(Path.Combine(source.FullPath, project)), path.Append("dotnet").Append("project"), $"no project '{project}' in {source.FullPath}");
                 checks.Assert(dotnet["nativeAot"] is not true || dotnet.Str("runtime") != null, path.Append("dotnet").Append("nativeAot"), "a NativeAOT publish needs dotnet.runtime");
+                checks.Assert(dotnet["readyToRun"] is not true || dotnet.Str("runtime") != null, path.Append("dotnet").Append("readyToRun"), "a ReadyToRun publish needs dotnet.runtime");
+                checks.Assert(dotnet["readyToRun"] is not true || dotnet["nativeAot"] is not true, path.Append("dotnet").Append("readyToRun"), "set readyToRun or nativeAot, not both: a NativeAOT program has no IL left to precompile");
                 checks.Assert(dotnet["include"] is not IReadOnlyList<object?> include || include.Any(i => project.StartsWith((string)i! + "/", StringComparison.Ordinal) || project == (string)i!),
                     path.Append("dotnet").Append("include"), $"the project '{project}' is not in any included path");
             }
