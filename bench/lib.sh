@@ -4,14 +4,15 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$repo/bench/out"
 mkdir -p "$out"
 
-# The CLI as it ships: sw/bin/qitech-os of configuration/machine.yaml's system, built in the
-# sandbox (compiled ahead of time: packages.qitech-os.dotnet.nativeAot). The out-link keeps it
-# from store gc; a later run rebuilds only what the sources changed.
+# The CLI as it ships: the qitech-os package (compiled ahead of time:
+# packages.qitech-os.dotnet.nativeAot) of configuration/packages.yaml, which machine.yaml imports,
+# so it is the same store path as in the shipped system, built in the sandbox without the rest of
+# the OS. The out-link keeps it from store gc; a later run rebuilds only what the sources changed.
 ours_bin() {
-  local root="$out/ship-root" link="$out/shipped-system" system package
+  local root="$out/ship-root" link="$out/shipped-cli" system package
   if [ ! -L "$link" ] || [ -n "$(find "$repo/src" -newer "$link" -name '*.cs' -print -quit)" ]; then
-    echo "building configuration/machine.yaml as it ships (the first build takes minutes)…" >&2
-    "$repo/qitech-os" --root "$root" build --config "$repo/configuration/machine.yaml" --out-link "$link" \
+    echo "building the qitech-os package as it ships (the first build takes minutes)…" >&2
+    "$repo/qitech-os" --root "$root" build --config "$repo/configuration/packages.yaml" --out-link "$link" \
       >"$out/ship-build.log" 2>&1 || { cat "$out/ship-build.log" >&2; exit 1; }
   fi
   system="$(readlink "$link")"
