@@ -81,14 +81,16 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             }
             else
             {
-                // A first read only hashes (cheap), so that the compressing can then be shared
-                // out: each large file compressed once, as its blob and as a frame of the NAR.
-                var (index, files) = await Task.Run(() => Index(physical, shown, info, cancel), cancel);
+                // A first read only hashes (cheap), so that the compressing can be shared out:
+                // each large file compressed once, as its blob and as a frame of the NAR, starting
+                // as soon as that read has passed it.
                 var layer = new FileLayerPusher(cache, zstdLevel);
-                var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
-                var large = nar ? files.Where(f => f.Value.Size >= FramedNarWriter.OwnFrameFrom).ToList() : [];
-                foreach (var (content, (relativePath, _)) in large)
+                void StartFrame(Sha256Digest content, byte[] relativePath, long size)
                 {
+                    if (!nar || size < FramedNarWriter.OwnFrameFrom)
+                    {
+                        return;
+                    }
                     frames[content] = Task.Run(async () =>
                     {
                         await limit.WaitAsync(cancel);
@@ -102,6 +104,8 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                         }
                     }, cancel);
                 }
+                var (index, files) = await Task.Run(() => Index(physical, shown, info, StartFrame, cancel), cancel);
+                var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
                 var narWritten = nar
                     ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
                     : Task.FromResult((info.NarHash, info.NarSize));
@@ -158,12 +162,12 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
 
     /// <summary>Reads the tree once, hashing: the file layer's index and the files it names, the NAR hash checked against the store's record.</summary>
     private static (ReadOnlyMemory<byte> Index, IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files) Index(
-        string physical, string shown, PathInfo info, CancellationToken cancel)
+        string physical, string shown, PathInfo info, Action<Sha256Digest, byte[], long> newContent, CancellationToken cancel)
     {
         var indexBytes = new MemoryStream();
         using var narHashing = new HashingStream();
         using var buffered = new BufferedStream(narHashing, 1 << 16);
-        using var index = new NarIndexSink(indexBytes);
+        using var index = new NarIndexSink(indexBytes, newContent);
         FileSystemNarSource.Read(physical, new NarTee(new NarSerializer(buffered), index), cancel);
         buffered.Flush();
         index.Finish();

@@ -18,11 +18,14 @@ internal sealed class NarIndexSink : INarSink, IDisposable
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<byte[]> _names = [];
     private readonly Dictionary<Sha256Digest, (byte[] RelativePath, long Size)> _files = [];
+    private readonly Action<Sha256Digest, byte[], long>? _newContent;
     private long _size;
 
-    public NarIndexSink(Stream output)
+    /// <param name="newContent">Told of each content the index names the first time it is read (content, where, size).</param>
+    public NarIndexSink(Stream output, Action<Sha256Digest, byte[], long>? newContent = null)
     {
         _output = output;
+        _newContent = newContent;
         NarIndex.WriteMagic(output);
         _gate = new SkippingStream(_literal);
         _nar = new NarSerializer(_gate);
@@ -58,7 +61,11 @@ internal sealed class NarIndexSink : INarSink, IDisposable
             _gate.Skipping = false;
             var content = new Sha256Digest(_hash.GetHashAndReset());
             NarIndex.WriteFile(_output, content, _size);
-            _files.TryAdd(content, (RelativePath(), _size));
+            var relativePath = RelativePath();
+            if (_files.TryAdd(content, (relativePath, _size)))
+            {
+                _newContent?.Invoke(content, relativePath, _size);
+            }
         }
         _nar.EndRegular();
     }
