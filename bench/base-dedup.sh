@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Disk cost of a second base that differs from the first in one package: both are locked
 # (online), built offline from their mirrors and imported into one store; prints what the
-# second import added to the store beside that package's own installed size. Run as root
-# (mmdebstrap's root mode). Usage: bench/base-dedup.sh [PACKAGE] (default: less).
+# second import added to the store beside that package's own installed size, and the same for
+# OSTree (the anchor): both trees committed to a bare repository and each checked out with hard
+# links, as a deployment is. Run as root (mmdebstrap's root mode; needs ostree). Usage:
+# bench/base-dedup.sh [PACKAGE] (default: less).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 extra="${1:-less}"
@@ -39,3 +41,23 @@ b_path=$(ls -d "$store"/*-base-b)
 find "$b_path" -type f -links 2 -printf '%k %P\n' | sort -rn | head -12
 # Directories are never shared between store paths: each base pays its own tree of them.
 echo "directories of the second base (4 KiB each on ext4, not shared): $(find "$b_path" -type d | wc -l)"
+
+# OSTree on the same two trees. A second commit stores only its new objects (and small dirtree
+# objects); its deployment, a hard-link checkout, pays its own directories as our second store
+# path does. du counts a file hard-linked from several places once.
+ostree_repo="$work/ostree"
+ostree init --repo="$ostree_repo" --mode=bare
+mkdir -p "$work/deploy"
+kib_ostree() { du -sk "$ostree_repo" "$work/deploy" | awk '{ s += $1 } END { print s }'; }
+kib_repo() { du -sk "$ostree_repo" | cut -f1; }
+o_before=$(kib_ostree)
+ostree commit --repo="$ostree_repo" -b base --no-xattrs --tree=dir="$work/a/tree" >/dev/null
+ostree checkout --repo="$ostree_repo" --require-hardlinks base "$work/deploy/a"
+o_after_a=$(kib_ostree); r_after_a=$(kib_repo)
+ostree commit --repo="$ostree_repo" -b base --no-xattrs --tree=dir="$work/b/tree" >/dev/null
+r_after_b=$(kib_repo)
+ostree checkout --repo="$ostree_repo" --require-hardlinks base "$work/deploy/b"
+o_after_b=$(kib_ostree)
+echo "ostree, first base (repository + deployment): $((o_after_a - o_before)) KiB"
+echo "ostree, second base: $((o_after_b - o_after_a)) KiB more (the repository alone: $((r_after_b - r_after_a)) KiB; the deployment's directories: $(find "$work/deploy/b" -type d | wc -l))"
+echo "ours / ostree, second base: $(awk -v a=$((after_b - after_a)) -v b=$((o_after_b - o_after_a)) 'BEGIN { printf "%.2f", a / b }')"
