@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Cache;
 
@@ -110,7 +111,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     /// contents, whose frame is copied in whole at its end. Buffers, since the serializer writes
     /// its small strings one by one.
     /// </summary>
-    private sealed class RoutingStream(FramedNarWriter writer) : Stream
+    private sealed class RoutingStream(FramedNarWriter writer) : ForwardWriteStream
     {
         private readonly byte[] _buffer = new byte[1 << 16];
         private int _buffered;
@@ -147,16 +148,5 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         }
 
         private Stream Compressor() => writer.Running ??= Zstd.Compress(writer._output, writer._zstdLevel);
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

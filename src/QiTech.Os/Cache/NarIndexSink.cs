@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Cache;
 
@@ -119,7 +120,7 @@ internal sealed class NarIndexSink : INarSink, IDisposable
     public void Dispose() => _hash.Dispose();
 
     /// <summary>Passes writes on, except while a large file's contents go by.</summary>
-    private sealed class SkippingStream(Stream inner) : Stream
+    private sealed class SkippingStream(Stream inner) : ForwardWriteStream
     {
         public bool Skipping { get; set; }
 
@@ -131,16 +132,5 @@ internal sealed class NarIndexSink : INarSink, IDisposable
             }
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

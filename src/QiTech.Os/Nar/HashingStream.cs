@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Nar;
 
 /// <summary>A write-only stream that SHA-256-hashes and counts what is written to it, passing it on to an optional observer.</summary>
-public sealed class HashingStream(Stream? observer = null) : Stream
+internal sealed class HashingStream(Stream? observer = null) : ForwardWriteStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -19,17 +20,8 @@ public sealed class HashingStream(Stream? observer = null) : Stream
         BytesWritten += buffer.Length;
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => BytesWritten;
     public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

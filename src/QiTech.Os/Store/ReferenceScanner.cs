@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using QiTech.Os.Nix;
+using QiTech.Os.Platform;
 
 namespace QiTech.Os.Store;
 
@@ -8,7 +9,7 @@ namespace QiTech.Os.Store;
 /// parts, as Nix does for references. Fed the NAR bytes of a path; a window that crosses a
 /// chunk boundary is kept in a small tail.
 /// </summary>
-internal sealed class ReferenceScanner : Stream
+internal sealed class ReferenceScanner : ForwardWriteStream
 {
     private const int HashLength = StorePath.HashPartLength;
     private static readonly bool[] IsBase32 = BuildTable();
@@ -88,7 +89,6 @@ internal sealed class ReferenceScanner : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     private static bool[] BuildTable()
     {
@@ -109,13 +109,6 @@ internal sealed class ReferenceScanner : Stream
         }
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => 0;
     public override long Position { get => 0; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
