@@ -172,18 +172,48 @@ public sealed class QemuVm : IAsyncDisposable
         await WaitForExitAsync(TimeSpan.FromMinutes(5));
     }
 
-    /// <summary>Runs <paramref name="condition"/> in the guest until it exits 0.</summary>
-    public async Task WaitUntilAsync(string condition, TimeSpan timeout, string? diagnostics = null)
+    /// <summary>Runs <paramref name="condition"/> in the guest until it exits 0; what it printed then.</summary>
+    /// <param name="diagnostics">A guest command whose output the timeout's message carries.</param>
+    public async Task<string> WaitUntilAsync(string condition, TimeSpan timeout, string? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while ((await Agent.ExecAsync(condition)).ExitCode != 0)
+        while (true)
         {
+            var r = await Agent.ExecAsync(condition);
+            if (r.ExitCode == 0)
+            {
+                return r.Stdout;
+            }
             if (DateTime.UtcNow > deadline)
             {
                 var shown = diagnostics == null ? null : await Agent.ExecAsync(diagnostics);
                 throw new TimeoutException($"in the guest, '{condition}' did not hold within {timeout}{(shown == null ? "" : ":\n" + shown.Stdout + shown.Stderr)}");
             }
             await Task.Delay(1000);
+        }
+    }
+
+    /// <summary>Takes screendumps (kept as PNG in the run's folder) until tesseract reads <paramref name="text"/> on one; the text read.</summary>
+    /// <param name="keepAs">The name the matching screen is kept under.</param>
+    public async Task<string> WaitForScreenTextAsync(string text, TimeSpan timeout, string keepAs, string diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var png = await ScreendumpAsync("screen");
+            var ocr = Support.HostProgram.Run("tesseract", [png, "stdout"]);
+            if (ocr.StdoutText.Contains(text, StringComparison.Ordinal))
+            {
+                File.Copy(png, Path.Combine(Dir, keepAs + ".png"), overwrite: true);
+                return ocr.StdoutText;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var shown = await Agent.ExecAsync(diagnostics);
+                throw new TimeoutException($"the screen did not show '{text}' within {timeout} (last screen: {png}, OCR: {ocr.StdoutText.Trim()}):\n{shown.Stdout}");
+            }
+            File.Delete(png);
+            await Task.Delay(5000);
         }
     }
 

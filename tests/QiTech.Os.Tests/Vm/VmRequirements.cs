@@ -2,9 +2,10 @@ namespace QiTech.Os.Tests.Vm;
 
 /// <summary>
 /// What the VM suite needs on the host; a test that cannot run says which is missing and is
-/// reported skipped. The boot test runs wherever it can, so every ./test.sh and CI run boots
-/// the whole OS; the long cases (generations, power cut, boot counting: about 45 minutes more
-/// under TCG on two cores) run with QITECH_VM_TESTS=1; QITECH_VM_TESTS=0 skips them all.
+/// reported skipped. The machine's sequence (<see cref="VmMachineTests"/>) runs wherever it can,
+/// so every ./test.sh and CI run boots the whole OS through its life; boot counting (three failed
+/// boots and one more: about 15 minutes more under TCG on two cores) runs with QITECH_VM_TESTS=1;
+/// QITECH_VM_TESTS=0 skips them all.
 /// </summary>
 public static class VmRequirements
 {
@@ -28,7 +29,7 @@ public static class VmRequirements
         }
         if (kind == VmCase.Long && asked != "1")
         {
-            return "the long VM cases run with QITECH_VM_TESTS=1 (about 45 min more under TCG)";
+            return "boot counting runs with QITECH_VM_TESTS=1 (about 15 min more under TCG)";
         }
         if (Environment.UserName != "root")
         {
@@ -39,7 +40,7 @@ public static class VmRequirements
     }
 }
 
-/// <summary>How long a VM case takes: the boot test, or one of several boots.</summary>
+/// <summary>How long a VM case takes: the machine's sequence, run always, or a long case, run when asked.</summary>
 public enum VmCase
 {
     Boot,

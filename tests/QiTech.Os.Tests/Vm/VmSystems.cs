@@ -41,16 +41,28 @@ public static class VmSystems
         return BuildFile(dir, name, file);
     }
 
+    /// <summary>The third version's base adds this small Debian package (no dependencies beyond libc).</summary>
+    public const string AddedPackage = "tree";
+
+    /// <summary>A base that differs from vm.yaml's in one package, <see cref="AddedPackage"/>.</summary>
+    public const string BaseWithAddedPackage = $"""
+        system:
+          base:
+            packages: [{AddedPackage}]
+        """;
+
     /// <summary>
-    /// Builds <c>vm.yaml</c> plus <paramref name="yaml"/>, which changes the Debian base (adds a
-    /// package): its base.lock is resolved online once with <c>qitech-os base lock</c> (the
-    /// machine's apt sources) and kept in the cache, keyed by the repository's lock and the YAML.
+    /// Builds <c>vm.yaml</c> plus <paramref name="baseYaml"/>, which changes the Debian base (adds a
+    /// package), plus <paramref name="yaml"/> (which must not name <c>system</c>): the base's lock is
+    /// resolved online once with <c>qitech-os base lock</c> (the machine's apt sources) and kept in
+    /// the cache, keyed by the repository's lock and <paramref name="baseYaml"/> alone, so systems on
+    /// the same new base share one lock and one base.
     /// </summary>
-    public static string BuildWithNewBase(string dir, string name, string yaml)
+    public static string BuildWithNewBase(string dir, string name, string baseYaml, string yaml)
     {
-        var file = Write(dir, name, yaml);
+        var file = Write(dir, name, baseYaml + "\n" + yaml);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            File.ReadAllText(BaseModule.LockPathFor(VmImageFixture.Config)) + "\n" + yaml)))[..20];
+            File.ReadAllText(BaseModule.LockPathFor(VmImageFixture.Config)) + "\n" + baseYaml)))[..20];
         var cached = Path.Combine(VmImageFixture.CacheDir, "locks", key + ".lock");
         if (!File.Exists(cached))
         {
