@@ -108,19 +108,19 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
                 var narWritten = nar
                     ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                    : Task.FromResult((info.NarHash, info.NarSize));
+                    : Task.FromResult((info.NarHash, info.NarSize, (IReadOnlyList<(Sha256Digest, long, long)>)[]));
                 var smallBlobs = needsLayer
                     ? layer.PushBlobsAsync(physical, shown, files.Where(f => !frames.ContainsKey(f.Key)), cancel)
                     : Task.FromResult(0L);
                 await Task.WhenAll(narWritten, smallBlobs);
-                (fileHash, fileSize) = await narWritten;
-                foreach (var (content, frame) in frames)
+                (fileHash, fileSize, var framesInNar) = await narWritten;
+                if (needsLayer && nar)
                 {
-                    var staged = await frame;
-                    if (needsLayer)
-                    {
-                        await layer.PushStagedBlobAsync(content, staged, cancel);
-                    }
+                    // The large files' blobs are their frames in the NAR: the NAR goes in first, so
+                    // that no reference names a file that is not there yet.
+                    var url = NarUrl(fileHash, CacheCompression.Zstd);
+                    await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
+                    await layer.PushFrameRefsAsync(url, framesInNar, cancel);
                 }
                 if (needsLayer)
                 {
@@ -128,10 +128,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 }
             }
             var compression = nar ? CacheCompression.Zstd : CacheCompression.None;
-            var url = $"nar/{fileHash.ToBase32()}.nar{compression.Extension()}";
-            if (nar)
+            var narUrl = NarUrl(fileHash, compression);
+            if (nar && !await cache.ExistsAsync(narUrl, cancel))
             {
-                await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
+                await cache.WriteAsync(narUrl, temp, "application/x-nix-nar", cancel);
             }
             var signatures = info.Signatures.ToList();
             if (key is not null)
@@ -141,7 +141,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 signatures.Add(signature);
             }
             // Without the NAR, the narinfo names it as it would be, uncompressed: named, never written.
-            var narInfo = new NarInfo(path, url, compression, fileHash, fileSize, info.NarHash, info.NarSize,
+            var narInfo = new NarInfo(path, narUrl, compression, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
             File.Delete(temp);
             await File.WriteAllTextAsync(temp, narInfo.Render(store.Layout.StoreDir), cancel);
@@ -191,8 +191,13 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         return (fileHashing.Finish(), fileHashing.BytesWritten);
     }
 
-    /// <summary>The compressed NAR as frames (<see cref="FramedNarWriter"/>), large files' frames taken from <paramref name="frames"/> as they are done. Returns its file hash and size.</summary>
-    private (Sha256Digest, long) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
+    private static string NarUrl(Sha256Digest fileHash, CacheCompression compression) => $"nar/{fileHash.ToBase32()}.nar{compression.Extension()}";
+
+    /// <summary>
+    /// The compressed NAR as frames (<see cref="FramedNarWriter"/>), large files' frames taken from
+    /// <paramref name="frames"/> as they are done. Returns its file hash and size, and where each large file's frame lies in it.
+    /// </summary>
+    private (Sha256Digest, long, IReadOnlyList<(Sha256Digest, long, long)>) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
         IReadOnlyDictionary<Sha256Digest, Task<string>> frames, CancellationToken cancel)
     {
         using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -201,8 +206,8 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             FileSystemNarSource.Read(physical, writer, cancel);
             CheckNarHash(shown, info, writer.Finish().NarHash);
+            return (fileHashing.Finish(), fileHashing.BytesWritten, writer.Frames);
         }
-        return (fileHashing.Finish(), fileHashing.BytesWritten);
     }
 
     private static void CheckNarHash(string shown, PathInfo info, Sha256Digest narHash)

@@ -18,16 +18,26 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
         }
     }
 
-    public Task<Stream?> OpenReadAsync(string file, CancellationToken cancel)
+    public Task<Stream?> OpenReadAsync(string file, CancellationToken cancel) => Task.FromResult(Open(file, 0, null));
+
+    public Task<Stream?> OpenReadRangeAsync(string file, long offset, long length, CancellationToken cancel) => Task.FromResult(Open(file, offset, length));
+
+    private Stream? Open(string file, long offset, long? length)
     {
         var path = Path.Combine(_root, file);
         try
         {
-            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            if (length is not { } count)
+            {
+                return stream;
+            }
+            stream.Seek(offset, SeekOrigin.Begin);
+            return new RangeReadStream(stream, 0, count);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Task.FromResult<Stream?>(null);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,7 +9,8 @@ namespace QiTech.Os.Cache;
 /// Fetches a NAR through the cache's file layer: its <see cref="NarIndex"/> (the chunk list, then
 /// the chunks), then only the file
 /// contents the local store lacks (looked up by SHA-256 in <c>.links</c>, the store's own
-/// content index), each checked against its hash as it is staged. The NAR is then assembled as
+/// content index), each from its blob or, for a large file, its frame's range of a NAR
+/// (<see cref="FrameRef"/>), and checked against its hash as it is staged. The NAR is then assembled as
 /// a stream for the caller to check against the signed NarHash before anything is registered.
 /// </summary>
 internal sealed class FileLayerFetcher(LocalStore store)
@@ -86,8 +87,12 @@ internal sealed class FileLayerFetcher(LocalStore store)
     {
         var name = NarIndex.BlobName(content);
         var place = $"{shown}: {cache.Url.Of(name)}";
-        await using var download = await cache.OpenReadAsync(name, cancel)
-            ?? throw new CacheException($"{place} is missing");
+        var blob = await cache.OpenReadAsync(name, cancel);
+        if (blob is null && await OpenFrameAsync(cache, shown, content, cancel) is var (frame, framePlace))
+        {
+            (blob, place) = (frame, framePlace);
+        }
+        await using var download = blob ?? throw new CacheException($"{place} is missing");
         using var counted = new VerifyingReadStream(download, size + size / 64 + FramingSlack, onBytes, place);
         await Task.Run(() => Decompressed(place, () =>
         {
@@ -112,6 +117,29 @@ internal sealed class FileLayerFetcher(LocalStore store)
             }
             return true;
         }), cancel);
+    }
+
+    /// <summary>A large file's frame inside a NAR, by its <see cref="FrameRef"/>; null when the cache has no reference either.</summary>
+    private static async Task<(Stream, string)?> OpenFrameAsync(ICacheTransport cache, string shown, Sha256Digest content, CancellationToken cancel)
+    {
+        var name = FrameRef.FileName(content);
+        var place = $"{shown}: {cache.Url.Of(name)}";
+        string text;
+        await using (var download = await cache.OpenReadAsync(name, cancel))
+        {
+            if (download is null)
+            {
+                return null;
+            }
+            var bytes = new byte[FrameRef.MaxSize + 1];
+            var n = await download.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancel);
+            text = n <= FrameRef.MaxSize ? System.Text.Encoding.ASCII.GetString(bytes, 0, n) : "";
+        }
+        var frame = FrameRef.Parse(text, place);
+        var inNar = $"{shown}: {cache.Url.Of(frame.NarFile)} (bytes {frame.Offset}+{frame.Length}, by {cache.Url.Of(name)})";
+        return await cache.OpenReadRangeAsync(frame.NarFile, frame.Offset, frame.Length, cancel) is { } stream
+            ? (stream, inNar)
+            : throw new CacheException($"{inNar} is missing");
     }
 
     /// <summary>A corrupt zstd stream surfaces as the decompressor's own exception type: named as damage to <paramref name="place"/>.</summary>

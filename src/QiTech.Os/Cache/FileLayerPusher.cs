@@ -7,8 +7,8 @@ namespace QiTech.Os.Cache;
 
 /// <summary>
 /// Puts a store path's file layer into a cache beside its NAR: each file content the cache
-/// lacks as its own zstd blob (content shared with any earlier version is not written again:
-/// the global dedup), the NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same
+/// lacks as its own zstd blob, or, for a large file, a <see cref="FrameRef"/> to its frame in the
+/// NAR (content shared with any earlier version is not written again: the global dedup), the NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same
 /// way (so a version that changes one file adds a chunk or two of index, not a whole index),
 /// then the chunk list under the NAR hash. Blobs go first so that nothing names a blob that
 /// is not there yet.
@@ -26,7 +26,7 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (file, token) =>
         {
             var name = NarIndex.BlobName(file.Key);
-            if (!await cache.ExistsAsync(name, token))
+            if (!await HasContentAsync(file.Key, file.Value.Size, token))
             {
                 var staged = Stage(output => CopyStoreFile(physicalPath, shown, file.Key, file.Value.RelativePath, output), token);
                 Interlocked.Add(ref written, await MoveInAsync(name, staged, "application/zstd", token));
@@ -37,22 +37,34 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
 
     /// <summary>
     /// A zstd frame of one file of the store path, in a staging file of the cache's, checked to
-    /// hold <paramref name="content"/>: a blob, or a part of a compressed NAR (<see cref="FramedNarWriter"/>).
+    /// hold <paramref name="content"/>: a part of a compressed NAR (<see cref="FramedNarWriter"/>).
     /// </summary>
     public string StageFile(string physicalPath, string shown, Sha256Digest content, byte[] relativePath, CancellationToken cancel) =>
         Stage(output => CopyStoreFile(physicalPath, shown, content, relativePath, output), cancel);
 
-    /// <summary>Makes a staged frame of <paramref name="content"/> its blob, unless the cache has it; the staged file is gone after.</summary>
-    public async Task<long> PushStagedBlobAsync(Sha256Digest content, string staged, CancellationToken cancel)
+    /// <summary>
+    /// For each large file's frame in the NAR now at <paramref name="narFile"/>, a <see cref="FrameRef"/>
+    /// as its blob, unless the cache has that content already. Returns bytes written to the cache.
+    /// </summary>
+    public async Task<long> PushFrameRefsAsync(string narFile, IEnumerable<(Sha256Digest Content, long Offset, long Length)> frames, CancellationToken cancel)
     {
-        var name = NarIndex.BlobName(content);
-        if (await cache.ExistsAsync(name, cancel))
+        long written = 0;
+        foreach (var (content, offset, length) in frames.DistinctBy(f => f.Content))
         {
-            File.Delete(staged);
-            return 0;
+            if (!await HasContentAsync(content, FramedNarWriter.OwnFrameFrom, cancel))
+            {
+                var staged = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+                await File.WriteAllTextAsync(staged, new FrameRef(narFile, offset, length).Render(), cancel);
+                written += await MoveInAsync(FrameRef.FileName(content), staged, "text/plain", cancel);
+            }
         }
-        return await MoveInAsync(name, staged, "application/zstd", cancel);
+        return written;
     }
+
+    /// <summary>Whether the cache holds a content: as its blob, or (large files) as a frame of some NAR.</summary>
+    private async Task<bool> HasContentAsync(Sha256Digest content, long size, CancellationToken cancel) =>
+        await cache.ExistsAsync(NarIndex.BlobName(content), cancel)
+        || (size >= FramedNarWriter.OwnFrameFrom && await cache.ExistsAsync(FrameRef.FileName(content), cancel));
 
     /// <summary>
     /// The NAR's <see cref="NarIndex"/> (uncompressed) cut into chunks stored as blobs, then the

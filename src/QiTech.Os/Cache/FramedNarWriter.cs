@@ -26,9 +26,10 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     private readonly RoutingStream _routing;
     private readonly NarSerializer _nar;
     private readonly IncrementalHash _content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly List<(Sha256Digest Content, long Offset, long Length)> _frames = [];
     private bool _inOwnFrame;
 
-    /// <param name="output">Where the compressed NAR goes.</param>
+    /// <param name="output">Where the compressed NAR goes; it reports its position (a file, or a <see cref="HashingStream"/> over one).</param>
     /// <param name="frameOf">The file holding the compressed frame of a large file's contents; null when there is none (the file changed since its frame was made).</param>
     public FramedNarWriter(Stream output, int zstdLevel, Func<Sha256Digest, string?> frameOf, string shown)
     {
@@ -41,6 +42,9 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     }
 
     private Stream? Running { get; set; }
+
+    /// <summary>Where each large file's frame lies in the compressed NAR, as written so far.</summary>
+    public IReadOnlyList<(Sha256Digest Content, long Offset, long Length)> Frames => _frames;
 
     public void BeginRegular(bool executable, long size)
     {
@@ -70,7 +74,9 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
             var frame = _frameOf(content)
                 ?? throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
             using var source = new FileStream(frame, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            var offset = _output.Position;
             source.CopyTo(_output);
+            _frames.Add((content, offset, _output.Position - offset));
         }
         _nar.EndRegular();
     }

@@ -11,6 +11,12 @@ public interface ICacheTransport : IDisposable
     /// <summary>The file's contents, or null when the cache does not have it.</summary>
     Task<Stream?> OpenReadAsync(string file, CancellationToken cancel);
 
+    /// <summary>
+    /// <paramref name="length"/> bytes of the file from <paramref name="offset"/> (fewer where it ends
+    /// sooner), or null when the cache does not have it.
+    /// </summary>
+    Task<Stream?> OpenReadRangeAsync(string file, long offset, long length, CancellationToken cancel);
+
     Task<bool> ExistsAsync(string file, CancellationToken cancel);
 
     /// <summary>Puts <paramref name="localFile"/> in the cache as <paramref name="file"/>; readers never see half of it.</summary>

@@ -174,7 +174,7 @@ public sealed class FileLayerTests : IDisposable
     }
 
     [Fact]
-    public void A_large_file_is_compressed_once_its_blob_is_a_frame_of_the_nar_that_nix_and_a_machine_read()
+    public void A_large_file_is_compressed_once_and_kept_once_as_a_frame_of_the_nar_that_nix_and_a_machine_read()
     {
         var tree = _source.Scratch("framed/app");
         Directory.CreateDirectory(tree);
@@ -187,10 +187,20 @@ public sealed class FileLayerTests : IDisposable
 
         Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, path));
 
-        var blob = File.ReadAllBytes(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(large))));
-        var nar = File.ReadAllBytes(Directory.GetFiles(Path.Combine(CacheDir, "nar")).Single());
-        Assert.True(blob.Length < large.Length / 4, $"blob of {blob.Length} bytes");
-        Assert.True(nar.AsSpan().IndexOf(blob) > 0, "the NAR does not hold the large file's blob as one of its frames");
+        // No blob beside the NAR: a reference to the frame inside it, which holds exactly the file.
+        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(large)))));
+        var frame = FrameRef.Parse(File.ReadAllText(Path.Combine(CacheDir, FrameRef.FileName(Sha256Digest.Of(large)))), "test");
+        var nar = File.ReadAllBytes(Path.Combine(CacheDir, frame.NarFile));
+        Assert.True(frame.Length < large.Length / 4, $"a frame of {frame.Length} bytes");
+        Assert.Equal(large, new Decompressor().Unwrap(nar.AsSpan((int)frame.Offset, (int)frame.Length)).ToArray());
+
+        // A machine with nothing fetches through the file layer: the large file from its range of the NAR.
+        using (var layered = new StoreRoot())
+        {
+            Ok(Cli(layered, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path));
+            Assert.Equal(large, File.ReadAllBytes(layered.Root + path + "/big.txt"));
+            Assert.Equal(0, Cli(layered, "store", "verify", "--check-contents").ExitCode);
+        }
         var nixStore = _dir.Combine("nix-store");
         var copy = HostProgram.Run("nix", ["--extra-experimental-features", "nix-command", "copy", "--from", "file://" + CacheDir,
             "--to", $"local?root={nixStore}", "--option", "trusted-public-keys", pub, path]);
@@ -201,6 +211,73 @@ public sealed class FileLayerTests : IDisposable
         Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path));
         Assert.Equal(large, File.ReadAllBytes(_target.Root + path + "/big.txt"));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+    }
+
+    [Fact]
+    public void A_changed_large_file_is_fetched_over_http_as_the_range_of_its_frame_in_the_nar()
+    {
+        var random = new Random(5);
+        var sizes = new[] { (int)FramedNarWriter.OwnFrameFrom + 1000, (int)FramedNarWriter.OwnFrameFrom + 5000 };
+        var v1 = _source.Scratch("large/v1/app");
+        Directory.CreateDirectory(v1);
+        foreach (var (size, i) in sizes.Select((s, i) => (s, i)))
+        {
+            var bytes = new byte[size];
+            random.NextBytes(bytes);
+            File.WriteAllBytes(Path.Combine(v1, $"big{i}.bin"), bytes);
+        }
+        var v2 = _source.Scratch("large/v2/app");
+        Directory.CreateDirectory(Path.GetDirectoryName(v2)!);
+        Assert.Equal(0, HostProgram.Run("cp", ["-a", v1, Path.GetDirectoryName(v2)!]).ExitCode);
+        var changed = new byte[sizes[1]];
+        random.NextBytes(changed);
+        File.WriteAllBytes(Path.Combine(v2, "big1.bin"), changed);
+        var (p1, p2) = (Ok(Cli(_source, "store", "add", v1)).Trim(), Ok(Cli(_source, "store", "add", v2)).Trim());
+        var (secret, pub) = Key();
+        using var nginx = new NginxServer(CacheDir, logAccess: true);
+        Ok(Cli(_source, "cache", "push", "--to", nginx.Url, "--secret-key-file", secret, p1, p2));
+        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, p1));
+        var sentBefore = nginx.Sent().Count;
+
+        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, p2));
+
+        // The NARs hold both large files; what came of them was the changed file's frame alone.
+        var narBytes = nginx.Sent().Skip(sentBefore).Where(s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal)).Sum(s => s.Bytes);
+        Assert.InRange(narBytes, changed.Length, changed.Length + (64 << 10));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(CacheDir, "qitech", "files"), "*.zst"), f => new FileInfo(f).Length > FramedNarWriter.OwnFrameFrom / 2);
+        Assert.Equal(changed, File.ReadAllBytes(_target.Root + p2 + "/big1.bin"));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+    }
+
+    [Fact]
+    public void A_frame_reference_that_leads_elsewhere_is_refused_with_the_path_named_and_nothing_registered()
+    {
+        var tree = _source.Scratch("badref/app");
+        Directory.CreateDirectory(tree);
+        var large = new byte[FramedNarWriter.OwnFrameFrom + 10];
+        new Random(3).NextBytes(large);
+        File.WriteAllBytes(Path.Combine(tree, "big.bin"), large);
+        var path = Ok(Cli(_source, "store", "add", tree)).Trim();
+        var (secret, pub) = Key();
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, path));
+        var refFile = Path.Combine(CacheDir, FrameRef.FileName(Sha256Digest.Of(large)));
+        var frame = FrameRef.Parse(File.ReadAllText(refFile), "test");
+        File.WriteAllText(refFile, (frame with { Offset = frame.Offset + 8 }).Render());
+
+        var fetch = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path);
+
+        Assert.NotEqual(0, fetch.ExitCode);
+        Assert.DoesNotContain("Unhandled", fetch.Stderr, StringComparison.Ordinal);
+        Assert.Matches("is damaged|hashes to", fetch.Stderr);
+        Assert.Contains(path, fetch.Stderr, StringComparison.Ordinal);
+        Assert.Contains(frame.NarFile, fetch.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_target.Root + path));
+
+        File.WriteAllText(refFile, "../../etc/passwd 0 10\n");
+        var escaping = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path);
+        Assert.NotEqual(0, escaping.ExitCode);
+        Assert.Contains("not a frame reference", escaping.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_target.Root + path));
     }
 
     public enum Tampering
