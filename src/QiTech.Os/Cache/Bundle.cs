@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using QiTech.Os.Errors;
+using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
 using QiTech.Os.Sources;
@@ -35,11 +36,17 @@ public static class Bundle
             using (var cache = new FileCacheTransport(BinaryCacheUrl.Parse("file://" + staging)))
             {
                 var exclude = since is { } old ? store.Closure([old]) : new HashSet<StorePath>();
-                // A bundle is read whole: the file layer would only double its size.
-                await new CachePusher(store, cache, key, fileLayer: false).PushAsync([system], null, cancel, exclude);
+                // A whole bundle is read whole: the file layer would only double its size. A bundle
+                // since a system is the file layer alone, less every file that system holds: a new
+                // base that adds one package costs that package and the index, not the base again.
+                var pusher = since is null
+                    ? new CachePusher(store, cache, key, fileLayer: false)
+                    : new CachePusher(store, cache, key, nar: false, present: await Task.Run(() => ContentsOf(store, exclude, cancel), cancel));
+                await pusher.PushAsync([system], null, cancel, exclude);
             }
             var paths = Directory.GetFiles(staging, "*.narinfo").Length;
-            var manifest = new BundleManifest(BundleManifest.CurrentFormat, store.Layout.StoreDir.Path, store.Render(system), version.Label(), version.Commit, version.Timestamp, paths, changelog);
+            var manifest = new BundleManifest(since is null ? BundleManifest.CurrentFormat : BundleManifest.SinceFormat, store.Layout.StoreDir.Path, store.Render(system),
+                version.Label(), version.Commit, version.Timestamp, paths, changelog, since is { } from ? store.Render(from) : null);
             var manifestBytes = manifest.ToBytes();
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
             {
@@ -90,6 +97,7 @@ public static class Bundle
                 {
                     throw new BadInputException($"{bundle}: made for the store {manifest.StoreDir}, not {store.Layout.StoreDir}");
                 }
+                CheckSince(store, manifest, bundle);
                 Directory.CreateDirectory(staging);
                 try
                 {
@@ -125,6 +133,29 @@ public static class Bundle
         }
     }
 
+    /// <summary>A bundle since a system installs only where that system is: refused before anything is read.</summary>
+    public static void CheckSince(LocalStore store, BundleManifest manifest, string bundle)
+    {
+        if (manifest.Since is { } since && !(store.Layout.StoreDir.TryParse(since, out var path, out _) && store.IsValid(path)))
+        {
+            throw new BadInputException($"{bundle}: holds only what {since} lacks, and this machine does not have {since}");
+        }
+    }
+
+    /// <summary>The contents (SHA-256) of every file the file layer would name in these paths: what a machine holding them has.</summary>
+    private static HashSet<Sha256Digest> ContentsOf(LocalStore store, IEnumerable<StorePath> paths, CancellationToken cancel)
+    {
+        var contents = new HashSet<Sha256Digest>();
+        foreach (var path in paths)
+        {
+            using var index = new NarIndexSink(Stream.Null);
+            FileSystemNarSource.Read(store.PhysicalPath(path), index, cancel);
+            index.Finish();
+            contents.UnionWith(index.Files.Keys);
+        }
+        return contents;
+    }
+
     private static FileStream Open(string bundle)
     {
         try
@@ -150,9 +181,9 @@ public static class Bundle
                     ? $"{bundle}: its signature by '{signer}' does not match its manifest (tampered)"
                     : $"{bundle}: signed by '{signer}', which is not a trusted key");
             }
-            return BundleManifest.Parse(manifestBytes) is { Format: BundleManifest.CurrentFormat } manifest
+            return BundleManifest.Parse(manifestBytes) is { IsReadable: true } manifest
                 ? new SignedManifest(manifest, signature.Split(':')[0])
-                : throw new BadInputException($"{bundle}: the manifest is not a bundle manifest of format {BundleManifest.CurrentFormat}");
+                : throw new BadInputException($"{bundle}: the manifest is not a bundle manifest of format {BundleManifest.CurrentFormat} or {BundleManifest.SinceFormat}");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {

@@ -16,7 +16,9 @@ namespace QiTech.Os.Cache;
 /// NarHash's), but the file is not there, so the cache grows by about the files that changed and
 /// serves QiTech machines only; a Nix client cannot fetch from it.
 /// </summary>
-public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3, bool fileLayer = true, bool nar = true)
+/// <param name="present">File contents the readers of this cache have already (a bundle since a system): no blob is written for them.</param>
+public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecretKey? key, int zstdLevel = 3, bool fileLayer = true, bool nar = true,
+    IReadOnlySet<Sha256Digest>? present = null)
 {
     public const string CacheInfoFile = "nix-cache-info";
 
@@ -84,7 +86,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 // A first read only hashes (cheap), so that the compressing can be shared out:
                 // each large file compressed once, as its blob and as a frame of the NAR, starting
                 // as soon as that read has passed it.
-                var layer = new FileLayerPusher(cache, zstdLevel);
+                var layer = new FileLayerPusher(cache, zstdLevel, present);
                 void StartFrame(Sha256Digest content, byte[] relativePath, long size)
                 {
                     if (!nar || size < FramedNarWriter.OwnFrameFrom)

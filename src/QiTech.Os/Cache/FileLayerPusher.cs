@@ -13,7 +13,8 @@ namespace QiTech.Os.Cache;
 /// then the chunk list under the NAR hash. Blobs go first so that nothing names a blob that
 /// is not there yet.
 /// </summary>
-internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
+/// <param name="present">Contents the cache's readers have already: never written.</param>
+internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IReadOnlySet<Sha256Digest>? present = null)
 {
     /// <summary>Whether the cache already holds this NAR's file layer (its chunk list is written last).</summary>
     public Task<bool> HasLayerAsync(Sha256Digest narHash, CancellationToken cancel) => cache.ExistsAsync(NarIndex.FileName(narHash), cancel);
@@ -61,9 +62,10 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel)
         return written;
     }
 
-    /// <summary>Whether the cache holds a content: as its blob, or (large files) as a frame of some NAR.</summary>
+    /// <summary>Whether the cache's readers have a content: already, as its blob, or (large files) as a frame of some NAR.</summary>
     private async Task<bool> HasContentAsync(Sha256Digest content, long size, CancellationToken cancel) =>
-        await cache.ExistsAsync(NarIndex.BlobName(content), cancel)
+        present?.Contains(content) == true
+        || await cache.ExistsAsync(NarIndex.BlobName(content), cancel)
         || (size >= FramedNarWriter.OwnFrameFrom && await cache.ExistsAsync(FrameRef.FileName(content), cancel));
 
     /// <summary>

@@ -40,7 +40,11 @@ public static class MediaBundles
             }
             try
             {
-                bundles.Add(new MediaBundle(file, physical, size, await Bundle.ReadManifestAsync(physical, keys, cancel), null));
+                var signed = await Bundle.ReadManifestAsync(physical, keys, cancel);
+                // A bundle since a system the machine lacks is refused here already (the import checks the store's record).
+                var lacking = signed.Manifest.Since is { } since
+                    && !(layout.StoreDir.TryParse(since, out var path, out _) && Directory.Exists(layout.PhysicalPath(path)));
+                bundles.Add(new MediaBundle(file, physical, size, signed, lacking ? $"holds only what {signed.Manifest.Since} lacks, and this machine does not have it" : null));
             }
             catch (BadInputException e)
             {

@@ -62,6 +62,10 @@ public static class BundleCommand
             var keys = TrustedKeys(parse.GetValue(trusted), GlobalOptions.Layout(parse));
             var (manifest, signer) = await Bundle.ReadManifestAsync(parse.GetValue(file)!, keys, cancel);
             Console.Out.WriteLine($"version: {manifest.Label}\ncommit: {manifest.Commit ?? "unknown"}\ndate: {manifest.Timestamp ?? "unknown"}\nsystem: {manifest.System}\npaths: {manifest.Paths}\nsigned by: {signer}");
+            if (manifest.Since is { } since)
+            {
+                Console.Out.WriteLine($"since: {since} (only what it lacks: installs where it is)");
+            }
             if (manifest.Changelog is { } changes)
             {
                 Console.Out.WriteLine("changelog:\n" + changes.TrimEnd('\n'));

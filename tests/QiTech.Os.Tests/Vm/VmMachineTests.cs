@@ -213,9 +213,13 @@ public sealed class VmMachineTests(VmImageFixture images)
         Assert.NotEqual(serverPid, (await vm.Agent.RunAsync("systemctl show -p MainPID --value qitech-control-server")).Trim());
         Assert.Contains("QITECH_VM_TEST=2", await vm.Agent.RunAsync("systemctl show -p Environment qitech-control-server"), StringComparison.Ordinal);
 
+        const string Used = "sync; df -B1 --output=used / | tail -1";
+        var usedBefore = long.Parse(await vm.Agent.RunAsync(Used), System.Globalization.CultureInfo.InvariantCulture);
         clock.Restart();
         var later = await UsbBundles.InstallAsync(vm, UsbBundles.Named(bundles, "third")["file"]!.GetValue<string>());
         VmTimings.Record("USB bundle install, new base, until it is the boot default (TCG)", clock.Elapsed);
+        VmTimings.RecordBytes($"disk growth of the machine for the new base (+{VmSystems.AddedPackage}), store and deployment",
+            long.Parse(await vm.Agent.RunAsync(Used), System.Globalization.CultureInfo.InvariantCulture) - usedBefore);
         Assert.True(later["state"]!.GetValue<string>() == "succeeded", later.ToJsonString());
         Assert.Contains("after a reboot", later["result"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.NotEqual(0, (await vm.Agent.ExecAsync("command -v " + VmSystems.AddedPackage)).ExitCode);
