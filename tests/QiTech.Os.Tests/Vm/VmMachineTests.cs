@@ -35,7 +35,7 @@ public sealed class VmMachineTests(VmImageFixture images)
                 ExecStart: /bin/sleep infinity
               healthCheck:
                 command: /bin/false
-                deadlineSec: 60
+                deadlineSec: 30
         """;
 
     [SkippableFact]
@@ -259,7 +259,7 @@ public sealed class VmMachineTests(VmImageFixture images)
     {
         var clock = Stopwatch.StartNew();
         var switched = await vm.Agent.ExecAsync($"{Cli} switch --system {unhealthy}", TimeSpan.FromMinutes(10));
-        VmTimings.Record("unhealthy switch to rolled back, deadline 60 s (TCG)", clock.Elapsed);
+        VmTimings.Record("unhealthy switch to rolled back, deadline 30 s (TCG)", clock.Elapsed);
         var said = switched.Stdout + switched.Stderr;
         Assert.True(switched.ExitCode != 0, "the switch to an unhealthy generation succeeded:\n" + said);
         Assert.Contains("qitech-vm-unhealthy", said, StringComparison.Ordinal);
