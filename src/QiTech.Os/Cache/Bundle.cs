@@ -133,12 +133,21 @@ public static class Bundle
         }
     }
 
+    /// <summary>
+    /// Why a bundle since a system cannot install on a machine that lacks that system (as
+    /// <paramref name="has"/> tells); null when it can, or when it is a whole bundle.
+    /// </summary>
+    public static string? SinceRefusal(BundleManifest manifest, StoreDirectory storeDir, Func<StorePath, bool> has) =>
+        manifest.Since is { } since && !(storeDir.TryParse(since, out var path, out _) && has(path))
+            ? $"holds only what {since} lacks, and this machine does not have {since}"
+            : null;
+
     /// <summary>A bundle since a system installs only where that system is: refused before anything is read.</summary>
-    public static void CheckSince(LocalStore store, BundleManifest manifest, string bundle)
+    private static void CheckSince(LocalStore store, BundleManifest manifest, string bundle)
     {
-        if (manifest.Since is { } since && !(store.Layout.StoreDir.TryParse(since, out var path, out _) && store.IsValid(path)))
+        if (SinceRefusal(manifest, store.Layout.StoreDir, store.IsValid) is { } refusal)
         {
-            throw new BadInputException($"{bundle}: holds only what {since} lacks, and this machine does not have {since}");
+            throw new BadInputException($"{bundle}: {refusal}");
         }
     }
 

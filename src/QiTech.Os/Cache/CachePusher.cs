@@ -54,7 +54,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             return;
         }
-        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        var temp = cache.NewStagingFile();
         try
         {
             await File.WriteAllTextAsync(temp, $"StoreDir: {store.Layout.StoreDir}\nWantMassQuery: 1\nPriority: 40\n", cancel);
@@ -70,11 +70,12 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     {
         var info = store.QueryPathInfo(path) ?? throw new CacheException($"{store.Render(path)}: not a valid store path");
         var (physical, shown) = (store.PhysicalPath(path), store.Render(path));
-        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        var temp = cache.NewStagingFile();
         var frames = new Dictionary<Sha256Digest, Task<string>>();
         using var limit = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         try
         {
+            var narIsIn = false;
             var fileHash = info.NarHash;
             var fileSize = info.NarSize;
             if (!fileLayer)
@@ -122,6 +123,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                     // that no reference names a file that is not there yet.
                     var url = NarUrl(fileHash, CacheCompression.Zstd);
                     await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
+                    narIsIn = true;
                     await layer.PushFrameRefsAsync(url, framesInNar, cancel);
                 }
                 if (needsLayer)
@@ -131,7 +133,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             }
             var compression = nar ? CacheCompression.Zstd : CacheCompression.None;
             var narUrl = NarUrl(fileHash, compression);
-            if (nar && !await cache.ExistsAsync(narUrl, cancel))
+            if (nar && !narIsIn)
             {
                 await cache.WriteAsync(narUrl, temp, "application/x-nix-nar", cancel);
             }

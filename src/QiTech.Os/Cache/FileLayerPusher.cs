@@ -8,10 +8,10 @@ namespace QiTech.Os.Cache;
 /// <summary>
 /// Puts a store path's file layer into a cache beside its NAR: each file content the cache
 /// lacks as its own zstd blob, or, for a large file, a <see cref="FrameRef"/> to its frame in the
-/// NAR (content shared with any earlier version is not written again: the global dedup), the NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same
-/// way (so a version that changes one file adds a chunk or two of index, not a whole index),
-/// then the chunk list under the NAR hash. Blobs go first so that nothing names a blob that
-/// is not there yet.
+/// NAR (content shared with any earlier version is not written again: the global dedup); the
+/// NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same way (so a version that
+/// changes one file adds a chunk or two of index, not a whole index); then the chunk list under
+/// the NAR hash. Blobs go first so that nothing names a blob that is not there yet.
 /// </summary>
 /// <param name="present">Contents the cache's readers have already: never written.</param>
 internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IReadOnlySet<Sha256Digest>? present = null)
@@ -54,7 +54,7 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
         {
             if (!await HasContentAsync(content, FramedNarWriter.OwnFrameFrom, cancel))
             {
-                var staged = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+                var staged = cache.NewStagingFile();
                 await File.WriteAllTextAsync(staged, new FrameRef(narFile, offset, length).Render(), cancel);
                 written += await MoveInAsync(FrameRef.FileName(content), staged, "text/plain", cancel);
             }
@@ -92,7 +92,7 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
     private string Stage(Action<Stream> write, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
-        var temp = Path.Combine(cache.StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        var temp = cache.NewStagingFile();
         try
         {
             using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);

@@ -8,6 +8,9 @@ public interface ICacheTransport : IDisposable
     /// <summary>Where a writer makes its temporary files, so that <see cref="WriteAsync"/> can be a rename rather than a copy.</summary>
     string StagingDirectory { get; }
 
+    /// <summary>A fresh name for a pusher's temporary file in <see cref="StagingDirectory"/>.</summary>
+    string NewStagingFile() => Path.Combine(StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+
     /// <summary>The file's contents, or null when the cache does not have it.</summary>
     Task<Stream?> OpenReadAsync(string file, CancellationToken cancel);
 

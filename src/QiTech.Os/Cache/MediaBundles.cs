@@ -41,10 +41,10 @@ public static class MediaBundles
             try
             {
                 var signed = await Bundle.ReadManifestAsync(physical, keys, cancel);
-                // A bundle since a system the machine lacks is refused here already (the import checks the store's record).
-                var lacking = signed.Manifest.Since is { } since
-                    && !(layout.StoreDir.TryParse(since, out var path, out _) && Directory.Exists(layout.PhysicalPath(path)));
-                bundles.Add(new MediaBundle(file, physical, size, signed, lacking ? $"holds only what {signed.Manifest.Since} lacks, and this machine does not have it" : null));
+                // A bundle since a system the machine lacks is refused here already, by the path on
+                // disk (a list opens no store); the import checks the store's record.
+                var refusal = Bundle.SinceRefusal(signed.Manifest, layout.StoreDir, path => Directory.Exists(layout.PhysicalPath(path)));
+                bundles.Add(new MediaBundle(file, physical, size, signed, refusal));
             }
             catch (BadInputException e)
             {
