@@ -121,7 +121,7 @@ public sealed class BaseDeployment(SystemLayout layout)
                 Posix.Chown(to, entry.Uid, entry.Gid);
             }
         }
-        else if (entry == null && Posix.LinkAt(Posix.AtFdCwd, Posix.Z(from), Posix.AtFdCwd, Posix.Z(to)))
+        else if ((entry == null || IsStoreForm(entry, st)) && Posix.LinkAt(Posix.AtFdCwd, Posix.Z(from), Posix.AtFdCwd, Posix.Z(to)))
         {
             // The store's own file: its canonical mode (0444/0555, root) is what the base had, but for write bits.
         }
@@ -131,6 +131,14 @@ public sealed class BaseDeployment(SystemLayout layout)
             Apply(to, entry?.Mode ?? (st.IsExecutable ? Posix.Mode0755 : 0x1A4), entry);
         }
     }
+
+    /// <summary>
+    /// True when the recorded metadata is exactly what the store's file already has, e.g. udev's
+    /// 13 MB hwdb.bin recorded as 0444 root: a link serves, and a copy would cost every base that much.
+    /// </summary>
+    private static bool IsStoreForm(BaseMetadataEntry entry, Posix.Statx st) =>
+        entry.Kind == BaseMetadataEntry.File && entry.Capability == null
+        && entry.Uid == st.Uid && entry.Gid == st.Gid && entry.Mode == (st.Mode & 0xFFFu);
 
     /// <summary>Owner first, then mode (a change of owner clears setuid), then the capability.</summary>
     private static void Apply(string path, uint mode, BaseMetadataEntry? entry)

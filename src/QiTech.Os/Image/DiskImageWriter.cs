@@ -45,7 +45,7 @@ public static class DiskImageWriter
                 await Run(cancel, "/usr/bin/mcopy", ["-i", esp, "-s", "-p", "-Q", .. top, "::/"]);
             }
             log($"formatting the root file system ({layout.RootBytes / DiskLayout.MiB} MiB) from the staging tree");
-            await Run(cancel, "/usr/sbin/mkfs.ext4", ["-q", "-F", "-L", DiskLayout.RootLabel, "-U", layout.RootFileSystem.ToString("D"),
+            await Run(cancel, "/usr/sbin/mkfs.ext4", ["-q", "-F", "-O", DiskLayout.RootFeatures, "-L", DiskLayout.RootLabel, "-U", layout.RootFileSystem.ToString("D"),
                 "-E", $"root_owner=0:0,hash_seed={layout.RootFileSystem:D}", "-d", rootTree, root,
                 (layout.RootBytes / 1024).ToString(CultureInfo.InvariantCulture) + "k"]);
             log("writing the partition table and both partitions");

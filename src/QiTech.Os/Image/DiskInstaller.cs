@@ -38,7 +38,7 @@ public static class DiskInstaller
         var (esp, root) = await PartitionsAsync(device, cancel);
         log($"formatting {esp} (EFI system partition) and {root} (root, {disk.RootBytes / DiskLayout.MiB} MiB)");
         await DiskTools.RunAsync("/usr/sbin/mkfs.vfat", ["-F", "32", "-n", "QITECH-ESP", "-i", disk.EspVolumeId.ToString("x8", CultureInfo.InvariantCulture), esp], cancel);
-        await DiskTools.RunAsync("/usr/sbin/mkfs.ext4", ["-q", "-F", "-L", DiskLayout.RootLabel, "-U", disk.RootFileSystem.ToString("D"),
+        await DiskTools.RunAsync("/usr/sbin/mkfs.ext4", ["-q", "-F", "-O", DiskLayout.RootFeatures, "-L", DiskLayout.RootLabel, "-U", disk.RootFileSystem.ToString("D"),
             "-E", $"root_owner=0:0,hash_seed={disk.RootFileSystem:D}", root], cancel);
         var target = Path.Combine(Path.GetTempPath(), $"qitech-install-{Environment.ProcessId}");
         Directory.CreateDirectory(target);

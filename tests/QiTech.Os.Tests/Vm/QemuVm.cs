@@ -162,6 +162,7 @@ public sealed class QemuVm : IAsyncDisposable
                 throw new InvalidOperationException($"the machine booted {booted}, not {expectedSystem}; last lines:\n{vm.Tail()}");
             }
             await vm.Agent.RunAsync("systemctl is-system-running --wait || true", timeout);
+            await vm.SaveBootAnalysisAsync();
             return vm;
         }
         catch
@@ -169,6 +170,13 @@ public sealed class QemuVm : IAsyncDisposable
             await vm.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Where this boot's time went, as systemd saw it (<c>analyze.txt</c> beside serial.log).</summary>
+    public async Task SaveBootAnalysisAsync()
+    {
+        var analysis = await Agent.ExecAsync("systemd-analyze; systemd-analyze blame --no-pager | head -20; systemd-analyze critical-chain --no-pager");
+        await File.WriteAllTextAsync(Path.Combine(Dir, "analyze.txt"), analysis.Stdout + analysis.Stderr);
     }
 
     /// <summary>Reboots the guest and waits for qemu to end (-no-reboot): the caller boots it again.</summary>

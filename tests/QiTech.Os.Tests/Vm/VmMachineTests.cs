@@ -79,6 +79,7 @@ public sealed class VmMachineTests(VmImageFixture images)
             await vm.Agent.WaitReadyAsync(BootTimeout, () => vm.Tail());
             var health = await vm.WaitUntilAsync("curl -sf http://127.0.0.1:3001/health", BootTimeout, ServerUnits);
             VmTimings.Record("boot to /health (TCG)", clock.Elapsed);
+            await vm.SaveBootAnalysisAsync();
             // The serial console follows the boot and offers a login (stage 2's line may have a kernel message in it).
             Assert.Contains("qitech-os stage 2: booting", vm.Serial, StringComparison.Ordinal);
             Assert.Contains("qitech login:", vm.Serial, StringComparison.Ordinal);
@@ -135,6 +136,7 @@ public sealed class VmMachineTests(VmImageFixture images)
             await vm.Agent.WaitReadyAsync(BootTimeout, () => vm.Tail());
             await vm.Agent.RunAsync("systemctl is-system-running --wait || true", BootTimeout);
             VmTimings.Record("boot after the power cut (TCG, until systemd is up)", clock.Elapsed);
+            await vm.SaveBootAnalysisAsync();
             var booted = (await vm.Agent.RunAsync("readlink /run/booted-system")).Trim();
             Assert.Contains(booted, new[] { third, unhealthy });
             Assert.Equal(booted + "/etc\n", await vm.Agent.RunAsync("readlink /etc/static"));
