@@ -50,7 +50,7 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
     public Task WriteAsync(string file, string localFile, string contentType, CancellationToken cancel)
     {
         var target = Path.Combine(_root, file);
-        var staged = Path.GetDirectoryName(Path.GetFullPath(localFile)) == Path.GetFullPath(_root).TrimEnd('/');
+        var staged = IsStaged(localFile);
         var temp = staged ? localFile : Path.Combine(_root, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
         try
         {
@@ -76,6 +76,36 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
         }
         return Task.CompletedTask;
     }
+
+    public async Task WriteAllAsync(IReadOnlyList<CacheUpload> uploads, CancellationToken cancel)
+    {
+        var staged = uploads.Where(u => IsStaged(u.LocalFile)).ToList();
+        if (staged.Count > 0)
+        {
+            // On disk before any is visible, as for one file, with one flush of the file system.
+            Platform.Posix.SyncFileSystem(_root);
+            foreach (var upload in staged)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var target = Path.Combine(_root, upload.File);
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Move(upload.LocalFile, target, overwrite: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new QiTechOsException($"{target}: cannot write: {e.Message}");
+                }
+            }
+        }
+        foreach (var upload in uploads.Where(u => !IsStaged(u.LocalFile)))
+        {
+            await WriteAsync(upload.File, upload.LocalFile, upload.ContentType, cancel);
+        }
+    }
+
+    private bool IsStaged(string localFile) => Path.GetDirectoryName(Path.GetFullPath(localFile)) == Path.GetFullPath(_root).TrimEnd('/');
 
     public void Dispose()
     {

@@ -23,17 +23,23 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
     public async Task<long> PushBlobsAsync(string physicalPath, string shown,
         IEnumerable<KeyValuePair<Sha256Digest, (byte[] RelativePath, long Size)>> files, CancellationToken cancel)
     {
-        long written = 0;
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (file, token) =>
+        var staged = new System.Collections.Concurrent.ConcurrentBag<CacheUpload>();
+        try
         {
-            var name = NarIndex.BlobName(file.Key);
-            if (!await HasContentAsync(file.Key, file.Value.Size, token))
+            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (file, token) =>
             {
-                var staged = Stage(output => CopyStoreFile(physicalPath, shown, file.Key, file.Value.RelativePath, output), token);
-                Interlocked.Add(ref written, await MoveInAsync(name, staged, "application/zstd", token));
-            }
-        });
-        return written;
+                if (!await HasContentAsync(file.Key, file.Value.Size, token))
+                {
+                    var blob = Stage(output => CopyStoreFile(physicalPath, shown, file.Key, file.Value.RelativePath, output), token);
+                    staged.Add(new CacheUpload(NarIndex.BlobName(file.Key), blob, "application/zstd"));
+                }
+            });
+            return await MoveInAsync([.. staged], cancel);
+        }
+        finally
+        {
+            Discard(staged);
+        }
     }
 
     /// <summary>
@@ -49,17 +55,24 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
     /// </summary>
     public async Task<long> PushFrameRefsAsync(string narFile, IEnumerable<(Sha256Digest Content, long Offset, long Length)> frames, CancellationToken cancel)
     {
-        long written = 0;
-        foreach (var (content, offset, length) in frames.DistinctBy(f => f.Content))
+        var staged = new List<CacheUpload>();
+        try
         {
-            if (!await HasContentAsync(content, FramedNarWriter.OwnFrameFrom, cancel))
+            foreach (var (content, offset, length) in frames.DistinctBy(f => f.Content))
             {
-                var staged = cache.NewStagingFile();
-                await File.WriteAllTextAsync(staged, new FrameRef(narFile, offset, length).Render(), cancel);
-                written += await MoveInAsync(FrameRef.FileName(content), staged, "text/plain", cancel);
+                if (!await HasContentAsync(content, FramedNarWriter.OwnFrameFrom, cancel))
+                {
+                    var reference = cache.NewStagingFile();
+                    staged.Add(new CacheUpload(FrameRef.FileName(content), reference, "text/plain"));
+                    await File.WriteAllTextAsync(reference, new FrameRef(narFile, offset, length).Render(), cancel);
+                }
             }
+            return await MoveInAsync(staged, cancel);
         }
-        return written;
+        finally
+        {
+            Discard(staged);
+        }
     }
 
     /// <summary>Whether the cache's readers have a content: already, as its blob, or (large files) as a frame of some NAR.</summary>
@@ -75,17 +88,26 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
     public async Task<long> PushIndexAsync(Sha256Digest narHash, ReadOnlyMemory<byte> index, CancellationToken cancel)
     {
         var chunks = IndexChunker.Split(index.Span).Select(c => (Content: Sha256Digest.Of(index.Span.Slice(c.Start, c.Length)), c.Start, c.Length)).ToList();
-        long written = 0;
-        foreach (var chunk in chunks.DistinctBy(c => c.Content))
+        var staged = new List<CacheUpload>();
+        try
         {
-            var name = NarIndex.BlobName(chunk.Content);
-            if (!await cache.ExistsAsync(name, cancel))
+            foreach (var chunk in chunks.DistinctBy(c => c.Content))
             {
-                written += await MoveInAsync(name, Stage(output => output.Write(index.Span.Slice(chunk.Start, chunk.Length)), cancel), "application/zstd", cancel);
+                var name = NarIndex.BlobName(chunk.Content);
+                if (!await cache.ExistsAsync(name, cancel))
+                {
+                    staged.Add(new CacheUpload(name, Stage(output => output.Write(index.Span.Slice(chunk.Start, chunk.Length)), cancel), "application/zstd"));
+                }
             }
+            var written = await MoveInAsync(staged, cancel);
+            var list = Stage(output => IndexChunkList.Write(output, [.. chunks.Select(c => (c.Content, c.Length))]), cancel);
+            staged.Add(new CacheUpload(NarIndex.FileName(narHash), list, "application/octet-stream"));
+            return written + await MoveInAsync([staged[^1]], cancel);
         }
-        var list = Stage(output => IndexChunkList.Write(output, [.. chunks.Select(c => (c.Content, c.Length))]), cancel);
-        return written + await MoveInAsync(NarIndex.FileName(narHash), list, "application/octet-stream", cancel);
+        finally
+        {
+            Discard(staged);
+        }
     }
 
     /// <summary>Writes what <paramref name="write"/> gives, zstd-compressed, to a new staging file of the cache's.</summary>
@@ -107,17 +129,20 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
         return temp;
     }
 
-    private async Task<long> MoveInAsync(string name, string staged, string contentType, CancellationToken cancel)
+    /// <summary>Puts staged files in the cache, flushed together; returns their bytes.</summary>
+    private async Task<long> MoveInAsync(IReadOnlyList<CacheUpload> staged, CancellationToken cancel)
     {
-        try
+        var size = staged.Sum(u => new FileInfo(u.LocalFile).Length);
+        await cache.WriteAllAsync(staged, cancel);
+        return size;
+    }
+
+    /// <summary>Removes what is still staged: a file cache moved the rest in, an HTTP one sent copies.</summary>
+    private static void Discard(IEnumerable<CacheUpload> staged)
+    {
+        foreach (var upload in staged)
         {
-            var size = new FileInfo(staged).Length;
-            await cache.WriteAsync(name, staged, contentType, cancel);
-            return size;
-        }
-        finally
-        {
-            File.Delete(staged);
+            File.Delete(upload.LocalFile);
         }
     }
 

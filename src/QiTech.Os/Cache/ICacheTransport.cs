@@ -25,6 +25,14 @@ public interface ICacheTransport : IDisposable
     /// <summary>Puts <paramref name="localFile"/> in the cache as <paramref name="file"/>; readers never see half of it.</summary>
     Task WriteAsync(string file, string localFile, string contentType, CancellationToken cancel);
 
+    /// <summary>
+    /// Puts several files in the cache, each as <see cref="WriteAsync"/> would. A cache in a folder
+    /// flushes them to disk together: one sync for a path's hundreds of blobs, not one each.
+    /// </summary>
+    Task WriteAllAsync(IReadOnlyList<CacheUpload> uploads, CancellationToken cancel) =>
+        Parallel.ForEachAsync(uploads, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel },
+            async (upload, token) => await WriteAsync(upload.File, upload.LocalFile, upload.ContentType, token));
+
     static ICacheTransport Open(BinaryCacheUrl url) =>
         url.IsFile ? new FileCacheTransport(url) : new HttpCacheTransport(url);
 }
