@@ -111,20 +111,22 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                 var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
                 var narWritten = nar
                     ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                    : Task.FromResult((info.NarHash, info.NarSize, (IReadOnlyList<(Sha256Digest, long, long)>)[]));
-                var smallBlobs = needsLayer
-                    ? layer.PushBlobsAsync(physical, shown, files.Where(f => !frames.ContainsKey(f.Key)), cancel)
+                    : Task.FromResult((info.NarHash, info.NarSize, (IReadOnlyList<(Sha256Digest, long, long)>)[], new FrameMap([])));
+                // With the NAR, every file is in it as a frame or part of one: blobs only without.
+                var smallBlobs = needsLayer && !nar
+                    ? layer.PushBlobsAsync(physical, shown, files, cancel)
                     : Task.FromResult(0L);
                 await Task.WhenAll(narWritten, smallBlobs);
-                (fileHash, fileSize, var framesInNar) = await narWritten;
+                (fileHash, fileSize, var framesInNar, var map) = await narWritten;
                 if (needsLayer && nar)
                 {
-                    // The large files' blobs are their frames in the NAR: the NAR goes in first, so
-                    // that no reference names a file that is not there yet.
+                    // The files' blobs are their frames in the NAR: the NAR goes in first, so that
+                    // no reference or map names a file that is not there yet.
                     var url = NarUrl(fileHash, CacheCompression.Zstd);
                     await cache.WriteAsync(url, temp, "application/x-nix-nar", cancel);
                     narIsIn = true;
                     await layer.PushFrameRefsAsync(url, framesInNar, cancel);
+                    await layer.PushFrameMapAsync(info.NarHash, map, cancel);
                 }
                 if (needsLayer)
                 {
@@ -199,9 +201,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
 
     /// <summary>
     /// The compressed NAR as frames (<see cref="FramedNarWriter"/>), large files' frames taken from
-    /// <paramref name="frames"/> as they are done. Returns its file hash and size, and where each large file's frame lies in it.
+    /// <paramref name="frames"/> as they are done. Returns its file hash and size, where each large
+    /// file's frame lies in it, and where the smaller files lie (<see cref="FrameMap"/>).
     /// </summary>
-    private (Sha256Digest, long, IReadOnlyList<(Sha256Digest, long, long)>) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
+    private (Sha256Digest, long, IReadOnlyList<(Sha256Digest, long, long)>, FrameMap) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
         IReadOnlyDictionary<Sha256Digest, Task<string>> frames, CancellationToken cancel)
     {
         using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -210,7 +213,7 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             FileSystemNarSource.Read(physical, writer, cancel);
             CheckNarHash(shown, info, writer.Finish().NarHash);
-            return (fileHashing.Finish(), fileHashing.BytesWritten, writer.Frames);
+            return (fileHashing.Finish(), fileHashing.BytesWritten, writer.Frames, writer.Map);
         }
     }
 

@@ -71,7 +71,21 @@ internal sealed class FileLayerFetcher(LocalStore store)
                 missing.Add((content, size));
             }
         }
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
+        // Files in a frame of the NAR (its frame map), a frame read once for all it holds; the rest by their blobs.
+        var map = missing.Count > 0 ? await ReadFrameMapAsync(info, cache, shown, onBytes, cancel) : [];
+        var framed = missing.Where(m => map.TryGetValue(m.Content, out var f) && f.Size == m.Size).Select(m => map[m.Content]).GroupBy(f => (f.FrameOffset, f.FrameLength)).ToList();
+        await Parallel.ForEachAsync(framed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (frame, token) =>
+        {
+            var files = await StageFromFrameAsync(cache, info, shown, frame.Key, [.. frame.OrderBy(f => f.Skip)], staging, onBytes, token);
+            lock (contents)
+            {
+                foreach (var (content, file) in files)
+                {
+                    contents[content] = file;
+                }
+            }
+        });
+        await Parallel.ForEachAsync(missing.Where(m => !contents.ContainsKey(m.Content)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
         {
             var file = Path.Combine(staging, blob.Content.ToBase32());
             await StageBlobAsync(cache, shown, blob.Content, blob.Size, file, onBytes, token);
@@ -81,6 +95,85 @@ internal sealed class FileLayerFetcher(LocalStore store)
             }
         });
         return new NarIndexStream(index, contents, place);
+    }
+
+    /// <summary>The NAR's <see cref="FrameMap"/> by content, or empty when the cache has none (written before frame maps, or without NARs).</summary>
+    private static async Task<Dictionary<Sha256Digest, FramedFile>> ReadFrameMapAsync(NarInfo info, ICacheTransport cache, string shown, Action<long> onBytes, CancellationToken cancel)
+    {
+        var name = FrameMap.FileName(info.NarHash);
+        var download = await cache.OpenReadAsync(name, cancel);
+        if (download is null || info.Compression != CacheCompression.Zstd)
+        {
+            download?.Dispose();
+            return [];
+        }
+        var place = $"{shown}: {cache.Url.Of(name)}";
+        using var counted = new VerifyingReadStream(download, info.NarSize / NarIndex.InlineBelow * 64 + FramingSlack, onBytes, place);
+        var map = await Task.Run(() => Decompressed(place, () =>
+        {
+            using var text = Zstd.Decompress(counted, leaveOpen: true);
+            return FrameMap.Read(text, info.NarSize, info.FileSize ?? long.MaxValue, place);
+        }), cancel);
+        return map.Files.DistinctBy(f => f.Content).ToDictionary(f => f.Content);
+    }
+
+    /// <summary>
+    /// Reads one frame of the NAR and takes out the files it holds that this machine lacks, in
+    /// order, each checked against its hash; reads the frame only as far as the last of them ends.
+    /// </summary>
+    private static async Task<List<(Sha256Digest Content, string File)>> StageFromFrameAsync(ICacheTransport cache, NarInfo info, string shown,
+        (long Offset, long Length) frame, IReadOnlyList<FramedFile> files, string staging, Action<long> onBytes, CancellationToken cancel)
+    {
+        var place = $"{shown}: {cache.Url.Of(info.Url)} (bytes {frame.Offset}+{frame.Length}, by {cache.Url.Of(FrameMap.FileName(info.NarHash))})";
+        var download = await cache.OpenReadRangeAsync(info.Url, frame.Offset, frame.Length, cancel) ?? throw new CacheException($"{place} is missing");
+        await using var counted = new VerifyingReadStream(download, frame.Length, onBytes, place);
+        return await Task.Run(() => Decompressed(place, () =>
+        {
+            using var output = Zstd.Decompress(counted, leaveOpen: true);
+            var staged = new List<(Sha256Digest, string)>();
+            var buffer = new byte[1 << 16];
+            long position = 0;
+            foreach (var file in files)
+            {
+                if (file.Skip < position)
+                {
+                    throw new CacheException($"{place}: the frame map names overlapping files");
+                }
+                for (var skip = file.Skip - position; skip > 0;)
+                {
+                    var n = output.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, skip)));
+                    if (n == 0)
+                    {
+                        throw new CacheException($"{place} ends before the file {file.Content.ToBase32()} its frame map names");
+                    }
+                    skip -= n;
+                }
+                var path = Path.Combine(staging, file.Content.ToBase32());
+                using (var written = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var hashing = new HashingStream(written))
+                {
+                    for (var left = file.Size; left > 0;)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        var n = output.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, left)));
+                        if (n == 0)
+                        {
+                            break;
+                        }
+                        hashing.Write(buffer.AsSpan(0, n));
+                        left -= n;
+                    }
+                    var actual = hashing.Finish();
+                    if (hashing.BytesWritten != file.Size || actual != file.Content)
+                    {
+                        throw new CacheException($"{place}: the file its frame map names hashes to {actual.ToBase32()} ({hashing.BytesWritten} bytes), not {file.Content.ToBase32()} ({file.Size} bytes)");
+                    }
+                }
+                staged.Add((file.Content, path));
+                position = file.Skip + file.Size;
+            }
+            return staged;
+        }), cancel);
     }
 
     private static async Task StageBlobAsync(ICacheTransport cache, string shown, Sha256Digest content, long size, string file, Action<long> onBytes, CancellationToken cancel)

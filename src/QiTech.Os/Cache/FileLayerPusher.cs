@@ -6,9 +6,10 @@ using QiTech.Os.Platform;
 namespace QiTech.Os.Cache;
 
 /// <summary>
-/// Puts a store path's file layer into a cache beside its NAR: each file content the cache
-/// lacks as its own zstd blob, or, for a large file, a <see cref="FrameRef"/> to its frame in the
-/// NAR (content shared with any earlier version is not written again: the global dedup); the
+/// Puts a store path's file layer into a cache beside its NAR: for a large file, a
+/// <see cref="FrameRef"/> to its frame in the NAR, and for the smaller ones the NAR's
+/// <see cref="FrameMap"/>; without the NAR, each file content the cache lacks as its own zstd blob
+/// (content shared with any earlier version is not written again: the global dedup); the
 /// NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same way (so a version that
 /// changes one file adds a chunk or two of index, not a whole index); then the chunk list under
 /// the NAR hash. Blobs go first so that nothing names a blob that is not there yet.
@@ -67,6 +68,24 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
                     await File.WriteAllTextAsync(reference, new FrameRef(narFile, offset, length).Render(), cancel);
                 }
             }
+            return await MoveInAsync(staged, cancel);
+        }
+        finally
+        {
+            Discard(staged);
+        }
+    }
+
+    /// <summary>The NAR's <see cref="FrameMap"/>: where its smaller files lie in it. Returns bytes written to the cache.</summary>
+    public async Task<long> PushFrameMapAsync(Sha256Digest narHash, FrameMap map, CancellationToken cancel)
+    {
+        if (map.Files.Count == 0)
+        {
+            return 0;
+        }
+        var staged = new List<CacheUpload> { new(FrameMap.FileName(narHash), Stage(map.Write, cancel), "application/zstd") };
+        try
+        {
             return await MoveInAsync(staged, cancel);
         }
         finally

@@ -102,12 +102,15 @@ public sealed class FileLayerTests : IDisposable
         Assert.True(fetch.ExitCode == 0, fetch.Stderr);
         var sent = nginx.Sent().Skip(sentBefore).Where(s => !s.Uri.EndsWith(".narinfo", StringComparison.Ordinal)).ToList();
         var downloaded = sent.Sum(s => s.Bytes);
-        // The changed file (random, so zstd cannot shrink it) and an index of a few KiB; never the NAR.
-        Assert.DoesNotContain(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        // The changed file (random, so zstd cannot shrink it) as the range of its frame in the NAR,
+        // the frame map and an index of a few KiB; never the whole NAR.
+        var fromNar = Assert.Single(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        Assert.InRange(fromNar.Bytes, ChangedFileBytes, ChangedFileBytes + (8 << 10));
         Assert.InRange(downloaded, ChangedFileBytes, ChangedFileBytes + (16 << 10));
         Assert.Contains($"fetched 1 paths, {downloaded} bytes downloaded", fetch.Stderr);
-        // The changed file's blob, a chunk or two of index and the chunk list.
-        Assert.InRange(layerGrowth, ChangedFileBytes, ChangedFileBytes + (12 << 10));
+        // Beside the NAR (which Nix clients need anyway): a chunk or two of index, the chunk list and the frame map; no blob.
+        Assert.InRange(layerGrowth, 1, 12 << 10);
+        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"))))));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
         Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
         Assert.True(File.GetUnixFileMode(_target.Root + v2 + "/data/tool").HasFlag(UnixFileMode.UserExecute));
@@ -298,9 +301,10 @@ public sealed class FileLayerTests : IDisposable
         var (v1, v2) = TwoVersions();
         var (secret, pub) = Key();
         var blobs = Path.Combine(CacheDir, "qitech", "files");
-        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1));
+        // Without NARs every file has its blob (with them, the NAR's frames serve instead: see the frame map's case).
+        Ok(Cli(_source, "cache", "push", "--without-nar", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1));
         var firstBlobs = Directory.GetFiles(blobs).ToHashSet();
-        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v2));
+        Ok(Cli(_source, "cache", "push", "--without-nar", "--to", "file://" + CacheDir, "--secret-key-file", secret, v2));
         Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v1));
         var changedContent = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v2, "lib", "app.dll")));
         var newBlob = Path.Combine(CacheDir, NarIndex.BlobName(changedContent));
@@ -341,6 +345,56 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal([Path.GetFileName(v1)], Directory.EnumerateFileSystemEntries(_target.Root + NixStoreDir)
             .Select(e => Path.GetFileName(e)).Where(n => !n.StartsWith('.')));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_target.Root + NixStoreDir, ".tmp")));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+    }
+
+    public enum MapTampering
+    {
+        SkipShifted,
+        Truncated,
+        OutsideTheNar,
+    }
+
+    [Theory]
+    [InlineData(MapTampering.SkipShifted, "hashes to")]
+    [InlineData(MapTampering.Truncated, "is truncated")]
+    [InlineData(MapTampering.OutsideTheNar, "lies outside its NAR")]
+    public void A_tampered_frame_map_is_refused_with_the_path_named_and_nothing_registered(MapTampering tampering, string reason)
+    {
+        var (v1, v2) = TwoVersions();
+        var (secret, pub) = Key();
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1, v2));
+        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v1));
+        var narInfo = File.ReadAllLines(Path.Combine(CacheDir, Path.GetFileName(v2)[..32] + ".narinfo"));
+        string Field(string name) => narInfo.Single(l => l.StartsWith(name + ": ", StringComparison.Ordinal))[(name.Length + 2)..];
+        Assert.True(Sha256Digest.TryParse(Field("NarHash"), out var digest));
+        var mapFile = Path.Combine(CacheDir, FrameMap.FileName(digest));
+        var raw = new Decompressor().Unwrap(File.ReadAllBytes(mapFile)).ToArray();
+        var narSize = long.Parse(Field("NarSize"), System.Globalization.CultureInfo.InvariantCulture);
+        var map = FrameMap.Read(new MemoryStream(raw), narSize, long.Parse(Field("FileSize"), System.Globalization.CultureInfo.InvariantCulture), mapFile);
+        var changed = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v2, "lib", "app.dll")));
+        Assert.Contains(map.Files, f => f.Content == changed);
+        var tampered = tampering switch
+        {
+            MapTampering.SkipShifted => new FrameMap([.. map.Files.Select(f => f.Content == changed ? f with { Skip = f.Skip + 1 } : f)]),
+            MapTampering.OutsideTheNar => new FrameMap([.. map.Files.Select(f => f.Content == changed ? f with { FrameOffset = narSize * 2 } : f)]),
+            _ => map,
+        };
+        using (var written = new MemoryStream())
+        {
+            tampered.Write(written);
+            var bytes = tampering == MapTampering.Truncated ? written.ToArray()[..^10] : written.ToArray();
+            File.WriteAllBytes(mapFile, new Compressor().Wrap(bytes).ToArray());
+        }
+
+        var fetch = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v2);
+
+        Assert.NotEqual(0, fetch.ExitCode);
+        Assert.DoesNotContain("Unhandled", fetch.Stderr);
+        Assert.True(fetch.Stderr.Contains(reason, StringComparison.Ordinal), fetch.Stderr);
+        Assert.Contains(v2, fetch.Stderr);
+        Assert.Equal([Path.GetFileName(v1)], Directory.EnumerateFileSystemEntries(_target.Root + NixStoreDir)
+            .Select(e => Path.GetFileName(e)).Where(n => !n.StartsWith('.')));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
