@@ -18,7 +18,7 @@ public static class DiskImageWriter
     private static readonly IReadOnlyList<(string Program, string Package)> Tools =
     [
         ("/usr/sbin/mkfs.vfat", "dosfstools"), ("/usr/bin/mcopy", "mtools"), ("/usr/bin/mmd", "mtools"),
-        ("/usr/sbin/mkfs.ext4", "e2fsprogs"), ("/usr/sbin/sfdisk", "fdisk"), ("/usr/bin/dd", "coreutils"),
+        ("/usr/sbin/mkfs.ext4", "e2fsprogs"), ("/usr/sbin/debugfs", "e2fsprogs"), ("/usr/sbin/sfdisk", "fdisk"), ("/usr/bin/dd", "coreutils"),
     ];
 
     public static void CheckTools() => DiskTools.Require("making a disk image", Tools);
@@ -45,9 +45,19 @@ public static class DiskImageWriter
                 await Run(cancel, "/usr/bin/mcopy", ["-i", esp, "-s", "-p", "-Q", .. top, "::/"]);
             }
             log($"formatting the root file system ({layout.RootBytes / DiskLayout.MiB} MiB) from the staging tree");
-            await Run(cancel, "/usr/sbin/mkfs.ext4", ["-q", "-F", "-O", DiskLayout.RootFeatures, "-L", DiskLayout.RootLabel, "-U", layout.RootFileSystem.ToString("D"),
+            var repair = InlineDataSizeRepair.Scan(rootTree, cancel);
+            if (repair.AllZeros is { } zeros)
+            {
+                log($"without inline_data: {zeros} holds only zeros, which mkfs.ext4 -d would store empty");
+            }
+            await Run(cancel, "/usr/sbin/mkfs.ext4", ["-q", "-F", "-O", repair.AllZeros == null ? DiskLayout.RootFeatures : "^inline_data",
+                "-b", InlineDataSizeRepair.BlockSize.ToString(CultureInfo.InvariantCulture), "-L", DiskLayout.RootLabel, "-U", layout.RootFileSystem.ToString("D"),
                 "-E", $"root_owner=0:0,hash_seed={layout.RootFileSystem:D}", "-d", rootTree, root,
                 (layout.RootBytes / 1024).ToString(CultureInfo.InvariantCulture) + "k"]);
+            if (repair.AllZeros == null && await InlineDataSizeRepair.RepairAsync(root, repair, cancel) is > 0 and var repaired)
+            {
+                log($"set the sizes of {repaired} files that end in a block of zeros (mkfs.ext4 -d with inline_data drops that block)");
+            }
             log("writing the partition table and both partitions");
             using (var file = new FileStream(partial, FileMode.CreateNew))
             {
