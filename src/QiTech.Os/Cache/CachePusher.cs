@@ -107,10 +107,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
                         }
                     }, cancel);
                 }
-                var (index, files) = await Task.Run(() => Index(physical, shown, info, StartFrame, cancel), cancel);
+                var (index, files, inOrder) = await Task.Run(() => Index(physical, shown, info, StartFrame, checkNarHash: !nar, cancel), cancel);
                 var needsLayer = !await layer.HasLayerAsync(info.NarHash, cancel);
                 var narWritten = nar
-                    ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                    ? Task.Factory.StartNew(() => WriteFramedNar(physical, shown, info, temp, frames, inOrder, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default)
                     : Task.FromResult((info.NarHash, info.NarSize, (IReadOnlyList<(Sha256Digest, long, long)>)[], new FrameMap([])));
                 // With the NAR, every file is in it as a frame or part of one: blobs only without.
                 var smallBlobs = needsLayer && !nar
@@ -166,19 +166,26 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         }
     }
 
-    /// <summary>Reads the tree once, hashing: the file layer's index and the files it names, the NAR hash checked against the store's record.</summary>
-    private static (ReadOnlyMemory<byte> Index, IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files) Index(
-        string physical, string shown, PathInfo info, Action<Sha256Digest, byte[], long> newContent, CancellationToken cancel)
+    /// <summary>
+    /// Reads the tree once, hashing: the file layer's index and the files it names (also in the
+    /// NAR's order). The NAR hash is checked against the store's record here only when no NAR is
+    /// written: otherwise the writing checks it, of the bytes it writes.
+    /// </summary>
+    private static (ReadOnlyMemory<byte> Index, IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files, IReadOnlyList<(Sha256Digest, long)> InOrder) Index(
+        string physical, string shown, PathInfo info, Action<Sha256Digest, byte[], long> newContent, bool checkNarHash, CancellationToken cancel)
     {
         var indexBytes = new MemoryStream();
         using var narHashing = new HashingStream();
         using var buffered = new BufferedStream(narHashing, 1 << 16);
         using var index = new NarIndexSink(indexBytes, newContent);
-        FileSystemNarSource.Read(physical, new NarTee(new NarSerializer(buffered), index), cancel);
-        buffered.Flush();
+        FileSystemNarSource.Read(physical, checkNarHash ? new NarTee(new NarSerializer(buffered), index) : index, cancel);
         index.Finish();
-        CheckNarHash(shown, info, narHashing.Finish());
-        return (indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), index.Files);
+        if (checkNarHash)
+        {
+            buffered.Flush();
+            CheckNarHash(shown, info, narHashing.Finish());
+        }
+        return (indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), index.Files, index.InOrder);
     }
 
     /// <summary>The compressed NAR in one stream, for a cache without the file layer. Returns its file hash and size.</summary>
@@ -205,11 +212,11 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     /// file's frame lies in it, and where the smaller files lie (<see cref="FrameMap"/>).
     /// </summary>
     private (Sha256Digest, long, IReadOnlyList<(Sha256Digest, long, long)>, FrameMap) WriteFramedNar(string physical, string shown, PathInfo info, string temp,
-        IReadOnlyDictionary<Sha256Digest, Task<string>> frames, CancellationToken cancel)
+        IReadOnlyDictionary<Sha256Digest, Task<string>> frames, IReadOnlyList<(Sha256Digest, long)> contents, CancellationToken cancel)
     {
         using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         using var fileHashing = new HashingStream(file);
-        using (var writer = new FramedNarWriter(fileHashing, zstdLevel, content => frames.TryGetValue(content, out var frame) ? frame.GetAwaiter().GetResult() : null, shown))
+        using (var writer = new FramedNarWriter(fileHashing, zstdLevel, content => frames.TryGetValue(content, out var frame) ? frame.GetAwaiter().GetResult() : null, contents, shown))
         {
             FileSystemNarSource.Read(physical, writer, cancel);
             CheckNarHash(shown, info, writer.Finish().NarHash);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using QiTech.Os.Nar;
 using QiTech.Os.Nix;
 using QiTech.Os.Platform;
@@ -34,10 +33,12 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     private readonly string _shown;
     private readonly RoutingStream _routing;
     private readonly NarSerializer _nar;
-    private readonly IncrementalHash _content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IReadOnlyList<(Sha256Digest Content, long Size)> _contents;
+    private int _nextContent;
     private readonly List<(Sha256Digest Content, long Offset, long Length)> _frames = [];
     private readonly List<(long Offset, long Length)> _runningFrames = [];
     private readonly List<(Sha256Digest Content, int Frame, long Skip, long Size)> _grouped = [];
+    private Sha256Digest _content;
     private bool _inOwnFrame;
     private bool _inGrouped;
     private long _runningBytes;
@@ -47,9 +48,14 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
 
     /// <param name="output">Where the compressed NAR goes; it reports its position (a file, or a <see cref="HashingStream"/> over one).</param>
     /// <param name="frameOf">The file holding the compressed frame of a large file's contents; null when there is none (the file changed since its frame was made).</param>
-    public FramedNarWriter(Stream output, int zstdLevel, Func<Sha256Digest, string?> frameOf, string shown)
+    /// <param name="contents">
+    /// Every file of <see cref="NarIndex.InlineBelow"/> bytes or more, in the NAR's order, as the push's hashing read found
+    /// them (<see cref="NarIndexSink.InOrder"/>): not hashed again here, since the NarHash of what is written is checked at the end.
+    /// </param>
+    public FramedNarWriter(Stream output, int zstdLevel, Func<Sha256Digest, string?> frameOf, IReadOnlyList<(Sha256Digest Content, long Size)> contents, string shown)
     {
         _output = output;
+        _contents = contents;
         _zstdLevel = zstdLevel;
         _frameOf = frameOf;
         _shown = shown;
@@ -68,6 +74,14 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
 
     public void BeginRegular(bool executable, long size)
     {
+        if (size >= NarIndex.InlineBelow)
+        {
+            if (_nextContent >= _contents.Count || _contents[_nextContent].Size != size)
+            {
+                throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+            }
+            _content = _contents[_nextContent++].Content;
+        }
         var grouped = size is >= NarIndex.InlineBelow and < OwnFrameFrom;
         if (grouped && _runningBytes >= GroupBytes)
         {
@@ -85,14 +99,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         }
     }
 
-    public void Data(ReadOnlySpan<byte> chunk)
-    {
-        if (_inOwnFrame || _inGrouped)
-        {
-            _content.AppendData(chunk);
-        }
-        _nar.Data(chunk);
-    }
+    public void Data(ReadOnlySpan<byte> chunk) => _nar.Data(chunk);
 
     public void EndRegular()
     {
@@ -100,12 +107,12 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         {
             _inGrouped = false;
             // The frame it is in is the running one, which ends as the next in the list.
-            _grouped.Add((new Sha256Digest(_content.GetHashAndReset()), _runningFrames.Count, _groupedSkip, _groupedSize));
+            _grouped.Add((_content, _runningFrames.Count, _groupedSkip, _groupedSize));
         }
         if (_inOwnFrame)
         {
             _inOwnFrame = false;
-            var content = new Sha256Digest(_content.GetHashAndReset());
+            var content = _content;
             var frame = _frameOf(content)
                 ?? throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
             using var source = new FileStream(frame, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -129,6 +136,10 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     /// <summary>Ends the last frame; call once, after the tree. Returns the hash and size of the NAR (uncompressed).</summary>
     public (Sha256Digest NarHash, long NarSize) Finish()
     {
+        if (_nextContent != _contents.Count)
+        {
+            throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+        }
         EndRunningFrame();
         return (_routing.Hashing.Finish(), _routing.Hashing.BytesWritten);
     }
@@ -148,7 +159,6 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     public void Dispose()
     {
         Running?.Dispose();
-        _content.Dispose();
         _routing.Hashing.Dispose();
     }
 

@@ -35,6 +35,9 @@ internal sealed class NarIndexSink : INarSink, IDisposable
     /// <summary>Each distinct content the index names, with one place in the tree that holds it ("" is the root itself).</summary>
     public IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files => _files;
 
+    /// <summary>The content and size of every file the index names, in the NAR's order (a content as often as it occurs).</summary>
+    public List<(Sha256Digest Content, long Size)> InOrder { get; } = [];
+
     public void BeginRegular(bool executable, long size)
     {
         _nar.BeginRegular(executable, size);
@@ -62,6 +65,7 @@ internal sealed class NarIndexSink : INarSink, IDisposable
             _gate.Skipping = false;
             var content = new Sha256Digest(_hash.GetHashAndReset());
             NarIndex.WriteFile(_output, content, _size);
+            InOrder.Add((content, _size));
             var relativePath = RelativePath();
             if (_files.TryAdd(content, (relativePath, _size)))
             {

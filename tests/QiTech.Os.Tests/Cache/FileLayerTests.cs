@@ -348,6 +348,24 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
+    [Fact]
+    public void A_store_path_whose_file_changed_since_it_was_added_is_not_pushed()
+    {
+        var (v1, _) = TwoVersions();
+        var (secret, _) = Key();
+        var file = _source.Root + v1 + "/data/part2.bin";
+        var bytes = File.ReadAllBytes(file);
+        bytes[bytes.Length / 2] ^= 0x55;
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllBytes(file, bytes);
+
+        var push = Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1);
+
+        Assert.Equal(1, push.ExitCode);
+        Assert.Contains($"{v1}: its contents no longer match the store's record", push.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(CacheDir, Path.GetFileName(v1)[..32] + ".narinfo")));
+    }
+
     public enum MapTampering
     {
         SkipShifted,
