@@ -78,7 +78,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         {
             if (_nextContent >= _contents.Count || _contents[_nextContent].Size != size)
             {
-                throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+                throw Changed();
             }
             _content = _contents[_nextContent++].Content;
         }
@@ -114,7 +114,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
             _inOwnFrame = false;
             var content = _content;
             var frame = _frameOf(content)
-                ?? throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+                ?? throw Changed();
             using var source = new FileStream(frame, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             var offset = _output.Position;
             source.CopyTo(_output);
@@ -138,7 +138,7 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
     {
         if (_nextContent != _contents.Count)
         {
-            throw new CacheException($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
+            throw Changed();
         }
         EndRunningFrame();
         return (_routing.Hashing.Finish(), _routing.Hashing.BytesWritten);
@@ -155,6 +155,8 @@ internal sealed class FramedNarWriter : INarSink, IDisposable
         }
         _runningBytes = 0;
     }
+
+    private CacheException Changed() => new($"{_shown}: a file changed while it was pushed (run 'qitech-os store verify --check-contents')");
 
     public void Dispose()
     {
