@@ -108,7 +108,7 @@ internal sealed class FileLayerFetcher(LocalStore store)
             return [];
         }
         var place = $"{shown}: {cache.Url.Of(name)}";
-        using var counted = new VerifyingReadStream(download, info.NarSize / NarIndex.InlineBelow * 64 + FramingSlack, onBytes, place);
+        using var counted = new VerifyingReadStream(download, FrameMap.MaxSize(info.NarSize) + FramingSlack, onBytes, place);
         var map = await Task.Run(() => Decompressed(place, () =>
         {
             using var text = Zstd.Decompress(counted, leaveOpen: true);

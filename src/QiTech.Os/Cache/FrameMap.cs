@@ -29,6 +29,12 @@ public sealed class FrameMap
 
     public IReadOnlyList<FramedFile> Files { get; }
 
+    /// <summary>The most a map of a NAR of <paramref name="narSize"/> bytes can hold, uncompressed: a record per possible file.</summary>
+    public static long MaxSize(long narSize) => Magic.Length + 4 + (MaxFiles(narSize) * RecordSize);
+
+    // Each file is at least an index's inline size: a NAR cannot hold more of them than that.
+    private static long MaxFiles(long narSize) => (narSize / NarIndex.InlineBelow) + 1;
+
     /// <summary>Where a NAR's frame map lives in a cache, by its NarHash, beside its index.</summary>
     public static string FileName(Sha256Digest narHash) => $"qitech/frames/{narHash.ToBase32()}.zst";
 
@@ -61,8 +67,7 @@ public sealed class FrameMap
             throw new CacheException($"{place}: is not a frame map");
         }
         var count = BinaryPrimitives.ReadUInt32LittleEndian(record);
-        // Each file is at least an index's inline size: a NAR cannot hold more of them than that.
-        if (count > narSize / NarIndex.InlineBelow + 1)
+        if (count > MaxFiles(narSize))
         {
             throw new CacheException($"{place}: names more files than its NAR can hold");
         }

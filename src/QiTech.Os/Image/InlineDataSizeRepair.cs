@@ -81,10 +81,13 @@ internal static class InlineDataSizeRepair
         }
     }
 
+    /// <summary>A file of the tree by its raw name, never through a symlink.</summary>
+    private static FileStream OpenRead(byte[] path, string shown) =>
+        new(Posix.Handle(Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.ORdOnly | Posix.ONoFollow, 0, shown)), FileAccess.Read, 1);
+
     private static bool IsAllZeros(byte[] path, string shown)
     {
-        var fd = Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.ORdOnly | Posix.ONoFollow, 0, shown);
-        using var file = new FileStream(Posix.Handle(fd), FileAccess.Read, 1);
+        using var file = OpenRead(path, shown);
         var buffer = new byte[1 << 16];
         int n;
         while ((n = file.Read(buffer)) > 0)
@@ -99,8 +102,7 @@ internal static class InlineDataSizeRepair
 
     private static bool EndsInZeros(byte[] path, string shown, long size, byte[] block)
     {
-        var fd = Posix.Open(Posix.AtFdCwd, Posix.Z(path), Posix.ORdOnly | Posix.ONoFollow, 0, shown);
-        using var file = new FileStream(Posix.Handle(fd), FileAccess.Read, 1);
+        using var file = OpenRead(path, shown);
         var start = (size - 1) / BlockSize * BlockSize;
         file.Seek(start, SeekOrigin.Begin);
         var n = file.ReadAtLeast(block.AsSpan(0, (int)(size - start)), (int)(size - start), throwOnEndOfStream: false);
