@@ -35,7 +35,11 @@ public static class DaemonHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(layout.DaemonSocket));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
-        builder.Services.ConfigureHttpJsonOptions(json => DaemonJson.Configure(json.SerializerOptions, layout.StoreDir));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            DaemonJson.Configure(json.SerializerOptions, layout.StoreDir);
+            json.SerializerOptions.TypeInfoResolverChain.Add(DaemonProblemJsonContext.Default);
+        });
         // A body the contract refuses reaches ErrorMapping, which names the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(host);

@@ -175,11 +175,18 @@ public sealed class VmMachineTests(VmImageFixture images)
         Assert.Equal("1\n", await vm.Agent.RunAsync("cat /proc/1/comm | grep -c '^systemd$'"));
         await RunsAsync(vm, image.System, BaseDeployment(image.System));
         Assert.Contains("ro", (await vm.Agent.RunAsync("findmnt -no OPTIONS /usr")).Split(',', '\n'));
+        // The kiosk's session (the browser) yields the CPU to the machine's services.
+        Assert.Equal("CPUWeight=20\n", await vm.Agent.RunAsync("systemctl show -p CPUWeight user.slice"));
         var rootBytes = long.Parse((await vm.Agent.RunAsync("df -B1 --output=size / | tail -1")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(rootBytes > 7L << 30, $"the root file system has {rootBytes} bytes: it did not grow to the 8 GiB disk");
         // The server's user is admitted by the daemon (its group), through the socket itself.
         var status = await vm.Agent.RunAsync("runuser -u qitech-service -- curl -sf --unix-socket /run/qitech-os/daemon.sock http://qitech-osd/v1/status");
         Assert.Contains(image.System, status, StringComparison.Ordinal);
+        // The daemon as machines run it (compiled ahead of time, no reflection) answers a refusal
+        // with its problem document, which the CLI shows as one line.
+        var refused = await vm.Agent.ExecAsync($"{Cli} delete-generations 1");
+        Assert.True(refused.ExitCode == 2, refused.Stdout + refused.Stderr);
+        Assert.StartsWith("error: refusing to delete generation 1: it is the", refused.Stderr, StringComparison.Ordinal);
 
         // Automatic boot assessment: the daemon's boot check passed, so boot-complete.target was
         // reached and systemd-bless-boot took the counter off generation 1's entry.
