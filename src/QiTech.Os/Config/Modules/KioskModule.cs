@@ -137,8 +137,9 @@ public sealed class KioskModule : IConfigModule
     {
         if (config.Bool("kiosk.enable"))
         {
-            tree.AddFile("etc/" + KioskStartPage.EtcPath, KioskStartPage.Html, config.LocationOf(Kiosk.Append("enable")), Kiosk);
-            tree.AddFile("etc/" + UserSliceDropIn, UserSliceWeight, config.LocationOf(Kiosk.Append("enable")), Kiosk);
+            var enabledAt = config.LocationOf(Kiosk.Append("enable"));
+            tree.AddFile("etc/" + KioskStartPage.EtcPath, KioskStartPage.Html, enabledAt, Kiosk);
+            tree.AddFile("etc/" + UserSliceDropIn, UserSliceWeight, enabledAt, Kiosk);
         }
     }
 
