@@ -9,6 +9,8 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
 
     public BinaryCacheUrl Url => url;
 
+    public bool StagedFilesStay => true;
+
     public string StagingDirectory
     {
         get
@@ -18,22 +20,14 @@ public sealed class FileCacheTransport(BinaryCacheUrl url) : ICacheTransport
         }
     }
 
-    public Task<Stream?> OpenReadAsync(string file, CancellationToken cancel) => Task.FromResult(Open(file, 0, null));
+    public Task<Stream?> OpenReadAsync(string file, CancellationToken cancel) => Task.FromResult(Open(file));
 
-    public Task<Stream?> OpenReadRangeAsync(string file, long offset, long length, CancellationToken cancel) => Task.FromResult(Open(file, offset, length));
-
-    private Stream? Open(string file, long offset, long? length)
+    private Stream? Open(string file)
     {
         var path = Path.Combine(_root, file);
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            if (length is not { } count)
-            {
-                return stream;
-            }
-            stream.Seek(offset, SeekOrigin.Begin);
-            return new RangeReadStream(stream, 0, count);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -6,13 +6,11 @@ using QiTech.Os.Platform;
 namespace QiTech.Os.Cache;
 
 /// <summary>
-/// Puts a store path's file layer into a cache beside its NAR: for a large file, a
-/// <see cref="FrameRef"/> to its frame in the NAR, and for the smaller ones the NAR's
-/// <see cref="FrameMap"/>; without the NAR, each file content the cache lacks as its own zstd blob
-/// (content shared with any earlier version is not written again: the global dedup); the
-/// NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the same way (so a version that
-/// changes one file adds a chunk or two of index, not a whole index); then the chunk list under
-/// the NAR hash. Blobs go first so that nothing names a blob that is not there yet.
+/// Puts a store path's file layer into a cache beside its NAR: each file content given that the
+/// cache lacks as its own zstd blob (content shared with any earlier version is not written
+/// again: the global dedup); the NAR's <see cref="NarIndex"/> cut into chunks stored as blobs the
+/// same way (so a version that changes one file adds a chunk or two of index, not a whole index);
+/// then the chunk list under the NAR hash. Blobs go first so that nothing names a blob that is not there yet.
 /// </summary>
 /// <param name="present">Contents the cache's readers have already: never written.</param>
 internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IReadOnlySet<Sha256Digest>? present = null)
@@ -29,7 +27,7 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
         {
             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancel }, async (file, token) =>
             {
-                if (!await HasContentAsync(file.Key, file.Value.Size, token))
+                if (!await HasContentAsync(file.Key, token))
                 {
                     var blob = Stage(output => CopyStoreFile(physicalPath, shown, file.Key, file.Value.RelativePath, output), token);
                     staged.Add(new CacheUpload(NarIndex.BlobName(file.Key), blob, "application/zstd"));
@@ -43,62 +41,9 @@ internal sealed class FileLayerPusher(ICacheTransport cache, int zstdLevel, IRea
         }
     }
 
-    /// <summary>
-    /// A zstd frame of one file of the store path, in a staging file of the cache's, checked to
-    /// hold <paramref name="content"/>: a part of a compressed NAR (<see cref="FramedNarWriter"/>).
-    /// </summary>
-    public string StageFile(string physicalPath, string shown, Sha256Digest content, byte[] relativePath, CancellationToken cancel) =>
-        Stage(output => CopyStoreFile(physicalPath, shown, content, relativePath, output), cancel);
-
-    /// <summary>
-    /// For each large file's frame in the NAR now at <paramref name="narFile"/>, a <see cref="FrameRef"/>
-    /// as its blob, unless the cache has that content already. Returns bytes written to the cache.
-    /// </summary>
-    public async Task<long> PushFrameRefsAsync(string narFile, IEnumerable<(Sha256Digest Content, long Offset, long Length)> frames, CancellationToken cancel)
-    {
-        var staged = new List<CacheUpload>();
-        try
-        {
-            foreach (var (content, offset, length) in frames.DistinctBy(f => f.Content))
-            {
-                if (!await HasContentAsync(content, FramedNarWriter.OwnFrameFrom, cancel))
-                {
-                    var reference = cache.NewStagingFile();
-                    staged.Add(new CacheUpload(FrameRef.FileName(content), reference, "text/plain"));
-                    await File.WriteAllTextAsync(reference, new FrameRef(narFile, offset, length).Render(), cancel);
-                }
-            }
-            return await MoveInAsync(staged, cancel);
-        }
-        finally
-        {
-            Discard(staged);
-        }
-    }
-
-    /// <summary>The NAR's <see cref="FrameMap"/>: where its smaller files lie in it. Returns bytes written to the cache.</summary>
-    public async Task<long> PushFrameMapAsync(Sha256Digest narHash, FrameMap map, CancellationToken cancel)
-    {
-        if (map.Files.Count == 0)
-        {
-            return 0;
-        }
-        var staged = new List<CacheUpload> { new(FrameMap.FileName(narHash), Stage(map.Write, cancel), "application/zstd") };
-        try
-        {
-            return await MoveInAsync(staged, cancel);
-        }
-        finally
-        {
-            Discard(staged);
-        }
-    }
-
-    /// <summary>Whether the cache's readers have a content: already, as its blob, or (large files) as a frame of some NAR.</summary>
-    private async Task<bool> HasContentAsync(Sha256Digest content, long size, CancellationToken cancel) =>
-        present?.Contains(content) == true
-        || await cache.ExistsAsync(NarIndex.BlobName(content), cancel)
-        || (size >= FramedNarWriter.OwnFrameFrom && await cache.ExistsAsync(FrameRef.FileName(content), cancel));
+    /// <summary>Whether the cache's readers have a content: already, or as its blob.</summary>
+    private async Task<bool> HasContentAsync(Sha256Digest content, CancellationToken cancel) =>
+        present?.Contains(content) == true || await cache.ExistsAsync(NarIndex.BlobName(content), cancel);
 
     /// <summary>
     /// The NAR's <see cref="NarIndex"/> (uncompressed) cut into chunks stored as blobs, then the

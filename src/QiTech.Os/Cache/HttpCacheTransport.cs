@@ -36,24 +36,6 @@ public sealed class HttpCacheTransport : ICacheTransport
         return await response.Content.ReadAsStreamAsync(cancel);
     }
 
-    public async Task<Stream?> OpenReadRangeAsync(string file, long offset, long length, CancellationToken cancel)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, Url.Of(file));
-        request.Headers.Range = new RangeHeaderValue(offset, offset + length - 1);
-        var response = await Send(request, HttpCompletionOption.ResponseHeadersRead, cancel);
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
-        {
-            response.Dispose();
-            return null;
-        }
-        Check(response, "GET", file);
-        var content = await response.Content.ReadAsStreamAsync(cancel);
-        // A server that ignores ranges sends the whole file (200): the range is cut from it.
-        return response.StatusCode == HttpStatusCode.PartialContent
-            ? new RangeReadStream(content, 0, length)
-            : new RangeReadStream(content, offset, length);
-    }
-
     public async Task<bool> ExistsAsync(string file, CancellationToken cancel)
     {
         using var response = await Send(new HttpRequestMessage(HttpMethod.Head, Url.Of(file)), HttpCompletionOption.ResponseHeadersRead, cancel);

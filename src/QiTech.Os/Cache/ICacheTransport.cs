@@ -8,17 +8,14 @@ public interface ICacheTransport : IDisposable
     /// <summary>Where a writer makes its temporary files, so that <see cref="WriteAsync"/> can be a rename rather than a copy.</summary>
     string StagingDirectory { get; }
 
+    /// <summary>Whether a staged file is renamed into the cache (a folder), so that its disk writeback can start while it is written.</summary>
+    bool StagedFilesStay => false;
+
     /// <summary>A fresh name for a pusher's temporary file in <see cref="StagingDirectory"/>.</summary>
     string NewStagingFile() => Path.Combine(StagingDirectory, $".push-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
 
     /// <summary>The file's contents, or null when the cache does not have it.</summary>
     Task<Stream?> OpenReadAsync(string file, CancellationToken cancel);
-
-    /// <summary>
-    /// <paramref name="length"/> bytes of the file from <paramref name="offset"/> (fewer where it ends
-    /// sooner), or null when the cache does not have it.
-    /// </summary>
-    Task<Stream?> OpenReadRangeAsync(string file, long offset, long length, CancellationToken cancel);
 
     Task<bool> ExistsAsync(string file, CancellationToken cancel);
 

@@ -19,14 +19,11 @@ internal sealed class NarIndexSink : INarSink, IDisposable
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<byte[]> _names = [];
     private readonly Dictionary<Sha256Digest, (byte[] RelativePath, long Size)> _files = [];
-    private readonly Action<Sha256Digest, byte[], long>? _newContent;
     private long _size;
 
-    /// <param name="newContent">Told of each content the index names the first time it is read (content, where, size).</param>
-    public NarIndexSink(Stream output, Action<Sha256Digest, byte[], long>? newContent = null)
+    public NarIndexSink(Stream output)
     {
         _output = output;
-        _newContent = newContent;
         NarIndex.WriteMagic(output);
         _gate = new SkippingStream(_literal);
         _nar = new NarSerializer(_gate);
@@ -34,9 +31,6 @@ internal sealed class NarIndexSink : INarSink, IDisposable
 
     /// <summary>Each distinct content the index names, with one place in the tree that holds it ("" is the root itself).</summary>
     public IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files => _files;
-
-    /// <summary>The content and size of every file the index names, in the NAR's order (a content as often as it occurs).</summary>
-    public List<(Sha256Digest Content, long Size)> InOrder { get; } = [];
 
     public void BeginRegular(bool executable, long size)
     {
@@ -65,12 +59,7 @@ internal sealed class NarIndexSink : INarSink, IDisposable
             _gate.Skipping = false;
             var content = new Sha256Digest(_hash.GetHashAndReset());
             NarIndex.WriteFile(_output, content, _size);
-            InOrder.Add((content, _size));
-            var relativePath = RelativePath();
-            if (_files.TryAdd(content, (relativePath, _size)))
-            {
-                _newContent?.Invoke(content, relativePath, _size);
-            }
+            _files.TryAdd(content, (RelativePath(), _size));
         }
         _nar.EndRegular();
     }

@@ -17,13 +17,22 @@ public static class Zstd
 
     static Zstd() => NativeLibrary.SetDllImportResolver(typeof(Compressor).Assembly, Resolve);
 
-    /// <summary>A write-only stream compressing into <paramref name="output"/> (left open) as one zstd frame, ended when disposed.</summary>
-    public static Stream Compress(Stream output, int level, int workers = 0)
+    /// <summary>
+    /// A write-only stream compressing into <paramref name="output"/> (left open) as one zstd frame,
+    /// ended when disposed; on <paramref name="workers"/> threads of zstd's own, and with long-distance
+    /// matching over a window of 2^<paramref name="longWindowLog"/> bytes when that is set.
+    /// </summary>
+    public static Stream Compress(Stream output, int level, int workers = 0, int longWindowLog = 0)
     {
         var parameters = new Dictionary<ZSTD_cParameter, int>();
         if (workers > 0)
         {
             parameters[ZSTD_cParameter.ZSTD_c_nbWorkers] = workers;
+        }
+        if (longWindowLog > 0)
+        {
+            parameters[ZSTD_cParameter.ZSTD_c_windowLog] = longWindowLog;
+            parameters[ZSTD_cParameter.ZSTD_c_enableLongDistanceMatching] = 1;
         }
         return new CompressionStream(output, new CompressionOptions(null, parameters, level));
     }

@@ -176,6 +176,24 @@ internal static unsafe partial class Posix
     /// <summary>Starts writing a file's data to disk without waiting, so the final sync has less left to do.</summary>
     public static void StartWriteback(int fd) => sync_file_range(fd, 0, 0, 2);
 
+    /// <summary>Starts writing a range of a file's data to disk without waiting for it (SYNC_FILE_RANGE_WRITE).</summary>
+    public static void StartWriteback(SafeHandle file, long offset, long length)
+    {
+        var added = false;
+        file.DangerousAddRef(ref added);
+        try
+        {
+            sync_file_range((int)file.DangerousGetHandle(), offset, length, 2);
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int renameat2(int olddirfd, byte* oldpath, int newdirfd, byte* newpath, uint flags);
 

@@ -7,9 +7,10 @@ namespace QiTech.Os.Tests.Cache;
 
 /// <summary>
 /// The cache's file layer: a second version that changes one file costs the cache about that
-/// file and a machine holding the first version downloads about that file (counted by
-/// nginx), while the real Nix still copies the same cache by its NARs. A tampered index or
-/// blob is refused with the path named, and a cache without an index is read by its NARs.
+/// file beside its NAR, and a machine holding the first version (or any version pushed before)
+/// downloads about that file (counted by nginx), while the real Nix still copies the same cache
+/// by its NARs. A machine whose version was never pushed there, or a cache without an index, is
+/// served the whole NAR. A tampered index or blob is refused with the path named.
 /// </summary>
 public sealed class FileLayerTests : IDisposable
 {
@@ -102,15 +103,16 @@ public sealed class FileLayerTests : IDisposable
         Assert.True(fetch.ExitCode == 0, fetch.Stderr);
         var sent = nginx.Sent().Skip(sentBefore).Where(s => !s.Uri.EndsWith(".narinfo", StringComparison.Ordinal)).ToList();
         var downloaded = sent.Sum(s => s.Bytes);
-        // The changed file (random, so zstd cannot shrink it) as the range of its frame in the NAR,
-        // the frame map and an index of a few KiB; never the whole NAR.
-        var fromNar = Assert.Single(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
-        Assert.InRange(fromNar.Bytes, ChangedFileBytes, ChangedFileBytes + (8 << 10));
+        // The changed file's blob (random, so zstd cannot shrink it) and an index of a few KiB; never the NAR.
+        Assert.DoesNotContain(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        var changedBlob = NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll")));
+        Assert.Contains(sent, s => s.Uri == "/" + changedBlob);
         Assert.InRange(downloaded, ChangedFileBytes, ChangedFileBytes + (16 << 10));
         Assert.Contains($"fetched 1 paths, {downloaded} bytes downloaded", fetch.Stderr);
-        // Beside the NAR (which Nix clients need anyway): a chunk or two of index, the chunk list and the frame map; no blob.
-        Assert.InRange(layerGrowth, 1, 12 << 10);
-        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"))))));
+        // Beside the NAR (which Nix clients need anyway): that blob, a chunk or two of index and the chunk list.
+        Assert.InRange(layerGrowth, ChangedFileBytes, ChangedFileBytes + (12 << 10));
+        // The first push, with no version before it, wrote no blob of a file: its machines read the NAR.
+        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v1 + "/lib/app.dll"))))));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
         Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
         Assert.True(File.GetUnixFileMode(_target.Root + v2 + "/data/tool").HasFlag(UnixFileMode.UserExecute));
@@ -177,110 +179,61 @@ public sealed class FileLayerTests : IDisposable
     }
 
     [Fact]
-    public void A_large_file_is_compressed_once_and_kept_once_as_a_frame_of_the_nar_that_nix_and_a_machine_read()
+    public void A_machine_on_an_older_pushed_version_fetches_the_files_changed_since_as_blobs()
     {
-        var tree = _source.Scratch("framed/app");
-        Directory.CreateDirectory(tree);
-        var large = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 120_000).Select(i => $"line {i % 977}\n")));
-        Assert.True(large.Length >= FramedNarWriter.OwnFrameFrom, $"{large.Length} bytes");
-        File.WriteAllBytes(Path.Combine(tree, "big.txt"), large);
-        File.WriteAllText(Path.Combine(tree, "small.txt"), "small\n");
-        var path = Ok(Cli(_source, "store", "add", tree)).Trim();
-        var (secret, pub) = Key();
-
-        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, path));
-
-        // No blob beside the NAR: a reference to the frame inside it, which holds exactly the file.
-        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(large)))));
-        var frame = FrameRef.Parse(File.ReadAllText(Path.Combine(CacheDir, FrameRef.FileName(Sha256Digest.Of(large)))), "test");
-        var nar = File.ReadAllBytes(Path.Combine(CacheDir, frame.NarFile));
-        Assert.True(frame.Length < large.Length / 4, $"a frame of {frame.Length} bytes");
-        Assert.Equal(large, new Decompressor().Unwrap(nar.AsSpan((int)frame.Offset, (int)frame.Length)).ToArray());
-
-        // A machine with nothing fetches through the file layer: the large file from its range of the NAR.
-        using (var layered = new StoreRoot())
-        {
-            Ok(Cli(layered, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path));
-            Assert.Equal(large, File.ReadAllBytes(layered.Root + path + "/big.txt"));
-            Assert.Equal(0, Cli(layered, "store", "verify", "--check-contents").ExitCode);
-        }
-        var nixStore = _dir.Combine("nix-store");
-        var copy = HostProgram.Run("nix", ["--extra-experimental-features", "nix-command", "copy", "--from", "file://" + CacheDir,
-            "--to", $"local?root={nixStore}", "--option", "trusted-public-keys", pub, path]);
-        Assert.True(copy.ExitCode == 0, copy.Stderr);
-        Assert.Equal(large, File.ReadAllBytes(nixStore + path + "/big.txt"));
-        // A machine reading the NAR itself (no file layer) decompresses every frame.
-        Directory.Delete(Path.Combine(CacheDir, "qitech"), recursive: true);
-        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path));
-        Assert.Equal(large, File.ReadAllBytes(_target.Root + path + "/big.txt"));
-        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
-    }
-
-    [Fact]
-    public void A_changed_large_file_is_fetched_over_http_as_the_range_of_its_frame_in_the_nar()
-    {
-        var random = new Random(5);
-        var sizes = new[] { (int)FramedNarWriter.OwnFrameFrom + 1000, (int)FramedNarWriter.OwnFrameFrom + 5000 };
-        var v1 = _source.Scratch("large/v1/app");
-        Directory.CreateDirectory(v1);
-        foreach (var (size, i) in sizes.Select((s, i) => (s, i)))
-        {
-            var bytes = new byte[size];
-            random.NextBytes(bytes);
-            File.WriteAllBytes(Path.Combine(v1, $"big{i}.bin"), bytes);
-        }
-        var v2 = _source.Scratch("large/v2/app");
-        Directory.CreateDirectory(Path.GetDirectoryName(v2)!);
-        Assert.Equal(0, HostProgram.Run("cp", ["-a", v1, Path.GetDirectoryName(v2)!]).ExitCode);
-        var changed = new byte[sizes[1]];
-        random.NextBytes(changed);
-        File.WriteAllBytes(Path.Combine(v2, "big1.bin"), changed);
-        var (p1, p2) = (Ok(Cli(_source, "store", "add", v1)).Trim(), Ok(Cli(_source, "store", "add", v2)).Trim());
+        // Three versions whose names differ in their version only: each push compares with the last of that name.
+        var (t1, t2) = TwoVersions();
+        var t3 = _source.Scratch("v3/app");
+        Directory.CreateDirectory(Path.GetDirectoryName(t3)!);
+        Assert.Equal(0, HostProgram.Run("cp", ["-a", _source.Root + t2 + "/.", t3]).ExitCode);
+        var part5 = new byte[70_000];
+        new Random(17).NextBytes(part5);
+        File.SetUnixFileMode(Path.Combine(t3, "data"), File.GetUnixFileMode(Path.Combine(t3, "data")) | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(Path.Combine(t3, "data", "part5.bin"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllBytes(Path.Combine(t3, "data", "part5.bin"), part5);
+        var v1 = Ok(Cli(_source, "store", "add", _source.Root + t1, "--name", "app-1.0")).Trim();
+        var v2 = Ok(Cli(_source, "store", "add", _source.Root + t2, "--name", "app-1.1")).Trim();
+        var v3 = Ok(Cli(_source, "store", "add", t3, "--name", "app-1.2")).Trim();
         var (secret, pub) = Key();
         using var nginx = new NginxServer(CacheDir, logAccess: true);
-        Ok(Cli(_source, "cache", "push", "--to", nginx.Url, "--secret-key-file", secret, p1, p2));
-        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, p1));
+        foreach (var version in new[] { v1, v2, v3 })
+        {
+            Ok(Cli(_source, "cache", "push", "--to", nginx.Url, "--secret-key-file", secret, version));
+        }
+        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, v1));
         var sentBefore = nginx.Sent().Count;
 
-        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, p2));
+        Ok(Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, v3));
 
-        // The NARs hold both large files; what came of them was the changed file's frame alone.
-        var narBytes = nginx.Sent().Skip(sentBefore).Where(s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal)).Sum(s => s.Bytes);
-        Assert.InRange(narBytes, changed.Length, changed.Length + (64 << 10));
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(CacheDir, "qitech", "files"), "*.zst"), f => new FileInfo(f).Length > FramedNarWriter.OwnFrameFrom / 2);
-        Assert.Equal(changed, File.ReadAllBytes(_target.Root + p2 + "/big1.bin"));
+        var sent = nginx.Sent().Skip(sentBefore).ToList();
+        Assert.DoesNotContain(sent, s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        // Both files changed since v1: app.dll in v2 (its blob from v2's push), part5.bin in v3.
+        Assert.Contains(sent, s => s.Uri == "/" + NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"))));
+        Assert.Contains(sent, s => s.Uri == "/" + NarIndex.BlobName(Sha256Digest.Of(part5)));
+        Assert.InRange(sent.Sum(s => s.Bytes), ChangedFileBytes + part5.Length, ChangedFileBytes + part5.Length + (24 << 10));
+        Assert.Equal(part5, File.ReadAllBytes(_target.Root + v3 + "/data/part5.bin"));
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
     [Fact]
-    public void A_frame_reference_that_leads_elsewhere_is_refused_with_the_path_named_and_nothing_registered()
+    public void A_machine_whose_version_was_never_pushed_there_fetches_the_whole_nar()
     {
-        var tree = _source.Scratch("badref/app");
-        Directory.CreateDirectory(tree);
-        var large = new byte[FramedNarWriter.OwnFrameFrom + 10];
-        new Random(3).NextBytes(large);
-        File.WriteAllBytes(Path.Combine(tree, "big.bin"), large);
-        var path = Ok(Cli(_source, "store", "add", tree)).Trim();
+        var (v1, v2) = TwoVersions();
         var (secret, pub) = Key();
-        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, path));
-        var refFile = Path.Combine(CacheDir, FrameRef.FileName(Sha256Digest.Of(large)));
-        var frame = FrameRef.Parse(File.ReadAllText(refFile), "test");
-        File.WriteAllText(refFile, (frame with { Offset = frame.Offset + 8 }).Render());
+        // The machine got v1 elsewhere; this cache only ever received v2, so it holds no blobs.
+        var elsewhere = _dir.Combine("elsewhere");
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + elsewhere, "--secret-key-file", secret, v1));
+        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + elsewhere, "--trusted-public-key", pub, v1));
+        using var nginx = new NginxServer(CacheDir, logAccess: true);
+        Ok(Cli(_source, "cache", "push", "--to", nginx.Url, "--secret-key-file", secret, v2));
 
-        var fetch = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path);
+        var fetch = Cli(_target, "cache", "fetch", "--from", nginx.Url, "--trusted-public-key", pub, v2);
 
-        Assert.NotEqual(0, fetch.ExitCode);
-        Assert.DoesNotContain("Unhandled", fetch.Stderr, StringComparison.Ordinal);
-        Assert.Matches("is damaged|hashes to", fetch.Stderr);
-        Assert.Contains(path, fetch.Stderr, StringComparison.Ordinal);
-        Assert.Contains(frame.NarFile, fetch.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_target.Root + path));
-
-        File.WriteAllText(refFile, "../../etc/passwd 0 10\n");
-        var escaping = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, path);
-        Assert.NotEqual(0, escaping.ExitCode);
-        Assert.Contains("not a frame reference", escaping.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_target.Root + path));
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        var nar = Assert.Single(nginx.Sent(), s => s.Uri.StartsWith("/nar/", StringComparison.Ordinal));
+        Assert.Equal(long.Parse(NarInfoField(v2, "FileSize"), System.Globalization.CultureInfo.InvariantCulture), nar.Bytes);
+        Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
     public enum Tampering
@@ -301,7 +254,7 @@ public sealed class FileLayerTests : IDisposable
         var (v1, v2) = TwoVersions();
         var (secret, pub) = Key();
         var blobs = Path.Combine(CacheDir, "qitech", "files");
-        // Without NARs every file has its blob (with them, the NAR's frames serve instead: see the frame map's case).
+        // Without NARs every file has its blob.
         Ok(Cli(_source, "cache", "push", "--without-nar", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1));
         var firstBlobs = Directory.GetFiles(blobs).ToHashSet();
         Ok(Cli(_source, "cache", "push", "--without-nar", "--to", "file://" + CacheDir, "--secret-key-file", secret, v2));
@@ -356,49 +309,6 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal(1, push.ExitCode);
         Assert.Contains($"{v1}: its contents no longer match the store's record", push.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(CacheDir, Path.GetFileName(v1)[..32] + ".narinfo")));
-    }
-
-    public enum MapTampering
-    {
-        SkipShifted,
-        Truncated,
-        OutsideTheNar,
-    }
-
-    [Theory]
-    [InlineData(MapTampering.SkipShifted, "hashes to")]
-    [InlineData(MapTampering.Truncated, "is truncated")]
-    [InlineData(MapTampering.OutsideTheNar, "lies outside its NAR")]
-    public void A_tampered_frame_map_is_refused_with_the_path_named_and_nothing_registered(MapTampering tampering, string reason)
-    {
-        var (v1, v2) = TwoVersions();
-        var (secret, pub) = Key();
-        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1, v2));
-        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v1));
-        string Field(string name) => NarInfoField(v2, name);
-        Assert.True(Sha256Digest.TryParse(Field("NarHash"), out var digest));
-        var mapFile = Path.Combine(CacheDir, FrameMap.FileName(digest));
-        var raw = new Decompressor().Unwrap(File.ReadAllBytes(mapFile)).ToArray();
-        var narSize = long.Parse(Field("NarSize"), System.Globalization.CultureInfo.InvariantCulture);
-        var map = FrameMap.Read(new MemoryStream(raw), narSize, long.Parse(Field("FileSize"), System.Globalization.CultureInfo.InvariantCulture), mapFile);
-        var changed = Sha256Digest.Of(File.ReadAllBytes(Path.Combine(_source.Root + v2, "lib", "app.dll")));
-        Assert.Contains(map.Files, f => f.Content == changed);
-        var tampered = tampering switch
-        {
-            MapTampering.SkipShifted => new FrameMap([.. map.Files.Select(f => f.Content == changed ? f with { Skip = f.Skip + 1 } : f)]),
-            MapTampering.OutsideTheNar => new FrameMap([.. map.Files.Select(f => f.Content == changed ? f with { FrameOffset = narSize * 2 } : f)]),
-            _ => map,
-        };
-        using (var written = new MemoryStream())
-        {
-            tampered.Write(written);
-            var bytes = tampering == MapTampering.Truncated ? written.ToArray()[..^10] : written.ToArray();
-            File.WriteAllBytes(mapFile, new Compressor().Wrap(bytes).ToArray());
-        }
-
-        var fetch = Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v2);
-
-        AssertRefusedWithNothingRegistered(fetch, reason, v1, v2);
     }
 
     /// <summary>A field of <paramref name="path"/>'s narinfo in the cache.</summary>
