@@ -144,7 +144,10 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
     private async Task<IReadOnlyList<KeyValuePair<Sha256Digest, (byte[] RelativePath, long Size)>>> ChangedSincePreviousAsync(StorePath path, PathInfo info,
         IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> files, IProgress<string>? log, CancellationToken cancel)
     {
-        if (await PreviousVersion.ReadAsync(cache, path, cancel) is not { } previous || previous.NarHash == info.NarHash)
+        // The pointer is a hint from the cache: one naming a NAR far larger than this one is not
+        // followed, so that a damaged cache cannot make a push read an index without bound.
+        if (await PreviousVersion.ReadAsync(cache, path, cancel) is not { } previous || previous.NarHash == info.NarHash
+            || previous.NarSize > 4 * info.NarSize + (1 << 20))
         {
             return [];
         }

@@ -236,6 +236,29 @@ public sealed class FileLayerTests : IDisposable
         Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
     }
 
+    [Theory]
+    [InlineData("not a pointer\n")]
+    [InlineData("sha256:0000000000000000000000000000000000000000000000000000000000000000 1000\n")]
+    public void A_pointer_to_the_previous_version_that_leads_nowhere_costs_the_blobs_not_the_push(string pointer)
+    {
+        var (v1, v2) = TwoVersions();
+        var (secret, pub) = Key();
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v1));
+        var latest = Assert.Single(Directory.GetFiles(Path.Combine(CacheDir, "qitech", "latest")));
+        File.WriteAllText(latest, pointer);
+        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v1));
+
+        Ok(Cli(_source, "cache", "push", "--to", "file://" + CacheDir, "--secret-key-file", secret, v2));
+
+        Assert.False(File.Exists(Path.Combine(CacheDir, NarIndex.BlobName(Sha256Digest.Of(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"))))));
+        // The pointer now names v2, for the push after it.
+        Assert.True(Sha256Digest.TryParse(NarInfoField(v2, "NarHash"), out var narHash));
+        Assert.Equal($"{narHash.ToTypedBase16()} {NarInfoField(v2, "NarSize")}\n", File.ReadAllText(latest));
+        Ok(Cli(_target, "cache", "fetch", "--from", "file://" + CacheDir, "--trusted-public-key", pub, v2));
+        Assert.Equal(File.ReadAllBytes(_source.Root + v2 + "/lib/app.dll"), File.ReadAllBytes(_target.Root + v2 + "/lib/app.dll"));
+        Assert.Equal(0, Cli(_target, "store", "verify", "--check-contents").ExitCode);
+    }
+
     public enum Tampering
     {
         BlobOfOtherContent,
