@@ -117,15 +117,11 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
             // Without the NAR, the narinfo names it as it would be, uncompressed: named, never written.
             var narInfo = new NarInfo(path, NarUrl(fileHash, compression), compression, fileHash, fileSize, info.NarHash, info.NarSize,
                 info.References, info.Deriver, signatures, info.ContentAddress);
-            File.Delete(temp);
-            await File.WriteAllTextAsync(temp, narInfo.Render(store.Layout.StoreDir), cancel);
-            await cache.WriteAsync(NarInfo.FileName(path), temp, "text/x-nix-narinfo", cancel);
+            await WriteTextAsync(temp, NarInfo.FileName(path), narInfo.Render(store.Layout.StoreDir), "text/x-nix-narinfo", cancel);
             if (nar && fileLayer)
             {
                 // Last: the next push of this name compares with a version that is wholly in.
-                File.Delete(temp);
-                await File.WriteAllTextAsync(temp, new PreviousVersion(info.NarHash, info.NarSize).Render(), cancel);
-                await cache.WriteAsync(PreviousVersion.FileName(path), temp, "text/plain", cancel);
+                await WriteTextAsync(temp, PreviousVersion.FileName(path), new PreviousVersion(info.NarHash, info.NarSize).Render(), "text/plain", cancel);
             }
             return nar ? fileSize : 0;
         }
@@ -133,6 +129,13 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>Puts a small text file in the cache through the push's staging file (which a file cache renames away).</summary>
+    private async Task WriteTextAsync(string temp, string file, string text, string contentType, CancellationToken cancel)
+    {
+        await File.WriteAllTextAsync(temp, text, cancel);
+        await cache.WriteAsync(file, temp, contentType, cancel);
     }
 
     /// <summary>
@@ -173,18 +176,13 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         }
     }
 
-    /// <summary>Reads the tree once, hashing: the file layer's index and the files it names, the NAR hash checked against the store's record.</summary>
+    /// <summary>The file layer's index and the files it names, from one read of the tree whose NAR hash is checked against the store's record.</summary>
     private static (ReadOnlyMemory<byte> Index, IReadOnlyDictionary<Sha256Digest, (byte[] RelativePath, long Size)> Files) Index(
         string physical, string shown, PathInfo info, CancellationToken cancel)
     {
         var indexBytes = new MemoryStream();
-        using var narHashing = new HashingStream();
-        using var buffered = new BufferedStream(narHashing, 1 << 16);
         using var index = new NarIndexSink(indexBytes);
-        FileSystemNarSource.Read(physical, new NarTee(new NarSerializer(buffered), index), cancel);
-        index.Finish();
-        buffered.Flush();
-        CheckNarHash(shown, info, narHashing.Finish());
+        ReadTree(physical, shown, info, null, index, cancel);
         return (indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length), index.Files);
     }
 
@@ -201,16 +199,25 @@ public sealed class CachePusher(LocalStore store, ICacheTransport cache, NixSecr
         using var fileHashing = new HashingStream(Staged(file));
         using (var compressor = Zstd.Compress(fileHashing, zstdLevel, workers: Math.Min(2, Environment.ProcessorCount), longWindowLog: LongWindowLog))
         {
-            using var narHashing = new HashingStream(compressor);
-            using var buffered = new BufferedStream(narHashing, 1 << 16);
-            var nar = new NarSerializer(buffered);
-            FileSystemNarSource.Read(physical, index is null ? nar : new NarTee(nar, index), cancel);
-            buffered.Flush();
-            CheckNarHash(shown, info, narHashing.Finish());
+            ReadTree(physical, shown, info, compressor, index, cancel);
         }
-        index?.Finish();
         return (fileHashing.Finish(), fileHashing.BytesWritten, indexBytes.GetBuffer().AsMemory(0, (int)indexBytes.Length),
             index?.Files ?? new Dictionary<Sha256Digest, (byte[], long)>());
+    }
+
+    /// <summary>
+    /// Reads the tree once as its NAR, into <paramref name="nar"/> when given and into
+    /// <paramref name="index"/> when given, and checks the NAR's hash against the store's record.
+    /// </summary>
+    private static void ReadTree(string physical, string shown, PathInfo info, Stream? nar, NarIndexSink? index, CancellationToken cancel)
+    {
+        using var narHashing = new HashingStream(nar);
+        using var buffered = new BufferedStream(narHashing, 1 << 16);
+        var serializer = new NarSerializer(buffered);
+        FileSystemNarSource.Read(physical, index is null ? serializer : new NarTee(serializer, index), cancel);
+        buffered.Flush();
+        CheckNarHash(shown, info, narHashing.Finish());
+        index?.Finish();
     }
 
     /// <summary>The NAR's staging file, with its disk writeback started as it is written when it will be the cache's own.</summary>

@@ -45,37 +45,29 @@ internal sealed class FileLayerFetcher(LocalStore store)
                 missing.Add((content, size));
             }
         }
-        if (info.Compression != CacheCompression.None && missing.Count > 0)
+        // With the NAR there, a blob may be absent (no version this machine has was pushed right
+        // before one that changed it): then the whole NAR. So it is when most of the NAR is
+        // missing anyway, its one compressed stream costing less than the blobs.
+        var narThere = info.Compression != CacheCompression.None;
+        if (narThere && missing.Sum(m => m.Size) > info.NarSize / 2)
         {
-            // Most of the NAR missing: its one compressed stream costs less than the blobs. Else
-            // every blob must be there (a version pushed right after one this machine has).
-            if (missing.Sum(m => m.Size) > info.NarSize / 2)
-            {
-                return null;
-            }
-            var absent = 0;
-            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
-            {
-                if (!await cache.ExistsAsync(NarIndex.BlobName(blob.Content), token))
-                {
-                    Interlocked.Increment(ref absent);
-                }
-            });
-            if (absent > 0)
-            {
-                return null;
-            }
+            return null;
         }
+        var absent = false;
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel }, async (blob, token) =>
         {
             var file = Path.Combine(staging, blob.Content.ToBase32());
-            await StageBlobAsync(cache, shown, blob.Content, blob.Size, file, onBytes, token);
+            if (Volatile.Read(ref absent) || !await StageBlobAsync(cache, shown, blob.Content, blob.Size, file, onBytes, token, mayBeAbsent: narThere))
+            {
+                Volatile.Write(ref absent, true);
+                return;
+            }
             lock (contents)
             {
                 contents[blob.Content] = file;
             }
         });
-        return new NarIndexStream(index, contents, place);
+        return absent ? null : new NarIndexStream(index, contents, place);
     }
 
     /// <summary>
@@ -107,13 +99,7 @@ internal sealed class FileLayerFetcher(LocalStore store)
         var chunkFiles = chunks.Select(c => Path.Combine(staging, "index-" + c.Content.ToBase32())).ToList();
         await Parallel.ForEachAsync(chunks.Select((c, i) => (c.Content, c.Size, File: chunkFiles[i])).DistinctBy(c => c.Content),
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancel },
-            async (chunk, token) =>
-            {
-                if (!File.Exists(chunk.File))
-                {
-                    await StageBlobAsync(cache, shown, chunk.Content, chunk.Size, chunk.File, onBytes, token);
-                }
-            });
+            async (chunk, token) => await StageBlobAsync(cache, shown, chunk.Content, chunk.Size, chunk.File, onBytes, token));
         using var joined = new MemoryStream();
         foreach (var file in chunkFiles)
         {
@@ -123,13 +109,23 @@ internal sealed class FileLayerFetcher(LocalStore store)
         return NarIndex.Read(joined, narSize, place);
     }
 
-    private static async Task StageBlobAsync(ICacheTransport cache, string shown, Sha256Digest content, long size, string file, Action<long> onBytes, CancellationToken cancel)
+    /// <summary>
+    /// Downloads a blob into <paramref name="file"/>, checked against its content hash and size.
+    /// False when the cache lacks it and <paramref name="mayBeAbsent"/>; otherwise its absence is an error.
+    /// </summary>
+    private static async Task<bool> StageBlobAsync(ICacheTransport cache, string shown, Sha256Digest content, long size, string file, Action<long> onBytes,
+        CancellationToken cancel, bool mayBeAbsent = false)
     {
         var name = NarIndex.BlobName(content);
         var place = $"{shown}: {cache.Url.Of(name)}";
-        await using var download = await cache.OpenReadAsync(name, cancel) ?? throw new CacheException($"{place} is missing");
+        var opened = await cache.OpenReadAsync(name, cancel);
+        if (opened is null && mayBeAbsent)
+        {
+            return false;
+        }
+        await using var download = opened ?? throw new CacheException($"{place} is missing");
         using var counted = new VerifyingReadStream(download, size + size / 64 + FramingSlack, onBytes, place);
-        await Task.Run(() => Decompressed(place, () =>
+        return await Task.Run(() => Decompressed(place, () =>
         {
             using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             using var hashing = new HashingStream(output);
