@@ -24,6 +24,8 @@ internal sealed class SupervisedService : IDisposable
     private int? _pid;
     private Task _output = Task.CompletedTask;
     private Task? _loop;
+    // Set by the loop once it will not run the service again (failed for good, or done).
+    private volatile bool _loopEnding;
     private CancellationTokenSource? _lifetime;
 
     public SupervisedService(string name, RootPathMapper mapper, SupervisorOptions options, ServicePidFiles pidFiles)
@@ -75,6 +77,12 @@ internal sealed class SupervisedService : IDisposable
         await _gate.WaitAsync(cancel);
         try
         {
+            // A loop that has decided to end is only finishing (it forgets its pid files last):
+            // wait for it, or this start would be taken for that run still being active.
+            if (_loopEnding && _loop is { } ending)
+            {
+                await ending;
+            }
             if (IsActive)
             {
                 return;
@@ -87,6 +95,7 @@ internal sealed class SupervisedService : IDisposable
             _startLimit.Reset();
             State = ServiceState.Starting;
             _lifetime = new CancellationTokenSource();
+            _loopEnding = false;
             started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var lifetime = _lifetime.Token;
             _loop = Task.Run(() => RunLoopAsync(unit, system, started, lifetime), CancellationToken.None);
@@ -153,6 +162,7 @@ internal sealed class SupervisedService : IDisposable
             {
                 if (!_startLimit.TryCountStart())
                 {
+                    _loopEnding = true;
                     Fail($"start limit hit ({_options.StartLimitBurst} starts within {_options.StartLimitInterval.TotalSeconds}s)", started);
                     return;
                 }
@@ -171,6 +181,7 @@ internal sealed class SupervisedService : IDisposable
                 var restart = unit.Restart == RestartPolicy.Always || unit.Restart == RestartPolicy.OnFailure && !success;
                 if (!restart)
                 {
+                    _loopEnding = true;
                     State = success ? ServiceState.Inactive : ServiceState.Failed;
                     if (success || !firstRun || unit.Type != ServiceType.Oneshot)
                     {
@@ -202,6 +213,7 @@ internal sealed class SupervisedService : IDisposable
         }
         catch (Exception e)
         {
+            _loopEnding = true;
             Fail("supervisor error: " + e.Message, started);
         }
         finally
